@@ -1,5 +1,6 @@
 package dev.finetune.core.data;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -33,7 +34,7 @@ public final class TextBatch implements AutoCloseable {
   private final NDArray tokenTypeIds;
   private final NDArray labels;
 
-  TextBatch(NDManager parent, ai.djl.Device device, PreparedBatch prepared) {
+  TextBatch(NDManager parent, Device device, PreparedBatch prepared) {
     this.manager = device == null ? parent.newSubManager() : parent.newSubManager(device);
     this.index = prepared.index();
     this.exampleIndices = prepared.exampleIndices();
