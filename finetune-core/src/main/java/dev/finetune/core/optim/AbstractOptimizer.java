@@ -67,7 +67,8 @@ abstract class AbstractOptimizer implements Optimizer {
             "parameter '" + update.name() + "' appears twice in one optimizer step");
       }
     }
-    try (NoGradScope ignored = NoGradScope.enter()) {
+    NoGradScope scope = NoGradScope.enter();
+    try {
       for (ParameterUpdate update : updates) {
         ParameterState state = states.get(update.name());
         if (state == null) {
@@ -80,6 +81,8 @@ abstract class AbstractOptimizer implements Optimizer {
         state.steps++;
         update(update, state);
       }
+    } finally {
+      scope.close();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.finetune.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /**
@@ -29,7 +30,8 @@ public final class GradientClipping {
       return 0;
     }
     NDList norms = new NDList(gradients.size());
-    try (NoGradScope ignored = NoGradScope.enter()) {
+    NoGradScope scope = NoGradScope.enter();
+    try {
       for (int i = 0; i < gradients.size(); i++) {
         NDArray gradient = gradients.get(i);
         if (gradient == null) {
@@ -39,11 +41,13 @@ public final class GradientClipping {
         norms.add(gradient.norm());
       }
       try (NDArray stacked = NDArrays.stack(norms);
-          NDArray total = stacked.norm()) {
-        return total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+          NDArray total = stacked.norm();
+          NDArray asDouble = total.toType(DataType.FLOAT64, true)) {
+        return asDouble.getDouble();
       }
     } finally {
       norms.close();
+      scope.close();
     }
   }
 
@@ -64,11 +68,12 @@ public final class GradientClipping {
     // torch computes the coefficient in the gradients' precision (float32)
     float coefficient = (float) maxNorm / ((float) norm + 1e-6f);
     if (Double.isFinite(norm) && coefficient < 1f) {
-      try (NoGradScope ignored = NoGradScope.enter()) {
-        for (NDArray gradient : gradients) {
-          gradient.muli(coefficient);
-        }
-      }
+      NoGradScope.run(
+          () -> {
+            for (NDArray gradient : gradients) {
+              gradient.muli(coefficient);
+            }
+          });
     }
     return norm;
   }

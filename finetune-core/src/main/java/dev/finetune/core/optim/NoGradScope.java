@@ -10,8 +10,13 @@ import ai.djl.pytorch.jni.JniUtils;
  * one that started the engine, since the mode is thread-local). A no-op on other engines.
  *
  * <pre>{@code
- * try (NoGradScope ignored = NoGradScope.enter()) {
+ * NoGradScope.run(() -> weight.subi(update));
+ * // or
+ * NoGradScope scope = NoGradScope.enter();
+ * try {
  *   weight.subi(update);
+ * } finally {
+ *   scope.close();
  * }
  * }</pre>
  */
@@ -37,6 +42,20 @@ public final class NoGradScope implements AutoCloseable {
       JniUtils.setGradMode(false);
     }
     return new NoGradScope(wasOn);
+  }
+
+  /**
+   * Runs an action with recording switched off on this thread.
+   *
+   * @param action the action
+   */
+  public static void run(Runnable action) {
+    NoGradScope scope = enter();
+    try {
+      action.run();
+    } finally {
+      scope.close();
+    }
   }
 
   /** Restores the recording mode found by {@link #enter()}. */

@@ -136,6 +136,37 @@ class OptimizerStateTest {
     }
   }
 
+  @Test
+  void stepsLeaveNoArraysBehindBeyondTheirState() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray w = manager.create(new float[] {1f, 2f, 3f});
+      NDArray b = manager.create(new float[] {0.5f});
+      NDArray gw = manager.create(new float[] {0.1f, -0.2f, 0.3f});
+      NDArray gb = manager.create(new float[] {0.4f});
+      for (OptimizerSpec spec :
+          List.of(
+              Optimizers.sgd().momentum(0.9).nesterov(true).weightDecay(0.1),
+              Optimizers.adam().weightDecay(0.1),
+              Optimizers.adamW())) {
+        try (Optimizer optimizer = spec.create(manager)) {
+          List<ParameterUpdate> updates =
+              List.of(
+                  new ParameterUpdate("w", w, gw, 0.01, 0.1),
+                  new ParameterUpdate("b", b, gb, 0.01, 0.0));
+          optimizer.step(updates);
+          int afterFirstStep = manager.getManagedArrays().size();
+          for (int i = 0; i < 20; i++) {
+            optimizer.step(updates);
+            GradientClipping.clipByGlobalNorm(List.of(gw, gb), 10.0);
+          }
+          assertThat(manager.getManagedArrays()).as(spec.toString()).hasSize(afterFirstStep);
+        }
+      }
+      // closing the optimizers released their state: only the four arrays above remain
+      assertThat(manager.getManagedArrays()).hasSize(4);
+    }
+  }
+
   private static float[] randomValues(Random random, int n) {
     float[] values = new float[n];
     for (int i = 0; i < n; i++) {
