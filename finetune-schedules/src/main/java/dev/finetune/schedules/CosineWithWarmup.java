@@ -1,0 +1,54 @@
+package dev.finetune.schedules;
+
+import dev.finetune.schedules.spec.SpecWriter;
+import java.util.OptionalLong;
+
+/**
+ * Hugging Face {@code get_cosine_schedule_with_warmup}.
+ *
+ * <p>{@code lr(t) = lr * t / max(1, W)} for {@code t < W}, else with
+ * {@code p = (t - W) / max(1, T - W)}: {@code lr * max(0, (1 + cos(pi * num_cycles * 2 * p)) / 2)}.
+ *
+ * <pre>{@code
+ * Schedules.parse("cosine_with_warmup(num_warmup_steps=10,num_training_steps=110)").lr(60);  // 0.5
+ * }</pre>
+ *
+ * @param warmup warm-up length {@code W}
+ * @param numTrainingSteps {@code T}; empty to take the run's total
+ * @param numCycles cosine waves after warm-up, {@code > 0} (default 0.5: one half-cosine to 0)
+ * @param lr the peak learning rate
+ */
+public record CosineWithWarmup(
+    WarmupLength warmup, OptionalLong numTrainingSteps, double numCycles, double lr)
+    implements LrSchedule {
+
+  static final String NAME = "cosine_with_warmup";
+
+  /** Validates the arguments. */
+  public CosineWithWarmup {
+    java.util.Objects.requireNonNull(warmup, "warmup");
+    Check.optionalPositive(NAME, "num_training_steps", numTrainingSteps);
+    Check.positive(NAME, "num_cycles", numCycles);
+    Check.lr(NAME, "lr", lr);
+  }
+
+  @Override
+  public double lr(long step, long totalSteps) {
+    Check.step(NAME, step);
+    long t = Check.total(NAME, "num_training_steps", numTrainingSteps, totalSteps);
+    long w = warmup.resolve(NAME, t);
+    if (step < w) {
+      return lr * HfWarmup.factor(step, w);
+    }
+    double progress = (double) (step - w) / (double) Math.max(1, t - w);
+    return lr * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * progress)));
+  }
+
+  @Override
+  public String toString() {
+    SpecWriter w = new SpecWriter(NAME);
+    warmup.write(w);
+    numTrainingSteps.ifPresent(t -> w.arg("num_training_steps", t));
+    return w.arg("num_cycles", numCycles).arg("lr", lr).toString();
+  }
+}
