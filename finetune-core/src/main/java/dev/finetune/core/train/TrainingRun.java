@@ -1,0 +1,458 @@
+package dev.finetune.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.finetune.core.data.BatchIterator;
+import dev.finetune.core.data.Batches;
+import dev.finetune.core.data.TextBatch;
+import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.metrics.MeanAccumulator;
+import dev.finetune.core.metrics.MetricAccumulator;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.optim.GradientClipping;
+import dev.finetune.core.optim.NoGradScope;
+import dev.finetune.core.optim.Optimizer;
+import dev.finetune.core.optim.ParameterUpdate;
+import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.params.ModelParameters;
+import dev.finetune.core.report.EpochRecord;
+import dev.finetune.core.report.EvaluationRecord;
+import dev.finetune.core.report.MemoryProbe;
+import dev.finetune.core.report.TrainingReport;
+import dev.finetune.schedules.LrSchedule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One fit: the training loop on DJL primitives. Each batch lives in its own sub-manager (its
+ * gradients' handles and temporaries too) and is closed at the end of its step; only trainable
+ * parameters require gradients; dropout is seeded from (seed, step), so a resumed run repeats the
+ * uninterrupted one exactly.
+ */
+final class TrainingRun implements TrainingContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+  private final SequenceClassifier model;
+  private final TrainingConfig config;
+  private final TextDataset train;
+  private final TextDataset validation;
+  private final ModelParameters parameters;
+  private final int numLayers;
+  private final LrSchedule schedule;
+  private final Batches trainBatches;
+  private final Batches evalBatches;
+  private final List<TrainingListener> listeners;
+  private final Map<String, Double> policyMultipliers = new HashMap<>();
+  private final TrainingReport.Builder report;
+  private final ProgressBar progress;
+
+  private NDManager runManager;
+  private Optimizer optimizer;
+  private LrSchedule override;
+  private int epoch;
+  private int nextBatch;
+  private long globalStep;
+  private final long stepsPerEpoch;
+  private final long totalSteps;
+  private final int batchesPerEpoch;
+  private Map<String, Double> latestMetrics = Map.of();
+  private String stopReason;
+  private final Checkpoints checkpoints;
+
+  TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
+      TextDataset train, TextDataset validation) {
+    this.model = model;
+    this.config = config;
+    this.train = train;
+    this.validation = validation;
+    this.parameters = model.parameters();
+    this.numLayers = model.config().numLayers();
+    this.schedule = config.absoluteSchedule();
+    this.listeners = config.listeners();
+    long padId = model.config().padTokenId();
+    this.trainBatches =
+        Batches.builder(tokenizer)
+            .batchSize(config.batchSize())
+            .maxLength(config.maxLength())
+            .shuffle(config.seed())
+            .bucketing(config.bucketing())
+            .padId(padId)
+            .device(model.device())
+            .build();
+    this.evalBatches =
+        Batches.builder(tokenizer)
+            .batchSize(config.batchSize())
+            .maxLength(config.maxLength())
+            .noShuffle()
+            .bucketing(50)
+            .padId(padId)
+            .device(model.device())
+            .build();
+    this.batchesPerEpoch = trainBatches.batchesPerEpoch(train);
+    this.stepsPerEpoch = (batchesPerEpoch + config.accumulation() - 1) / config.accumulation();
+    this.totalSteps = stepsPerEpoch * config.epochs();
+    this.report =
+        TrainingReport.builder()
+            .model(config.modelName())
+            .method(describeMethod(config))
+            .device(model.device().toString())
+            .seed(config.seed());
+    config.describe().forEach(report::setting);
+    this.progress = new ProgressBar(config.progress(), config.epochs(), stepsPerEpoch);
+    this.checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir());
+  }
+
+  private static String describeMethod(TrainingConfig config) {
+    if (config.transforms().isEmpty()) {
+      return "full";
+    }
+    return String.join("+", config.transforms().stream().map(ModelTransform::describe).toList());
+  }
+
+  TrainingReport run() {
+    try (NDManager manager = model.manager().newSubManager()) {
+      runManager = manager;
+      try (Optimizer opt = config.optimizer().create(manager)) {
+        optimizer = opt;
+        boolean resumed = checkpoints != null && checkpoints.restore(this);
+        if (!resumed) {
+          listeners.forEach(l -> l.onFitStart(this));
+        } else {
+          LOG.info("resumed from {} at epoch {} batch {} (step {})",
+              checkpoints.directory(), epoch, nextBatch, globalStep);
+          listeners.forEach(l -> l.onFitStart(this));
+        }
+        while (epoch < config.epochs() && stopReason == null) {
+          runEpoch();
+        }
+        listeners.forEach(l -> l.onFitEnd(this));
+      }
+    } finally {
+      progress.close();
+      runManager = null;
+      optimizer = null;
+    }
+    if (stopReason != null) {
+      report.setting("stopped", stopReason);
+    }
+    return report.build();
+  }
+
+  private void runEpoch() {
+    if (nextBatch == 0) {
+      listeners.forEach(l -> l.onEpochStart(this));
+    }
+    MemoryProbe.resetPeakHeap();
+    MeanAccumulator trainLoss = new MeanAccumulator();
+    long tokens = 0;
+    long started = System.nanoTime();
+    try (BatchIterator batches = trainBatches.iterator(train, runManager, epoch, nextBatch)) {
+      while (batches.hasNext() && stopReason == null) {
+        int groupStart = nextBatch;
+        int groupSize = Math.min(config.accumulation(), batchesPerEpoch - groupStart);
+        listeners.forEach(l -> l.onStepStart(this));
+        StepResult step = trainStep(batches, groupSize);
+        nextBatch = groupStart + groupSize;
+        tokens += step.tokens;
+        if (!Double.isFinite(step.loss)) {
+          stopReason = String.format(
+              "training loss became %s at epoch %d step %d; the update was skipped and the last"
+                  + " checkpoint kept. Lower the learning rate or enable clipping (maxGradNorm).",
+              step.loss, epoch, globalStep);
+          LOG.error(stopReason);
+          break;
+        }
+        globalStep++;
+        trainLoss.add(step.loss, step.examples);
+        progress.step(epoch, globalStep - epoch * stepsPerEpoch, step.loss, learningRate(),
+            tokens / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
+        double loss = step.loss;
+        listeners.forEach(l -> l.onStepEnd(this, loss));
+        if (config.evaluateEverySteps() > 0 && globalStep % config.evaluateEverySteps() == 0
+            && nextBatch < batchesPerEpoch) {
+          runEvaluation();
+        }
+        if (checkpoints != null && config.checkpointEverySteps() > 0
+            && globalStep % config.checkpointEverySteps() == 0 && nextBatch < batchesPerEpoch) {
+          checkpoints.save(this);
+        }
+      }
+    }
+    if (stopReason != null && trainLoss.count() == 0) {
+      return;
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, Double> metrics = runEvaluation();
+    EpochRecord record =
+        EpochRecord.builder(epoch)
+            .steps(globalStep)
+            .trainLoss(trainLoss.mean())
+            .validationLoss(metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN))
+            .validationMetrics(metrics)
+            .learningRate(learningRate())
+            .seconds(seconds)
+            .tokensPerSecond(tokens / Math.max(seconds, 1e-9))
+            .memory(MemoryProbe.peakHeapBytes(),
+                MemoryProbe.peakResidentBytes().orElse(-1L),
+                MemoryProbe.gpuUsedBytes(model.device()).orElse(-1L))
+            .parameters(parameters.countTrainable(), parameters.countTotal())
+            .build();
+    report.epoch(record);
+    progress.epochDone(record);
+    listeners.forEach(l -> l.onEpochEnd(this, record));
+    epoch++;
+    nextBatch = 0;
+    if (checkpoints != null && stopReason == null) {
+      checkpoints.save(this);
+    }
+  }
+
+  private record StepResult(double loss, long examples, long tokens) {}
+
+  /** Forward and backward over {@code groupSize} micro-batches, then one update. */
+  private StepResult trainStep(BatchIterator batches, int groupSize) {
+    List<ModelParameter> trainable = parameters.trainable();
+    if (trainable.isEmpty()) {
+      throw new IllegalStateException(
+          "no parameter is trainable at epoch " + epoch + " step " + globalStep
+              + ": every parameter is frozen. Unfreeze some (ModelParameters.unfreeze) or check"
+              + " the PEFT method and unfreeze schedule.");
+    }
+    Engine.getInstance().setRandomSeed(stepSeed());
+    ParameterStore store = new ParameterStore(runManager, false);
+    double lossSum = 0;
+    long examples = 0;
+    long tokens = 0;
+    long groupCapacity = (long) groupSize * config.batchSize();
+    List<TextBatch> open = new ArrayList<>(groupSize);
+    try {
+      for (int i = 0; i < groupSize && batches.hasNext(); i++) {
+        TextBatch batch = batches.next();
+        open.add(batch);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray logits = model.forward(store, batch.modelInputs(), true).singletonOrThrow();
+          NDArray loss = Losses.forHead(logits, batch.labels());
+          // Mean over the whole group: each micro-batch contributes loss * its share.
+          NDArray scaled = groupSize == 1 ? loss : loss.mul((double) batch.size() / groupCapacity);
+          collector.backward(scaled);
+          double value = loss.getFloat();
+          lossSum += value * batch.size();
+        }
+        examples += batch.size();
+        tokens += batch.realTokens();
+      }
+      double meanLoss = lossSum / Math.max(1, examples);
+      if (Double.isFinite(meanLoss)) {
+        update(trainable, open.get(0).manager(), groupSize == 1 ? 1.0 : (double) groupCapacity / examples);
+      }
+      zeroGradients(trainable);
+      return new StepResult(meanLoss, examples, tokens);
+    } finally {
+      open.forEach(TextBatch::close);
+    }
+  }
+
+  private void update(List<ModelParameter> trainable, NDManager stepManager, double gradScale) {
+    List<NDArray> gradients = new ArrayList<>(trainable.size());
+    for (ModelParameter p : trainable) {
+      NDArray gradient = p.parameter().getArray().getGradient();
+      gradient.attach(stepManager);
+      gradients.add(gradient);
+    }
+    try (NoGradScope ignored = NoGradScope.enter()) {
+      if (gradScale != 1.0) {
+        gradients.forEach(g -> g.muli(gradScale));
+      }
+      if (config.maxGradNorm() > 0) {
+        GradientClipping.clipByGlobalNorm(gradients, config.maxGradNorm());
+      }
+      double lr = learningRate();
+      List<ParameterUpdate> updates = new ArrayList<>(trainable.size());
+      for (int i = 0; i < trainable.size(); i++) {
+        ModelParameter p = trainable.get(i);
+        double weightDecay = config.noWeightDecay().test(p.address()) ? 0.0 : config.optimizer().weightDecay();
+        updates.add(new ParameterUpdate(p.hfName(), p.parameter().getArray(), gradients.get(i),
+            lr * multiplier(p), weightDecay));
+      }
+      optimizer.step(updates);
+    }
+  }
+
+  private static void zeroGradients(List<ModelParameter> trainable) {
+    for (ModelParameter p : trainable) {
+      NDArray array = p.parameter().getArray();
+      if (array instanceof PtNDArray pt) {
+        JniUtils.zeroGrad(pt);
+      } else {
+        try (NoGradScope ignored = NoGradScope.enter()) {
+          NDArray gradient = array.getGradient();
+          gradient.subi(gradient);
+          gradient.close();
+        }
+      }
+    }
+  }
+
+  private double multiplier(ModelParameter p) {
+    return policyMultipliers.computeIfAbsent(
+        p.hfName(), name -> config.lrPolicy().multiplier(p.address(), numLayers));
+  }
+
+  private int stepSeed() {
+    long mixed = config.seed() * 0x9E3779B97F4A7C15L + globalStep * 0xBF58476D1CE4E5B9L;
+    return (int) (mixed ^ (mixed >>> 31)) & 0x7fffffff;
+  }
+
+  private Map<String, Double> runEvaluation() {
+    listeners.forEach(l -> l.onEvaluationStart(this));
+    Map<String, Double> metrics = evaluate();
+    latestMetrics = metrics;
+    listeners.forEach(l -> l.onEvaluationEnd(this, metrics));
+    return metrics;
+  }
+
+  @Override
+  public Map<String, Double> evaluate() {
+    if (validation == null || validation.isEmpty()) {
+      return Map.of();
+    }
+    boolean regression = model.numLabels() == 1;
+    MetricAccumulator accumulator =
+        regression ? null
+            : model.numLabels() == 2 ? MetricAccumulator.binary(1)
+            : MetricAccumulator.forClasses(model.numLabels());
+    MeanAccumulator loss = new MeanAccumulator();
+    ParameterStore store = new ParameterStore(runManager, false);
+    try (NoGradScope ignored = NoGradScope.enter();
+        BatchIterator batches = evalBatches.iterator(validation, runManager)) {
+      while (batches.hasNext()) {
+        try (TextBatch batch = batches.next()) {
+          NDArray logits = model.forward(store, batch.modelInputs(), false).singletonOrThrow();
+          loss.add(Losses.forHead(logits, batch.labels()).getFloat(), batch.size());
+          if (accumulator != null) {
+            accumulator.add(logits, batch.labels());
+          }
+        }
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (accumulator != null) {
+      accumulator.addLoss(loss.mean(), loss.count());
+      out.putAll(accumulator.results());
+    } else {
+      out.put(MetricAccumulator.LOSS, loss.mean());
+    }
+    return out;
+  }
+
+  // ---- TrainingContext ----
+
+  @Override
+  public SequenceClassifier model() {
+    return model;
+  }
+
+  @Override
+  public ModelParameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public int numLayers() {
+    return numLayers;
+  }
+
+  @Override
+  public TrainingConfig config() {
+    return config;
+  }
+
+  @Override
+  public int epoch() {
+    return epoch;
+  }
+
+  @Override
+  public long globalStep() {
+    return globalStep;
+  }
+
+  @Override
+  public long stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  @Override
+  public long totalSteps() {
+    return totalSteps;
+  }
+
+  @Override
+  public double learningRate() {
+    LrSchedule active = override != null ? override : schedule;
+    return active.lr(Math.min(globalStep, Math.max(0, totalSteps - 1)), totalSteps);
+  }
+
+  @Override
+  public void overrideSchedule(LrSchedule schedule) {
+    this.override = schedule;
+  }
+
+  @Override
+  public Map<String, Double> latestMetrics() {
+    return latestMetrics;
+  }
+
+  @Override
+  public void addEvaluation(EvaluationRecord record) {
+    report.extraRow(record);
+  }
+
+  @Override
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  public void requestStop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+      LOG.info("stopping: {}", reason);
+    }
+  }
+
+  @Override
+  public boolean stopRequested() {
+    return stopReason != null;
+  }
+
+  // ---- state for checkpoints ----
+
+  int nextBatch() {
+    return nextBatch;
+  }
+
+  void restorePosition(int epoch, int nextBatch, long globalStep, Map<String, Double> metrics) {
+    this.epoch = epoch;
+    this.nextBatch = nextBatch;
+    this.globalStep = globalStep;
+    this.latestMetrics = Map.copyOf(metrics);
+  }
+
+  TrainingReport.Builder reportBuilder() {
+    return report;
+  }
+}
