@@ -117,7 +117,12 @@ public final class LrPolicies {
     }
   }
 
-  /** Every parameter at the base LR. */
+  /** Every parameter at the base LR.
+   *
+   * <pre>{@code
+   * LrPolicies.uniform().multiplier(address, 12);  // 1.0
+   * }</pre>
+   */
   public record Uniform() implements LrPolicy {
     @Override
     public double multiplier(ParameterAddress address, int numLayers) {
@@ -128,6 +133,10 @@ public final class LrPolicies {
 
   /**
    * Layer-wise decay: {@code decay^depth}.
+   *
+   * <pre>{@code
+   * new LrPolicies.LayerwiseDecay(0.9).multiplier(topLayerAddress, 12);  // 0.9
+   * }</pre>
    *
    * @param decay the decay in {@code (0, 1]}
    */
@@ -149,6 +158,10 @@ public final class LrPolicies {
   /**
    * Discriminative fine-tuning: {@code 1 / factor^depth}.
    *
+   * <pre>{@code
+   * new LrPolicies.Discriminative(2.6).multiplier(topLayerAddress, 12);  // 1 / 2.6
+   * }</pre>
+   *
    * @param factor the divisor per group down, {@code >= 1} (ULMFiT: 2.6)
    */
   public record Discriminative(double factor) implements LrPolicy {
@@ -168,6 +181,10 @@ public final class LrPolicies {
 
   /**
    * Layer-wise decay over groups of contiguous layers.
+   *
+   * <pre>{@code
+   * new LrPolicies.GroupedDecay(3, 0.5).groupOf(11, 12);  // 0 (the top group)
+   * }</pre>
    *
    * @param groups the number of groups, {@code >= 1}
    * @param decay the decay per group in {@code (0, 1]}
@@ -216,6 +233,10 @@ public final class LrPolicies {
   /**
    * One explicit layer group.
    *
+   * <pre>{@code
+   * new LrPolicies.LayerGroup(0, 5, 0.5);
+   * }</pre>
+   *
    * @param from the lowest encoder layer, inclusive
    * @param to the highest encoder layer, inclusive
    * @param multiplier the group's multiplier
@@ -234,6 +255,10 @@ public final class LrPolicies {
   /**
    * Explicit layer groups (grouped LLRD): each encoder layer takes the multiplier of the first
    * group covering it; embeddings and head have their own.
+   *
+   * <pre>{@code
+   * LrPolicy p = LrPolicies.layerGroups().layers(0, 11, 0.5).build();
+   * }</pre>
    *
    * @param groups the groups, at least one
    * @param embeddings the embeddings' multiplier
@@ -273,6 +298,10 @@ public final class LrPolicies {
   /**
    * One LR rule.
    *
+   * <pre>{@code
+   * new LrPolicies.Rule(ParameterSelector.head(), 10.0);
+   * }</pre>
+   *
    * @param selector what it matches
    * @param multiplier the multiplier it assigns
    */
@@ -286,6 +315,10 @@ public final class LrPolicies {
 
   /**
    * Rules over a fallback: the first rule whose selector matches assigns the multiplier.
+   *
+   * <pre>{@code
+   * LrPolicy p = LrPolicies.rules(LrPolicies.uniform()).rule(ParameterSelector.head(), 10).build();
+   * }</pre>
    *
    * @param rules the rules in precedence order
    * @param fallback the policy when no rule matches
@@ -310,6 +343,10 @@ public final class LrPolicies {
 
   /**
    * A policy whose head multiplier is multiplied by a factor.
+   *
+   * <pre>{@code
+   * LrPolicy p = LrPolicies.uniform().withHeadMultiplier(10);
+   * }</pre>
    *
    * @param policy the inner policy
    * @param factor the head's extra factor

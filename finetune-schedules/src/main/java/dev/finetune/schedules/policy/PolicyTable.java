@@ -26,6 +26,10 @@ public final class PolicyTable {
   /**
    * One group's row.
    *
+   * <pre>{@code
+   * PolicyTable.Row r = new PolicyTable.Row("layer.3", 3, 1.8e-5);
+   * }</pre>
+   *
    * @param group {@code embeddings}, {@code layer.N} or {@code head}
    * @param layer the layer index: -1, 0..L-1, or L for the head (plot-friendly)
    * @param lr the group's learning rate

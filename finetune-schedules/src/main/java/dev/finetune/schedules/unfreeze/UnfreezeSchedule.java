@@ -2,6 +2,7 @@ package dev.finetune.schedules.unfreeze;
 
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterSelector;
+import dev.finetune.schedules.policy.PolicyTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,10 +54,9 @@ public interface UnfreezeSchedule {
   }
 
   /**
-   * Lists the groups that train now, by depth, for parameters of the given model size: the
-   * head's query is {@code depth 0}, and so on. A group trains when its representative
-   * parameters (head: {@code classifier.weight}; layers: the query weight; embeddings: word
-   * embeddings) do.
+   * Lists the groups that train now, top first. A group counts as training when its
+   * representative parameter ({@link PolicyTable#representatives(int)}: the classifier weight,
+   * each layer's query weight, the word embeddings) does.
    *
    * @param numLayers {@code L}
    * @param epoch the 0-based epoch
@@ -65,7 +65,7 @@ public interface UnfreezeSchedule {
    */
   default List<String> trainableGroups(int numLayers, long epoch, long step) {
     List<String> out = new ArrayList<>();
-    List<ParameterAddress> reps = dev.finetune.schedules.policy.PolicyTable.representatives(numLayers);
+    List<ParameterAddress> reps = PolicyTable.representatives(numLayers);
     for (int i = reps.size() - 1; i >= 0; i--) {
       ParameterAddress a = reps.get(i);
       if (isTrainable(a, numLayers, epoch, step)) {

@@ -79,7 +79,12 @@ public final class Unfreezing {
     return new AllTraining();
   }
 
-  /** Everything trains. */
+  /** Everything trains.
+   *
+   * <pre>{@code
+   * Unfreezing.none().isTrainable(address, 12, 0, 0);  // true
+   * }</pre>
+   */
   public record AllTraining() implements UnfreezeSchedule {
     @Override
     public boolean isTrainable(ParameterAddress address, int numLayers, long epoch, long step) {
@@ -89,6 +94,10 @@ public final class Unfreezing {
 
   /**
    * Gradual unfreezing from the top.
+   *
+   * <pre>{@code
+   * UnfreezeSchedule u = new Unfreezing.Gradual(Pace.perEpoch(), 1);
+   * }</pre>
    *
    * @param pace the pace
    * @param initialGroups groups trainable at stage 0
@@ -112,6 +121,10 @@ public final class Unfreezing {
   /**
    * Selected parameters frozen until a step.
    *
+   * <pre>{@code
+   * UnfreezeSchedule u = new Unfreezing.FreezeUntilStep(ParameterSelector.encoderLayers(), 500);
+   * }</pre>
+   *
    * @param frozen the parameters held frozen
    * @param untilStep the first step at which they train
    */
@@ -134,6 +147,10 @@ public final class Unfreezing {
 
   /**
    * Chain-thaw.
+   *
+   * <pre>{@code
+   * UnfreezeSchedule u = new Unfreezing.ChainThaw(Pace.perEpoch());
+   * }</pre>
    *
    * @param pace the pace
    */
@@ -160,6 +177,10 @@ public final class Unfreezing {
   /**
    * A schedule plus parameters that always train.
    *
+   * <pre>{@code
+   * UnfreezeSchedule u = Unfreezing.chainThaw(Pace.perEpoch()).alwaysTraining(ParameterSelector.head());
+   * }</pre>
+   *
    * @param schedule the schedule
    * @param always the always-trainable parameters
    */
@@ -180,6 +201,10 @@ public final class Unfreezing {
 
   /**
    * A schedule confined to a selection.
+   *
+   * <pre>{@code
+   * UnfreezeSchedule u = Unfreezing.gradual(Pace.perEpoch()).within(ParameterSelector.role(ParameterRole.PEFT));
+   * }</pre>
    *
    * @param schedule the schedule
    * @param scope the parameters it may unfreeze
