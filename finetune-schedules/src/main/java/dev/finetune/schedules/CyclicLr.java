@@ -44,7 +44,12 @@ public record CyclicLr(
 
   static final String NAME = "CyclicLR";
 
-  /** CyclicLR's amplitude policies. */
+  /** CyclicLR's amplitude policies.
+   *
+   * <pre>{@code
+   * CyclicLr.Mode m = CyclicLr.Mode.TRIANGULAR2;
+   * }</pre>
+   */
   public enum Mode {
     /** Constant amplitude. */
     TRIANGULAR("triangular"),

@@ -1,5 +1,6 @@
 package dev.finetune.schedules;
 
+import java.util.Collection;
 import java.util.Objects;
 
 /**
@@ -95,5 +96,49 @@ public record ParameterAddress(String name, int layer, ParameterRole role) {
    */
   public boolean isEncoderLayer() {
     return layer >= 0 && layer != HEAD;
+  }
+
+  /**
+   * Tells how many groups below the top this parameter sits, the unit of layer-wise LR decay and
+   * gradual unfreezing: the head is 0, encoder layer {@code l} is {@code L - l} (the top layer is
+   * 1), the embeddings are {@code L + 1}.
+   *
+   * @param numLayers the number of encoder layers {@code L}
+   * @return the depth from the top, in {@code [0, L + 1]}
+   * @throws IllegalArgumentException when the layer index is not below {@code numLayers}
+   */
+  public int depth(int numLayers) {
+    if (numLayers < 0) {
+      throw new IllegalArgumentException("numLayers=" + numLayers + " is out of range; allowed >= 0");
+    }
+    if (isHead()) {
+      return 0;
+    }
+    if (isEmbeddings()) {
+      return numLayers + 1;
+    }
+    if (layer >= numLayers) {
+      throw new IllegalArgumentException(
+          "layer of " + name + " is " + layer + ", but the model has numLayers=" + numLayers
+              + "; allowed 0.." + (numLayers - 1) + ", -1 (embeddings) or HEAD");
+    }
+    return numLayers - layer;
+  }
+
+  /**
+   * Counts the encoder layers of a model from its parameter addresses: the highest encoder-layer
+   * index plus one (0 when there is none).
+   *
+   * @param addresses every parameter of the model
+   * @return the number of encoder layers {@code L}
+   */
+  public static int numLayers(Collection<ParameterAddress> addresses) {
+    int max = -1;
+    for (ParameterAddress a : addresses) {
+      if (a.isEncoderLayer()) {
+        max = Math.max(max, a.layer());
+      }
+    }
+    return max + 1;
   }
 }

@@ -31,7 +31,12 @@ public record Warmup(LrSchedule schedule, WarmupLength length, Mode mode, double
 
   static final String NAME = "warmup";
 
-  /** The warm-up's shape. */
+  /** The warm-up's shape.
+   *
+   * <pre>{@code
+   * Warmup.Mode m = Warmup.Mode.LINEAR;
+   * }</pre>
+   */
   public enum Mode {
     /** Linear ramp from {@code start_factor} to 1. */
     LINEAR,

@@ -283,10 +283,13 @@ public final class SpecArguments {
     }
     List<SpecCall> out = new ArrayList<>();
     for (SpecValue item : s.items()) {
-      if (!(item instanceof SpecCall c)) {
+      if (item instanceof SpecCall c) {
+        out.add(c);
+      } else if (item instanceof SpecValue.Text t && !t.quoted()) {
+        out.add(new SpecCall(t.value(), List.of(), Map.of()));
+      } else {
         throw wrongType(name, item, "a schedule such as StepLR(step_size=10)");
       }
-      out.add(c);
     }
     return out;
   }

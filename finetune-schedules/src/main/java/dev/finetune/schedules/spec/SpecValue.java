@@ -25,6 +25,10 @@ public sealed interface SpecValue
   /**
    * A number in any Python notation ({@code 1e-5}, {@code 5.}, {@code .5}, {@code 1_000}).
    *
+   * <pre>{@code
+   * new SpecValue.Num(1e-5, "1e-5");
+   * }</pre>
+   *
    * @param value the value
    * @param text the text as written (keeps {@code 30} apart from {@code 30.0} for messages)
    */
@@ -42,6 +46,10 @@ public sealed interface SpecValue
 
   /**
    * A string, bare ({@code cos}) or quoted ({@code 'cos'}, {@code "cos"}).
+   *
+   * <pre>{@code
+   * new SpecValue.Text("cos", true);  // written 'cos'
+   * }</pre>
    *
    * @param value the unquoted string
    * @param quoted whether it was written in quotes
@@ -61,6 +69,10 @@ public sealed interface SpecValue
   /**
    * A boolean: {@code True}/{@code False} (Python) or {@code true}/{@code false}.
    *
+   * <pre>{@code
+   * new SpecValue.Bool(true);  // written True
+   * }</pre>
+   *
    * @param value the value
    */
   record Bool(boolean value) implements SpecValue {
@@ -70,7 +82,12 @@ public sealed interface SpecValue
     }
   }
 
-  /** Python's {@code None} (also {@code null}): the argument takes its default. */
+  /** Python's {@code None} (also {@code null}): the argument takes its default.
+   *
+   * <pre>{@code
+   * new SpecValue.NoneValue();  // written None
+   * }</pre>
+   */
   record NoneValue() implements SpecValue {
     @Override
     public String describe() {
@@ -80,6 +97,10 @@ public sealed interface SpecValue
 
   /**
    * A list {@code [a, b]} or tuple {@code (a, b)}.
+   *
+   * <pre>{@code
+   * new SpecValue.Seq(List.of(new SpecValue.Num(30, "30")));  // written [30]
+   * }</pre>
    *
    * @param items the items in order
    */
