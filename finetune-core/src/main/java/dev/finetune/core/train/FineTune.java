@@ -9,14 +9,13 @@ import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.schedules.LrSchedule;
-import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.policy.LrPolicy;
+import dev.finetune.schedules.policy.WeightDecayPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,13 +129,14 @@ public final class FineTune {
   }
 
   /**
-   * Chooses which parameters get no weight decay (default: biases and LayerNorm weights).
+   * Sets per-parameter weight decay (default: the optimizer's decay, none for biases and
+   * LayerNorm parameters, as Hugging Face does).
    *
-   * @param exempt the parameters to exempt
+   * @param policy e.g. {@code WeightDecayPolicy.huggingFace(0.01).withNoDecay(ParameterSelector.embeddings())}
    * @return this
    */
-  public FineTune noWeightDecay(Predicate<ParameterAddress> exempt) {
-    config.noWeightDecay(exempt);
+  public FineTune weightDecay(WeightDecayPolicy policy) {
+    config.weightDecay(policy);
     return this;
   }
 

@@ -4,21 +4,19 @@ import ai.djl.Device;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.schedules.LrSchedule;
-import dev.finetune.schedules.ParameterAddress;
-import dev.finetune.schedules.ParameterRole;
 import dev.finetune.schedules.Schedules;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
+import dev.finetune.schedules.policy.WeightDecayPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 
 /**
  * The immutable settings of one fine-tuning run, as {@link FineTune} collects them. Defaults:
- * AdamW (weight decay 0.01, none for biases and LayerNorm weights), learning rate 2e-5 for every
+ * AdamW (weight decay 0.01, none for biases and LayerNorm parameters), learning rate 2e-5 for every
  * parameter, linear warm-up over 10% of the steps then linear decay to 0, 3 epochs, batch 32, max
  * length 128, seed 42, gradient clipping at global norm 1.0, CPU.
  *
@@ -41,7 +39,8 @@ import java.util.function.Predicate;
  * @param lrPolicy per-parameter multipliers of the base learning rate
  * @param schedule the schedule as an object (multiplier of the base LR), or null when a spec is used
  * @param scheduleSpec the schedule as a spec string, or null when an object is used
- * @param noWeightDecay parameters that get no weight decay
+ * @param weightDecay per-parameter weight decay, or null for the optimizer's decay with Hugging
+ *     Face's exemptions (biases and LayerNorm)
  * @param maxGradNorm global-norm clipping threshold, or 0 for none
  * @param accumulation micro-batches per optimizer step
  * @param evaluateEverySteps extra evaluations every n optimizer steps, or 0 for per-epoch only
@@ -64,7 +63,7 @@ public record TrainingConfig(
     LrPolicy lrPolicy,
     LrSchedule schedule,
     String scheduleSpec,
-    Predicate<ParameterAddress> noWeightDecay,
+    WeightDecayPolicy weightDecay,
     double maxGradNorm,
     int accumulation,
     int evaluateEverySteps,
@@ -75,10 +74,6 @@ public record TrainingConfig(
     List<ModelTransform> transforms,
     List<TrainingListener> listeners,
     String modelName) {
-
-  /** Hugging Face's default: no weight decay for biases and LayerNorm weights. */
-  public static final Predicate<ParameterAddress> BIASES_AND_LAYER_NORM =
-      a -> a.isBias() || a.role() == ParameterRole.LAYER_NORM;
 
   /**
    * Validates the settings.
@@ -105,7 +100,6 @@ public record TrainingConfig(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(lrPolicy, "lrPolicy");
-    Objects.requireNonNull(noWeightDecay, "noWeightDecay");
     if ((schedule == null) == (scheduleSpec == null)) {
       throw new IllegalArgumentException("exactly one of schedule and scheduleSpec must be set");
     }
@@ -130,6 +124,16 @@ public record TrainingConfig(
   }
 
   /**
+   * The weight-decay policy in force: the given one, or the optimizer's decay with Hugging Face's
+   * exemptions.
+   *
+   * @return the policy
+   */
+  public WeightDecayPolicy weightDecayPolicy() {
+    return weightDecay != null ? weightDecay : WeightDecayPolicy.huggingFace(optimizer.weightDecay());
+  }
+
+  /**
    * The settings as a flat map for reports.
    *
    * @return setting name to printable value
@@ -144,6 +148,7 @@ public record TrainingConfig(
     out.put("learning_rate", learningRate);
     out.put("lr_policy", lrPolicy.toString());
     out.put("schedule", schedule != null ? schedule.toString() : scheduleSpec);
+    out.put("weight_decay", weightDecayPolicy().toString());
     out.put("max_grad_norm", maxGradNorm);
     out.put("accumulation", accumulation);
     out.put("bucketing", bucketing);
@@ -177,7 +182,7 @@ public record TrainingConfig(
     b.lrPolicy = lrPolicy;
     b.schedule = schedule;
     b.scheduleSpec = scheduleSpec;
-    b.noWeightDecay = noWeightDecay;
+    b.weightDecay = weightDecay;
     b.maxGradNorm = maxGradNorm;
     b.accumulation = accumulation;
     b.evaluateEverySteps = evaluateEverySteps;
@@ -209,7 +214,7 @@ public record TrainingConfig(
     private LrPolicy lrPolicy = LrPolicies.uniform();
     private LrSchedule schedule = Schedules.warmup(0.1).thenLinearDecay();
     private String scheduleSpec;
-    private Predicate<ParameterAddress> noWeightDecay = BIASES_AND_LAYER_NORM;
+    private WeightDecayPolicy weightDecay;
     private double maxGradNorm = 1.0;
     private int accumulation = 1;
     private int evaluateEverySteps;
@@ -286,9 +291,9 @@ public record TrainingConfig(
       return this;
     }
 
-    /** @param v parameters without weight decay @return this */
-    public Builder noWeightDecay(Predicate<ParameterAddress> v) {
-      noWeightDecay = v;
+    /** @param v per-parameter weight decay, null for the optimizer's with HF exemptions @return this */
+    public Builder weightDecay(WeightDecayPolicy v) {
+      weightDecay = v;
       return this;
     }
 
@@ -361,7 +366,7 @@ public record TrainingConfig(
     public TrainingConfig build() {
       return new TrainingConfig(
           epochs, batchSize, maxLength, seed, device, optimizer, learningRate, lrPolicy, schedule,
-          scheduleSpec, noWeightDecay, maxGradNorm, accumulation, evaluateEverySteps, bucketing,
+          scheduleSpec, weightDecay, maxGradNorm, accumulation, evaluateEverySteps, bucketing,
           checkpointDir, checkpointEverySteps, progress, transforms, listeners, modelName);
     }
   }

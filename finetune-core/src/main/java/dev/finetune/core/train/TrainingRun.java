@@ -27,6 +27,7 @@ import dev.finetune.core.report.EvaluationRecord;
 import dev.finetune.core.report.MemoryProbe;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.schedules.LrSchedule;
+import dev.finetune.schedules.policy.WeightDecayPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,6 +57,8 @@ final class TrainingRun implements TrainingContext {
   private final Batches evalBatches;
   private final List<TrainingListener> listeners;
   private final Map<String, Double> policyMultipliers = new HashMap<>();
+  private final Map<String, Double> weightDecays = new HashMap<>();
+  private final WeightDecayPolicy weightDecayPolicy;
   private final TrainingReport.Builder report;
   private final ProgressBar progress;
 
@@ -81,6 +84,7 @@ final class TrainingRun implements TrainingContext {
     this.parameters = model.parameters();
     this.numLayers = model.config().numLayers();
     this.schedule = config.absoluteSchedule();
+    this.weightDecayPolicy = config.weightDecayPolicy();
     this.listeners = config.listeners();
     long padId = model.config().padTokenId();
     this.trainBatches =
@@ -283,9 +287,8 @@ final class TrainingRun implements TrainingContext {
       List<ParameterUpdate> updates = new ArrayList<>(trainable.size());
       for (int i = 0; i < trainable.size(); i++) {
         ModelParameter p = trainable.get(i);
-        double weightDecay = config.noWeightDecay().test(p.address()) ? 0.0 : config.optimizer().weightDecay();
         updates.add(new ParameterUpdate(p.hfName(), p.parameter().getArray(), gradients.get(i),
-            lr * multiplier(p), weightDecay));
+            lr * multiplier(p), weightDecay(p)));
       }
       optimizer.step(updates);
     }
@@ -309,6 +312,11 @@ final class TrainingRun implements TrainingContext {
   private double multiplier(ModelParameter p) {
     return policyMultipliers.computeIfAbsent(
         p.hfName(), name -> config.lrPolicy().multiplier(p.address(), numLayers));
+  }
+
+  private double weightDecay(ModelParameter p) {
+    return weightDecays.computeIfAbsent(
+        p.hfName(), name -> weightDecayPolicy.weightDecay(p.address(), numLayers));
   }
 
   private int stepSeed() {
