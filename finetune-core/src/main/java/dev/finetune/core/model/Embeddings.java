@@ -80,9 +80,7 @@ public final class Embeddings {
     NDArray positionTable = ctx.value(positions);
     NDArray positionEmbeddings;
     if (config.modelType() == ModelType.ROBERTA && inputIds != null) {
-      // HF create_position_ids_from_input_ids: padding keeps padding_idx, others count from it
-      NDArray notPad = inputIds.neq(config.padTokenId()).toType(DataType.INT64, false);
-      NDArray ids = notPad.cumSum(1).muli(notPad).addi(config.padTokenId());
+      NDArray ids = robertaPositionIds(inputIds, config.padTokenId());
       positionEmbeddings =
           Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
     } else {
@@ -102,6 +100,19 @@ public final class Embeddings {
                 (float) config.layerNormEps())
             .singletonOrThrow();
     return ctx.dropout(normed, config.hiddenDropout());
+  }
+
+  /**
+   * RoBERTa's position ids (Hugging Face {@code create_position_ids_from_input_ids}): padding
+   * tokens get {@code pad}, the others count up from {@code pad + 1}, skipping padding.
+   *
+   * @param inputIds (B, T) int64
+   * @param pad the padding token id
+   * @return (B, T) int64
+   */
+  static NDArray robertaPositionIds(NDArray inputIds, int pad) {
+    NDArray notPad = inputIds.neq(pad).toType(DataType.INT64, false);
+    return notPad.cumSum(1).muli(notPad).addi(pad);
   }
 
   /**

@@ -110,6 +110,22 @@ public final class EncoderConfig {
   }
 
   /**
+   * A tiny BERT for tests: vocabulary 100, hidden 32, 2 layers, 4 heads, FFN 64, 64 positions.
+   *
+   * @return the configuration
+   */
+  public static EncoderConfig tiny() {
+    return builder()
+        .vocabSize(100)
+        .hiddenSize(32)
+        .numLayers(2)
+        .numHeads(4)
+        .intermediateSize(64)
+        .maxPositionEmbeddings(64)
+        .build();
+  }
+
+  /**
    * A builder pre-filled with this configuration.
    *
    * @return a builder

@@ -140,10 +140,38 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public static SequenceClassifier randomInit(
       EncoderConfig config, int numLabels, Pooling pooling, long seed, Device device) {
+    return randomInit(config, numLabels, pooling, seed, device, null);
+  }
+
+  /**
+   * Creates a randomly initialised model with a tokenizer (e.g. from {@link WordPieceVocabulary}).
+   *
+   * @param config the encoder shape
+   * @param numLabels outputs
+   * @param pooling CLS_POOLER or MEAN (AUTO means CLS_POOLER here)
+   * @param seed the initialisation seed
+   * @param device where the parameters live
+   * @param tokenizerJson the bytes of a {@code tokenizer.json}, or null for none
+   * @return the model
+   */
+  public static SequenceClassifier randomInit(
+      EncoderConfig config,
+      int numLabels,
+      Pooling pooling,
+      long seed,
+      Device device,
+      byte[] tokenizerJson) {
     Pooling resolved = pooling == Pooling.AUTO ? Pooling.CLS_POOLER : pooling;
+    if (tokenizerJson != null) {
+      int ids = dev.finetune.core.checkpoint.TokenizerVocabulary.idCount(tokenizerJson);
+      if (ids > config.vocabSize()) {
+        throw new IllegalArgumentException(
+            "the tokenizer produces ids up to " + (ids - 1) + " but vocab_size is " + config.vocabSize());
+      }
+    }
     return new SequenceClassifier(
-        config, Map.of(), resolved, numLabels, false, true, seed, device, null,
-        config.maxSequenceLength());
+        config, Map.of(), resolved, numLabels, false, true, seed, device, tokenizerJson,
+        Math.min(512, config.maxSequenceLength()));
   }
 
   private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
