@@ -1,0 +1,294 @@
+package dev.finetune.core.checkpoint;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a>
+ * format: an 8-byte little-endian header length, a JSON header ({@code dtype}, {@code shape},
+ * {@code data_offsets} per tensor, optional {@code __metadata__}), then raw little-endian data.
+ *
+ * <p>Reading converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
+ * with {@code {"format": "pt"}} metadata (what {@code transformers} expects), atomically.
+ *
+ * <pre>{@code
+ * Map<String, HostTensor> weights = SafeTensors.read(dir.resolve("model.safetensors"));
+ * SafeTensors.write(out.resolve("model.safetensors"), weights);
+ * }</pre>
+ */
+public final class SafeTensors {
+
+  private static final long MAX_HEADER = 100L * 1024 * 1024;
+  private static final int CHUNK = 1 << 16;
+
+  private SafeTensors() {}
+
+  /**
+   * Reads every tensor of a file, in header order.
+   *
+   * @param file a {@code .safetensors} file
+   * @return tensors by name
+   * @throws CheckpointException when the file is missing, truncated or malformed (the message
+   *     names the file and the problem)
+   */
+  public static Map<String, HostTensor> read(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size < 8) {
+        throw corrupt(file, "the file has " + size + " bytes; it must start with an 8-byte header length");
+      }
+      ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(channel, lengthBytes, 0);
+      long headerLength = lengthBytes.flip().getLong();
+      if (headerLength <= 1 || headerLength > MAX_HEADER || headerLength > size - 8) {
+        throw corrupt(
+            file,
+            "header length "
+                + headerLength
+                + " does not fit a file of "
+                + size
+                + " bytes (truncated or not a safetensors file)");
+      }
+      ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+      readFully(channel, headerBytes, 8);
+      JsonObject header;
+      try {
+        JsonElement parsed =
+            JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8));
+        if (!parsed.isJsonObject()) {
+          throw corrupt(file, "the header is not a JSON object");
+        }
+        header = parsed.getAsJsonObject();
+      } catch (JsonParseException e) {
+        throw corrupt(file, "the JSON header cannot be parsed (" + e.getMessage() + ")");
+      }
+      long dataStart = 8 + headerLength;
+      long dataSize = size - dataStart;
+      MappedByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize);
+      data.order(ByteOrder.LITTLE_ENDIAN);
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
+        if (entry.getKey().equals("__metadata__")) {
+          continue;
+        }
+        tensors.put(entry.getKey(), readTensor(file, entry.getKey(), entry.getValue(), data, dataSize));
+      }
+      return tensors;
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException("weights file not found: " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HostTensor readTensor(
+      Path file, String name, JsonElement json, ByteBuffer data, long dataSize) {
+    try {
+      JsonObject info = json.getAsJsonObject();
+      String dtype = info.get("dtype").getAsString();
+      JsonArray dims = info.getAsJsonArray("shape");
+      long[] shape = new long[dims.size()];
+      long count = 1;
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = dims.get(i).getAsLong();
+        count *= shape[i];
+      }
+      JsonArray offsets = info.getAsJsonArray("data_offsets");
+      long begin = offsets.get(0).getAsLong();
+      long end = offsets.get(1).getAsLong();
+      int width = width(file, name, dtype);
+      if (begin < 0 || end < begin || end > dataSize) {
+        throw corrupt(
+            file,
+            "tensor "
+                + name
+                + " has data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] beyond the "
+                + dataSize
+                + " data bytes (truncated file?)");
+      }
+      if (end - begin != count * width) {
+        throw corrupt(
+            file,
+            "tensor "
+                + name
+                + " of shape "
+                + Arrays.toString(shape)
+                + " and dtype "
+                + dtype
+                + " needs "
+                + count * width
+                + " bytes, its offsets span "
+                + (end - begin));
+      }
+      if (count > Integer.MAX_VALUE - 8) {
+        throw corrupt(file, "tensor " + name + " has " + count + " values, too many for one array");
+      }
+      ByteBuffer slice =
+          data.duplicate().position((int) begin).limit((int) end).slice().order(ByteOrder.LITTLE_ENDIAN);
+      return new HostTensor(shape, decode(dtype, slice, (int) count));
+    } catch (IllegalStateException | NullPointerException | IndexOutOfBoundsException e) {
+      throw corrupt(file, "the header entry of tensor " + name + " is malformed: " + json);
+    }
+  }
+
+  private static int width(Path file, String name, String dtype) {
+    return switch (dtype) {
+      case "F32", "I32" -> 4;
+      case "F16", "BF16" -> 2;
+      case "F64", "I64" -> 8;
+      default ->
+          throw corrupt(
+              file,
+              "tensor " + name + " has dtype " + dtype + "; supported: F32, F16, BF16, F64, I64, I32");
+    };
+  }
+
+  private static float[] decode(String dtype, ByteBuffer bytes, int count) {
+    float[] out = new float[count];
+    switch (dtype) {
+      case "F32" -> bytes.asFloatBuffer().get(out);
+      case "F16" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = halfToFloat(bytes.getShort(2 * i));
+        }
+      }
+      case "BF16" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = Float.intBitsToFloat((bytes.getShort(2 * i) & 0xffff) << 16);
+        }
+      }
+      case "F64" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = (float) bytes.getDouble(8 * i);
+        }
+      }
+      case "I64" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = bytes.getLong(8 * i);
+        }
+      }
+      case "I32" -> {
+        for (int i = 0; i < count; i++) {
+          out[i] = bytes.getInt(4 * i);
+        }
+      }
+      default -> throw new IllegalStateException(dtype);
+    }
+    return out;
+  }
+
+  /**
+   * Converts an IEEE 754 half-precision value to float.
+   *
+   * @param half the 16 bits
+   * @return the float value
+   */
+  static float halfToFloat(short half) {
+    int bits = half & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exponent = (bits >>> 10) & 0x1f;
+    int mantissa = bits & 0x3ff;
+    if (exponent == 0) {
+      float value = mantissa * 0x1p-24f;
+      return sign != 0 ? -value : value;
+    }
+    if (exponent == 31) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    }
+    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+  }
+
+  /**
+   * Writes tensors as F32, in the given order, atomically (temporary file, then rename).
+   *
+   * @param file the target file
+   * @param tensors tensors by name
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors) {
+    JsonObject header = new JsonObject();
+    JsonObject metadata = new JsonObject();
+    metadata.addProperty("format", "pt");
+    header.add("__metadata__", metadata);
+    long offset = 0;
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      JsonObject info = new JsonObject();
+      info.addProperty("dtype", "F32");
+      JsonArray shape = new JsonArray();
+      for (long d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      info.add("shape", shape);
+      JsonArray offsets = new JsonArray();
+      long bytes = 4L * e.getValue().data().length;
+      offsets.add(offset);
+      offsets.add(offset + bytes);
+      info.add("data_offsets", offsets);
+      header.add(e.getKey(), info);
+      offset += bytes;
+    }
+    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] headerBytes = Arrays.copyOf(json, padded);
+    Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
+    AtomicFiles.write(
+        file,
+        raw -> {
+          OutputStream out = new BufferedOutputStream(raw, CHUNK);
+          ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+          out.write(length.array());
+          out.write(headerBytes);
+          ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+          for (HostTensor t : tensors.values()) {
+            float[] values = t.data();
+            int i = 0;
+            while (i < values.length) {
+              chunk.clear();
+              int n = Math.min(values.length - i, CHUNK / 4);
+              chunk.asFloatBuffer().put(values, i, n);
+              out.write(chunk.array(), 0, 4 * n);
+              i += n;
+            }
+          }
+          out.flush();
+        });
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, at);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at byte " + at);
+      }
+      at += n;
+    }
+  }
+
+  private static CheckpointException corrupt(Path file, String problem) {
+    return new CheckpointException(
+        "corrupt safetensors file " + file + ": " + problem + ". Re-export or re-download it.");
+  }
+}

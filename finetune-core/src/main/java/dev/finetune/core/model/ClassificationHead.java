@@ -1,0 +1,114 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.util.Optional;
+
+/**
+ * The sequence-classification head on top of an {@link Encoder}: pooling, dropout and a linear
+ * classifier, with Hugging Face names ({@code pooler.dense.*} and {@code classifier.*}; for
+ * RoBERTa {@code classifier.dense.*} and {@code classifier.out_proj.*}).
+ *
+ * <pre>{@code
+ * ClassificationHead head = classifier.head();
+ * head.pooling();        // CLS_POOLER or MEAN
+ * head.classifier();     // the output projection (hidden -> numLabels)
+ * }</pre>
+ */
+public final class ClassificationHead {
+
+  private final Pooling pooling;
+  private final ModelType modelType;
+  private final Projection pooler;
+  private final Projection classifier;
+  private final float dropout;
+  private final int numLabels;
+
+  ClassificationHead(
+      EncoderConfig config, Pooling pooling, int numLabels, ParameterFactory factory, boolean fresh) {
+    if (pooling == Pooling.AUTO) {
+      throw new IllegalArgumentException("resolve Pooling.AUTO before building the head");
+    }
+    this.pooling = pooling;
+    this.modelType = config.modelType();
+    this.numLabels = numLabels;
+    this.dropout = config.classifierDropout();
+    int h = config.hiddenSize();
+    boolean roberta = modelType == ModelType.ROBERTA;
+    if (pooling == Pooling.CLS_POOLER) {
+      pooler = projection(factory, roberta ? "classifier.dense" : "pooler.dense", h, h, false);
+      classifier = projection(factory, roberta ? "classifier.out_proj" : "classifier", h, numLabels, fresh);
+    } else {
+      pooler = null;
+      classifier = projection(factory, "classifier", h, numLabels, fresh);
+    }
+  }
+
+  private static Projection projection(
+      ParameterFactory factory, String name, int in, int out, boolean fresh) {
+    if (!fresh) {
+      return EncoderLayer.projection(factory, name, in, out);
+    }
+    return new Projection(
+        name,
+        factory.createFresh(name + ".weight", out, in),
+        factory.createFresh(name + ".bias", out),
+        in,
+        out);
+  }
+
+  NDArray forward(ForwardContext ctx, EncoderOutput encoded) {
+    NDArray hidden = encoded.lastHiddenState();
+    NDArray pooled;
+    if (pooling == Pooling.MEAN) {
+      NDArray mask = encoded.attentionMask().toType(DataType.FLOAT32, false).expandDims(2);
+      NDArray summed = hidden.mul(mask).sum(new int[] {1});
+      NDArray counts = mask.sum(new int[] {1}).clip(1e-9f, Float.MAX_VALUE);
+      pooled = ctx.dropout(summed.div(counts), dropout);
+    } else if (modelType == ModelType.ROBERTA) {
+      NDArray first = hidden.get(new NDIndex(":, 0, :"));
+      pooled = ctx.dropout(pooler.forward(ctx, ctx.dropout(first, dropout)).tanh(), dropout);
+    } else {
+      NDArray first = hidden.get(new NDIndex(":, 0, :"));
+      pooled = ctx.dropout(pooler.forward(ctx, first).tanh(), dropout);
+    }
+    return classifier.forward(ctx, pooled);
+  }
+
+  /**
+   * The pooling.
+   *
+   * @return CLS_POOLER or MEAN
+   */
+  public Pooling pooling() {
+    return pooling;
+  }
+
+  /**
+   * The pooler dense layer (RoBERTa: {@code classifier.dense}).
+   *
+   * @return the projection; empty for mean pooling
+   */
+  public Optional<Projection> pooler() {
+    return Optional.ofNullable(pooler);
+  }
+
+  /**
+   * The output projection to the labels ({@code classifier}, RoBERTa {@code classifier.out_proj}).
+   *
+   * @return the projection
+   */
+  public Projection classifier() {
+    return classifier;
+  }
+
+  /**
+   * Number of outputs.
+   *
+   * @return labels (1 for regression)
+   */
+  public int numLabels() {
+    return numLabels;
+  }
+}

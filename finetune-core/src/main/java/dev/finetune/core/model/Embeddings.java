@@ -1,0 +1,144 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * The embedding layer: word + position + token-type embeddings, LayerNorm, dropout, with the
+ * Hugging Face names {@code embeddings.word_embeddings.weight},
+ * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
+ * and {@code embeddings.LayerNorm.{weight,bias}}.
+ *
+ * <pre>{@code
+ * Parameter words = classifier.encoder().embeddings().wordEmbeddings();   // (vocab, hidden)
+ * }</pre>
+ */
+public final class Embeddings {
+
+  private final EncoderConfig config;
+  private final Parameter words;
+  private final Parameter positions;
+  private final Parameter tokenTypes;
+  private final Parameter normWeight;
+  private final Parameter normBias;
+  private final Shape normalizedShape;
+
+  Embeddings(EncoderConfig config, ParameterFactory factory) {
+    this.config = config;
+    long h = config.hiddenSize();
+    words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
+    positions =
+        factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h);
+    tokenTypes = factory.create("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h);
+    normWeight = factory.create("embeddings.LayerNorm.weight", h);
+    normBias = factory.create("embeddings.LayerNorm.bias", h);
+    normalizedShape = new Shape(h);
+  }
+
+  /**
+   * Word embeddings only (B, T, H): the input that soft tokens are prepended to.
+   *
+   * @param ctx the forward pass
+   * @param inputIds (B, T) int64
+   * @return (B, T, H)
+   */
+  NDArray words(ForwardContext ctx, NDArray inputIds) {
+    return Embedding.embedding(inputIds, ctx.value(words), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * Adds position and token-type embeddings, normalises and applies dropout.
+   *
+   * @param ctx the forward pass
+   * @param wordEmbeddings (B, T, H)
+   * @param inputIds (B, T) ids used for RoBERTa's padding-aware positions, or null when the
+   *     sequence holds soft tokens (positions are then sequential, as HF does for inputs_embeds)
+   * @param tokenTypeIds (B, T) int64
+   * @return (B, T, H)
+   */
+  NDArray finish(
+      ForwardContext ctx, NDArray wordEmbeddings, NDArray inputIds, NDArray tokenTypeIds) {
+    long[] shape = wordEmbeddings.getShape().getShape();
+    int t = (int) shape[1];
+    NDManager m = ctx.manager();
+    int offset = config.modelType() == ModelType.ROBERTA ? config.padTokenId() + 1 : 0;
+    if (t + offset > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException(
+          "sequence length "
+              + t
+              + " exceeds the "
+              + config.maxSequenceLength()
+              + " positions of this model (max_position_embeddings); truncate the input");
+    }
+    NDArray positionTable = ctx.value(positions);
+    NDArray positionEmbeddings;
+    if (config.modelType() == ModelType.ROBERTA && inputIds != null) {
+      NDArray ids = robertaPositionIds(inputIds, config.padTokenId());
+      positionEmbeddings =
+          Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
+    } else {
+      // rows offset..offset+T-1 of the table, broadcast over the batch
+      positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", offset, offset + t));
+    }
+    NDArray typeEmbeddings =
+        Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
+            .singletonOrThrow();
+    NDArray sum = wordEmbeddings.add(positionEmbeddings).addi(typeEmbeddings);
+    NDArray normed =
+        LayerNorm.layerNorm(
+                sum,
+                normalizedShape,
+                ctx.value(normWeight),
+                ctx.value(normBias),
+                (float) config.layerNormEps())
+            .singletonOrThrow();
+    return ctx.dropout(normed, config.hiddenDropout());
+  }
+
+  /**
+   * RoBERTa's position ids (Hugging Face {@code create_position_ids_from_input_ids}): padding
+   * tokens get {@code pad}, the others count up from {@code pad + 1}, skipping padding.
+   *
+   * @param inputIds (B, T) int64
+   * @param pad the padding token id
+   * @return (B, T) int64
+   */
+  static NDArray robertaPositionIds(NDArray inputIds, int pad) {
+    NDArray notPad = inputIds.neq(pad).toType(DataType.INT64, false);
+    return notPad.cumSum(1).muli(notPad).addi(pad);
+  }
+
+  /**
+   * The word-embedding table (vocab, H).
+   *
+   * @return the parameter
+   */
+  public Parameter wordEmbeddings() {
+    return words;
+  }
+
+  /**
+   * The position-embedding table (max positions, H).
+   *
+   * @return the parameter
+   */
+  public Parameter positionEmbeddings() {
+    return positions;
+  }
+
+  /**
+   * The token-type table (type vocab, H).
+   *
+   * @return the parameter
+   */
+  public Parameter tokenTypeEmbeddings() {
+    return tokenTypes;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A BERT/RoBERTa encoder body (embeddings and layers, no head) with Hugging Face parameter
+ * names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ *
+ * <pre>{@code
+ * Encoder encoder = classifier.encoder();
+ * encoder.layer(0).value().wrap(myLora);
+ * encoder.setSoftTokens(myPrompt);
+ * }</pre>
+ */
+public final class Encoder {
+
+  private final EncoderConfig config;
+  private final Embeddings embeddings;
+  private final List<EncoderLayer> layers;
+  private volatile SoftTokens softTokens;
+
+  Encoder(EncoderConfig config, ParameterFactory factory) {
+    this.config = config;
+    embeddings = new Embeddings(config, factory);
+    List<EncoderLayer> list = new ArrayList<>();
+    for (int i = 0; i < config.numLayers(); i++) {
+      list.add(new EncoderLayer(i, config, factory));
+    }
+    layers = List.copyOf(list);
+  }
+
+  /**
+   * Runs the encoder.
+   *
+   * @param ctx the forward pass
+   * @param inputIds (B, T) token ids
+   * @param attentionMask (B, T), 1 for real tokens, 0 for padding; null means all ones
+   * @param tokenTypeIds (B, T); null means all zeros
+   * @return the last hidden state and its mask
+   */
+  public EncoderOutput forward(
+      ForwardContext ctx, NDArray inputIds, NDArray attentionMask, NDArray tokenTypeIds) {
+    NDManager m = ctx.manager();
+    NDArray ids = asInt64(inputIds);
+    Shape shape = ids.getShape();
+    if (shape.dimension() != 2) {
+      throw new IllegalArgumentException("input_ids must be (batch, length), got " + shape);
+    }
+    long batch = shape.get(0);
+    NDArray mask = attentionMask == null ? m.ones(shape, DataType.INT64) : asInt64(attentionMask);
+    NDArray types = tokenTypeIds == null ? m.zeros(shape, DataType.INT64) : asInt64(tokenTypeIds);
+    if (!mask.getShape().equals(shape) || !types.getShape().equals(shape)) {
+      throw new IllegalArgumentException(
+          "attention_mask "
+              + mask.getShape()
+              + " and token_type_ids "
+              + types.getShape()
+              + " must have the shape of input_ids "
+              + shape);
+    }
+    NDArray words = embeddings.words(ctx, ids);
+    NDArray positionIds = ids;
+    SoftTokens soft = softTokens;
+    if (soft != null) {
+      NDArray prompt = batched(soft.embeddings(ctx, (int) batch), batch);
+      long p = prompt.getShape().get(1);
+      words = prompt.concat(words, 1);
+      mask = m.ones(new Shape(batch, p), DataType.INT64).concat(mask, 1);
+      types = m.zeros(new Shape(batch, p), DataType.INT64).concat(types, 1);
+      positionIds = null;
+    }
+    NDArray hidden = embeddings.finish(ctx, words, positionIds, types);
+    long t = mask.getShape().get(1);
+    NDArray additive =
+        mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    for (EncoderLayer layer : layers) {
+      hidden = layer.forward(ctx, hidden, additive);
+    }
+    return new EncoderOutput(hidden, mask);
+  }
+
+  static NDArray batched(NDArray x, long batch) {
+    if (x.getShape().dimension() == 2) {
+      Shape s = x.getShape();
+      return x.expandDims(0).broadcast(new Shape(batch, s.get(0), s.get(1)));
+    }
+    return x;
+  }
+
+  private static NDArray asInt64(NDArray x) {
+    return x.getDataType() == DataType.INT64 ? x : x.toType(DataType.INT64, false);
+  }
+
+  /**
+   * The configuration.
+   *
+   * @return the config
+   */
+  public EncoderConfig config() {
+    return config;
+  }
+
+  /**
+   * The embedding layer.
+   *
+   * @return the embeddings
+   */
+  public Embeddings embeddings() {
+    return embeddings;
+  }
+
+  /**
+   * The layers, bottom first.
+   *
+   * @return an immutable list
+   */
+  public List<EncoderLayer> layers() {
+    return layers;
+  }
+
+  /**
+   * One layer.
+   *
+   * @param index 0..L-1
+   * @return the layer
+   */
+  public EncoderLayer layer(int index) {
+    if (index < 0 || index >= layers.size()) {
+      throw new IndexOutOfBoundsException(
+          "layer " + index + " of an encoder with " + layers.size() + " layers");
+    }
+    return layers.get(index);
+  }
+
+  /**
+   * Sets (or with null clears) soft tokens prepended before layer 0.
+   *
+   * @param tokens the soft-token provider
+   */
+  public void setSoftTokens(SoftTokens tokens) {
+    softTokens = tokens;
+  }
+
+  /**
+   * The soft tokens.
+   *
+   * @return the provider, if set
+   */
+  public Optional<SoftTokens> softTokens() {
+    return Optional.ofNullable(softTokens);
+  }
+}

@@ -1,0 +1,667 @@
+package dev.finetune.core.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.CheckpointException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The shape of a BERT/RoBERTa encoder, as in a Hugging Face {@code config.json}. Immutable; build
+ * one with {@link #builder()} or read one with {@link #fromJson(Path)}.
+ *
+ * <pre>{@code
+ * EncoderConfig tiny = EncoderConfig.builder()
+ *     .vocabSize(100).hiddenSize(32).numLayers(2).numHeads(4).intermediateSize(64)
+ *     .build();
+ * EncoderConfig minilm = EncoderConfig.fromJson(Path.of("models/minilm/config.json"));
+ * }</pre>
+ */
+public final class EncoderConfig {
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  private final ModelType modelType;
+  private final int vocabSize;
+  private final int hiddenSize;
+  private final int numLayers;
+  private final int numHeads;
+  private final int intermediateSize;
+  private final HiddenActivation hiddenAct;
+  private final float hiddenDropout;
+  private final float attentionDropout;
+  private final Float classifierDropout;
+  private final int maxPositionEmbeddings;
+  private final int typeVocabSize;
+  private final double layerNormEps;
+  private final double initializerRange;
+  private final int padTokenId;
+  private final JsonObject original;
+
+  private EncoderConfig(Builder b) {
+    modelType = Objects.requireNonNull(b.modelType, "modelType");
+    vocabSize = positive("vocab_size", b.vocabSize);
+    hiddenSize = positive("hidden_size", b.hiddenSize);
+    numLayers = positive("num_hidden_layers", b.numLayers);
+    numHeads = positive("num_attention_heads", b.numHeads);
+    intermediateSize = positive("intermediate_size", b.intermediateSize);
+    hiddenAct = Objects.requireNonNull(b.hiddenAct, "hiddenAct");
+    hiddenDropout = probability("hidden_dropout_prob", b.hiddenDropout);
+    attentionDropout = probability("attention_probs_dropout_prob", b.attentionDropout);
+    classifierDropout =
+        b.classifierDropout == null ? null : probability("classifier_dropout", b.classifierDropout);
+    maxPositionEmbeddings = positive("max_position_embeddings", b.maxPositionEmbeddings);
+    typeVocabSize = positive("type_vocab_size", b.typeVocabSize);
+    layerNormEps = b.layerNormEps;
+    initializerRange = b.initializerRange;
+    padTokenId = b.padTokenId;
+    original = b.original == null ? new JsonObject() : b.original.deepCopy();
+    if (hiddenSize % numHeads != 0) {
+      throw new IllegalArgumentException(
+          "hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numHeads);
+    }
+    if (padTokenId < 0 || padTokenId >= vocabSize) {
+      throw new IllegalArgumentException(
+          "pad_token_id " + padTokenId + " is outside the vocabulary 0.." + (vocabSize - 1));
+    }
+    if (modelType == ModelType.ROBERTA && maxPositionEmbeddings <= padTokenId + 1) {
+      throw new IllegalArgumentException(
+          "RoBERTa positions start at pad_token_id + 1 = "
+              + (padTokenId + 1)
+              + "; max_position_embeddings "
+              + maxPositionEmbeddings
+              + " leaves no room");
+    }
+    if (!(layerNormEps > 0) || !(initializerRange > 0)) {
+      throw new IllegalArgumentException("layer_norm_eps and initializer_range must be positive");
+    }
+  }
+
+  private static int positive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static float probability(String name, float value) {
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Starts a builder with Hugging Face's BERT-base defaults.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A tiny BERT for tests: vocabulary 100, hidden 32, 2 layers, 4 heads, FFN 64, 64 positions.
+   *
+   * @return the configuration
+   */
+  public static EncoderConfig tiny() {
+    return builder()
+        .vocabSize(100)
+        .hiddenSize(32)
+        .numLayers(2)
+        .numHeads(4)
+        .intermediateSize(64)
+        .maxPositionEmbeddings(64)
+        .build();
+  }
+
+  /**
+   * A builder pre-filled with this configuration.
+   *
+   * @return a builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.modelType = modelType;
+    b.vocabSize = vocabSize;
+    b.hiddenSize = hiddenSize;
+    b.numLayers = numLayers;
+    b.numHeads = numHeads;
+    b.intermediateSize = intermediateSize;
+    b.hiddenAct = hiddenAct;
+    b.hiddenDropout = hiddenDropout;
+    b.attentionDropout = attentionDropout;
+    b.classifierDropout = classifierDropout;
+    b.maxPositionEmbeddings = maxPositionEmbeddings;
+    b.typeVocabSize = typeVocabSize;
+    b.layerNormEps = layerNormEps;
+    b.initializerRange = initializerRange;
+    b.padTokenId = padTokenId;
+    b.original = original;
+    return b;
+  }
+
+  /**
+   * Reads a Hugging Face {@code config.json}.
+   *
+   * @param file the file
+   * @return the configuration
+   * @throws CheckpointException when the file is missing, not JSON, of an unsupported
+   *     {@code model_type} or inconsistent
+   */
+  public static EncoderConfig fromJson(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(
+          "config.json not found: " + file + " (a model folder needs config.json, model.safetensors, tokenizer.json)", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    try {
+      return fromJson(text);
+    } catch (CheckpointException | IllegalArgumentException e) {
+      throw new CheckpointException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses the text of a Hugging Face {@code config.json}; missing fields take BERT defaults.
+   *
+   * @param json the JSON text
+   * @return the configuration
+   */
+  public static EncoderConfig fromJson(String json) {
+    JsonObject o;
+    try {
+      JsonElement e = JsonParser.parseString(json);
+      if (!e.isJsonObject()) {
+        throw new CheckpointException("config.json is not a JSON object");
+      }
+      o = e.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new CheckpointException("config.json is not valid JSON: " + e.getMessage(), e);
+    }
+    if (!o.has("model_type")) {
+      throw new CheckpointException("config.json has no model_type (expected \"bert\" or \"roberta\")");
+    }
+    ModelType type = ModelType.fromHf(o.get("model_type").getAsString());
+    String positions = str(o, "position_embedding_type", "absolute");
+    if (!positions.equals("absolute")) {
+      throw new CheckpointException(
+          "config.json: position_embedding_type \"" + positions + "\" is not supported (only absolute)");
+    }
+    Builder b = builder().modelType(type);
+    if (type == ModelType.ROBERTA) {
+      b.padTokenId(1).typeVocabSize(1).maxPositionEmbeddings(514).layerNormEps(1e-5);
+    }
+    b.vocabSize(integer(o, "vocab_size", b.vocabSize))
+        .hiddenSize(integer(o, "hidden_size", b.hiddenSize))
+        .numLayers(integer(o, "num_hidden_layers", b.numLayers))
+        .numHeads(integer(o, "num_attention_heads", b.numHeads))
+        .intermediateSize(integer(o, "intermediate_size", b.intermediateSize))
+        .hiddenAct(HiddenActivation.fromHf(str(o, "hidden_act", "gelu")))
+        .hiddenDropout((float) number(o, "hidden_dropout_prob", b.hiddenDropout))
+        .attentionDropout((float) number(o, "attention_probs_dropout_prob", b.attentionDropout))
+        .maxPositionEmbeddings(integer(o, "max_position_embeddings", b.maxPositionEmbeddings))
+        .typeVocabSize(integer(o, "type_vocab_size", b.typeVocabSize))
+        .layerNormEps(number(o, "layer_norm_eps", b.layerNormEps))
+        .initializerRange(number(o, "initializer_range", b.initializerRange))
+        .padTokenId(integer(o, "pad_token_id", b.padTokenId));
+    if (o.has("classifier_dropout") && !o.get("classifier_dropout").isJsonNull()) {
+      b.classifierDropout(o.get("classifier_dropout").getAsFloat());
+    }
+    b.original = o;
+    return b.build();
+  }
+
+  private static String str(JsonObject o, String key, String fallback) {
+    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : fallback;
+  }
+
+  private static int integer(JsonObject o, String key, int fallback) {
+    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsInt() : fallback;
+  }
+
+  private static double number(JsonObject o, String key, double fallback) {
+    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : fallback;
+  }
+
+  /**
+   * The configuration as a Hugging Face {@code config.json} object: the fields of the file it was
+   * read from (if any) with this configuration's values written over them.
+   *
+   * @return a fresh JSON object
+   */
+  public JsonObject toJsonObject() {
+    JsonObject o = original.deepCopy();
+    o.addProperty("model_type", modelType.hfName());
+    o.addProperty("vocab_size", vocabSize);
+    o.addProperty("hidden_size", hiddenSize);
+    o.addProperty("num_hidden_layers", numLayers);
+    o.addProperty("num_attention_heads", numHeads);
+    o.addProperty("intermediate_size", intermediateSize);
+    o.addProperty("hidden_act", hiddenAct.hfName());
+    o.addProperty("hidden_dropout_prob", hiddenDropout);
+    o.addProperty("attention_probs_dropout_prob", attentionDropout);
+    if (classifierDropout != null) {
+      o.addProperty("classifier_dropout", classifierDropout);
+    }
+    o.addProperty("max_position_embeddings", maxPositionEmbeddings);
+    o.addProperty("type_vocab_size", typeVocabSize);
+    o.addProperty("layer_norm_eps", layerNormEps);
+    o.addProperty("initializer_range", initializerRange);
+    o.addProperty("pad_token_id", padTokenId);
+    o.addProperty("position_embedding_type", "absolute");
+    return o;
+  }
+
+  /**
+   * The configuration as pretty-printed {@code config.json} text.
+   *
+   * @return JSON text
+   */
+  public String toJson() {
+    return GSON.toJson(toJsonObject());
+  }
+
+  /**
+   * The architecture.
+   *
+   * @return BERT or RoBERTa
+   */
+  public ModelType modelType() {
+    return modelType;
+  }
+
+  /**
+   * Vocabulary size (rows of the word-embedding table).
+   *
+   * @return {@code vocab_size}
+   */
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  /**
+   * Hidden size.
+   *
+   * @return {@code hidden_size}
+   */
+  public int hiddenSize() {
+    return hiddenSize;
+  }
+
+  /**
+   * Number of encoder layers.
+   *
+   * @return {@code num_hidden_layers}
+   */
+  public int numLayers() {
+    return numLayers;
+  }
+
+  /**
+   * Number of attention heads.
+   *
+   * @return {@code num_attention_heads}
+   */
+  public int numHeads() {
+    return numHeads;
+  }
+
+  /**
+   * Size of one attention head.
+   *
+   * @return hidden size / heads
+   */
+  public int headSize() {
+    return hiddenSize / numHeads;
+  }
+
+  /**
+   * Feed-forward inner size.
+   *
+   * @return {@code intermediate_size}
+   */
+  public int intermediateSize() {
+    return intermediateSize;
+  }
+
+  /**
+   * Feed-forward activation.
+   *
+   * @return {@code hidden_act}
+   */
+  public HiddenActivation hiddenAct() {
+    return hiddenAct;
+  }
+
+  /**
+   * Dropout on embeddings and sub-layer outputs.
+   *
+   * @return {@code hidden_dropout_prob}
+   */
+  public float hiddenDropout() {
+    return hiddenDropout;
+  }
+
+  /**
+   * Dropout on attention probabilities.
+   *
+   * @return {@code attention_probs_dropout_prob}
+   */
+  public float attentionDropout() {
+    return attentionDropout;
+  }
+
+  /**
+   * Dropout before the classifier: {@code classifier_dropout} when set, else the hidden dropout.
+   *
+   * @return the head's dropout probability
+   */
+  public float classifierDropout() {
+    return classifierDropout != null ? classifierDropout : hiddenDropout;
+  }
+
+  /**
+   * Rows of the position-embedding table.
+   *
+   * @return {@code max_position_embeddings}
+   */
+  public int maxPositionEmbeddings() {
+    return maxPositionEmbeddings;
+  }
+
+  /**
+   * Longest input the position table allows (RoBERTa loses {@code pad_token_id + 1} rows).
+   *
+   * @return the maximum sequence length
+   */
+  public int maxSequenceLength() {
+    return modelType == ModelType.ROBERTA
+        ? maxPositionEmbeddings - padTokenId - 1
+        : maxPositionEmbeddings;
+  }
+
+  /**
+   * Rows of the token-type table.
+   *
+   * @return {@code type_vocab_size}
+   */
+  public int typeVocabSize() {
+    return typeVocabSize;
+  }
+
+  /**
+   * LayerNorm epsilon.
+   *
+   * @return {@code layer_norm_eps}
+   */
+  public double layerNormEps() {
+    return layerNormEps;
+  }
+
+  /**
+   * Standard deviation of fresh weights.
+   *
+   * @return {@code initializer_range}
+   */
+  public double initializerRange() {
+    return initializerRange;
+  }
+
+  /**
+   * Padding token id.
+   *
+   * @return {@code pad_token_id}
+   */
+  public int padTokenId() {
+    return padTokenId;
+  }
+
+  /**
+   * A copy with fewer layers (for keep-first-k).
+   *
+   * @param layers the new layer count
+   * @return the new configuration
+   */
+  public EncoderConfig withNumLayers(int layers) {
+    return toBuilder().numLayers(layers).build();
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String toString() {
+    return modelType.hfName()
+        + "(layers="
+        + numLayers
+        + ", hidden="
+        + hiddenSize
+        + ", heads="
+        + numHeads
+        + ", ffn="
+        + intermediateSize
+        + ", vocab="
+        + vocabSize
+        + ", act="
+        + hiddenAct.hfName()
+        + ")";
+  }
+
+  /**
+   * Builds an {@link EncoderConfig}; defaults are Hugging Face's BERT-base values.
+   *
+   * <pre>{@code
+   * EncoderConfig c = EncoderConfig.builder().modelType(ModelType.ROBERTA).padTokenId(1)
+   *     .typeVocabSize(1).vocabSize(100).hiddenSize(32).numLayers(2).numHeads(4)
+   *     .intermediateSize(64).maxPositionEmbeddings(40).build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private ModelType modelType = ModelType.BERT;
+    private int vocabSize = 30522;
+    private int hiddenSize = 768;
+    private int numLayers = 12;
+    private int numHeads = 12;
+    private int intermediateSize = 3072;
+    private HiddenActivation hiddenAct = HiddenActivation.GELU;
+    private float hiddenDropout = 0.1f;
+    private float attentionDropout = 0.1f;
+    private Float classifierDropout;
+    private int maxPositionEmbeddings = 512;
+    private int typeVocabSize = 2;
+    private double layerNormEps = 1e-12;
+    private double initializerRange = 0.02;
+    private int padTokenId;
+    private JsonObject original;
+
+    private Builder() {}
+
+    /**
+     * Sets the architecture.
+     *
+     * @param value BERT or RoBERTa
+     * @return this builder
+     */
+    public Builder modelType(ModelType value) {
+      modelType = value;
+      return this;
+    }
+
+    /**
+     * Sets the vocabulary size.
+     *
+     * @param value rows of the word-embedding table
+     * @return this builder
+     */
+    public Builder vocabSize(int value) {
+      vocabSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the hidden size.
+     *
+     * @param value the width of the model
+     * @return this builder
+     */
+    public Builder hiddenSize(int value) {
+      hiddenSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the number of layers.
+     *
+     * @param value encoder layers
+     * @return this builder
+     */
+    public Builder numLayers(int value) {
+      numLayers = value;
+      return this;
+    }
+
+    /**
+     * Sets the number of attention heads.
+     *
+     * @param value heads; must divide the hidden size
+     * @return this builder
+     */
+    public Builder numHeads(int value) {
+      numHeads = value;
+      return this;
+    }
+
+    /**
+     * Sets the feed-forward inner size.
+     *
+     * @param value the size
+     * @return this builder
+     */
+    public Builder intermediateSize(int value) {
+      intermediateSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the activation.
+     *
+     * @param value the activation
+     * @return this builder
+     */
+    public Builder hiddenAct(HiddenActivation value) {
+      hiddenAct = value;
+      return this;
+    }
+
+    /**
+     * Sets the hidden dropout.
+     *
+     * @param value probability in [0, 1)
+     * @return this builder
+     */
+    public Builder hiddenDropout(float value) {
+      hiddenDropout = value;
+      return this;
+    }
+
+    /**
+     * Sets the attention dropout.
+     *
+     * @param value probability in [0, 1)
+     * @return this builder
+     */
+    public Builder attentionDropout(float value) {
+      attentionDropout = value;
+      return this;
+    }
+
+    /**
+     * Sets the classifier dropout (defaults to the hidden dropout).
+     *
+     * @param value probability in [0, 1), or null for the hidden dropout
+     * @return this builder
+     */
+    public Builder classifierDropout(Float value) {
+      classifierDropout = value;
+      return this;
+    }
+
+    /**
+     * Sets the size of the position table.
+     *
+     * @param value rows
+     * @return this builder
+     */
+    public Builder maxPositionEmbeddings(int value) {
+      maxPositionEmbeddings = value;
+      return this;
+    }
+
+    /**
+     * Sets the size of the token-type table.
+     *
+     * @param value rows (1 for RoBERTa)
+     * @return this builder
+     */
+    public Builder typeVocabSize(int value) {
+      typeVocabSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the LayerNorm epsilon.
+     *
+     * @param value epsilon
+     * @return this builder
+     */
+    public Builder layerNormEps(double value) {
+      layerNormEps = value;
+      return this;
+    }
+
+    /**
+     * Sets the standard deviation of fresh weights.
+     *
+     * @param value standard deviation
+     * @return this builder
+     */
+    public Builder initializerRange(double value) {
+      initializerRange = value;
+      return this;
+    }
+
+    /**
+     * Sets the padding token id.
+     *
+     * @param value the id (RoBERTa: 1)
+     * @return this builder
+     */
+    public Builder padTokenId(int value) {
+      padTokenId = value;
+      return this;
+    }
+
+    /**
+     * Builds and validates the configuration.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException when sizes are inconsistent
+     */
+    public EncoderConfig build() {
+      return new EncoderConfig(this);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One transformer layer ({@code encoder.layer.N}): self-attention, output projection, residual
+ * LayerNorm, feed-forward, residual LayerNorm. Its projections can be wrapped and blocks inserted
+ * after the attention output, after the FFN output, in parallel to the FFN, and as key/value
+ * prefixes inside attention.
+ *
+ * <pre>{@code
+ * EncoderLayer layer = classifier.encoder().layer(3);
+ * layer.query().wrap(myLora);
+ * layer.insertAfterAttention(myAdapter);     // Houlsby: after attention and after FFN
+ * layer.insertAfterFfn(myOtherAdapter);
+ * }</pre>
+ */
+public final class EncoderLayer {
+
+  private final int index;
+  private final EncoderConfig config;
+  private final Projection query;
+  private final Projection key;
+  private final Projection value;
+  private final Projection attentionOutput;
+  private final Projection intermediate;
+  private final Projection output;
+  private final Parameter attentionNormWeight;
+  private final Parameter attentionNormBias;
+  private final Parameter outputNormWeight;
+  private final Parameter outputNormBias;
+  private final Shape normalizedShape;
+  private final float scale;
+  private final List<HiddenTransform> afterAttention = new CopyOnWriteArrayList<>();
+  private final List<HiddenTransform> afterFfn = new CopyOnWriteArrayList<>();
+  private final List<HiddenTransform> parallelToFfn = new CopyOnWriteArrayList<>();
+  private volatile KeyValuePrefix keyValuePrefix;
+
+  EncoderLayer(int index, EncoderConfig config, ParameterFactory factory) {
+    this.index = index;
+    this.config = config;
+    String p = "encoder.layer." + index + ".";
+    int h = config.hiddenSize();
+    int ffn = config.intermediateSize();
+    query = projection(factory, p + "attention.self.query", h, h);
+    key = projection(factory, p + "attention.self.key", h, h);
+    value = projection(factory, p + "attention.self.value", h, h);
+    attentionOutput = projection(factory, p + "attention.output.dense", h, h);
+    attentionNormWeight = factory.create(p + "attention.output.LayerNorm.weight", h);
+    attentionNormBias = factory.create(p + "attention.output.LayerNorm.bias", h);
+    intermediate = projection(factory, p + "intermediate.dense", h, ffn);
+    output = projection(factory, p + "output.dense", ffn, h);
+    outputNormWeight = factory.create(p + "output.LayerNorm.weight", h);
+    outputNormBias = factory.create(p + "output.LayerNorm.bias", h);
+    normalizedShape = new Shape(h);
+    scale = (float) (1.0 / Math.sqrt(config.headSize()));
+  }
+
+  static Projection projection(ParameterFactory factory, String name, int in, int out) {
+    Parameter w = factory.create(name + ".weight", out, in);
+    Parameter b = factory.create(name + ".bias", out);
+    return new Projection(name, w, b, in, out);
+  }
+
+  NDArray forward(ForwardContext ctx, NDArray x, NDArray additiveMask) {
+    long[] shape = x.getShape().getShape();
+    long batch = shape[0];
+    long t = shape[1];
+    int heads = config.numHeads();
+    int headSize = config.headSize();
+    NDArray q = query.forward(ctx, x);
+    NDArray k = key.forward(ctx, x);
+    NDArray v = value.forward(ctx, x);
+    NDArray mask = additiveMask;
+    KeyValuePrefix prefix = keyValuePrefix;
+    if (prefix != null) {
+      KeyValuePrefix.Prefix kv = prefix.prefix(ctx, (int) batch);
+      NDArray pk = Encoder.batched(kv.keys(), batch);
+      NDArray pv = Encoder.batched(kv.values(), batch);
+      long p = pk.getShape().get(1);
+      k = pk.concat(k, 1);
+      v = pv.concat(v, 1);
+      mask = ctx.manager().zeros(new Shape(batch, 1, 1, p)).concat(additiveMask, 3);
+    }
+    long s = k.getShape().get(1);
+    NDArray qh = q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(scale);
+    NDArray kh = k.reshape(batch, s, heads, headSize).transpose(0, 2, 3, 1);
+    NDArray vh = v.reshape(batch, s, heads, headSize).transpose(0, 2, 1, 3);
+    NDArray probs = qh.matMul(kh).add(mask).softmax(3);
+    probs = ctx.dropout(probs, config.attentionDropout());
+    NDArray context =
+        probs.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, t, config.hiddenSize());
+
+    NDArray attended = ctx.dropout(attentionOutput.forward(ctx, context), config.hiddenDropout());
+    for (HiddenTransform transform : afterAttention) {
+      attended = transform.apply(ctx, attended);
+    }
+    NDArray h1 =
+        layerNorm(ctx, attended.add(x), attentionNormWeight, attentionNormBias);
+
+    NDArray inner = config.hiddenAct().apply(intermediate.forward(ctx, h1));
+    NDArray ffn = ctx.dropout(output.forward(ctx, inner), config.hiddenDropout());
+    for (HiddenTransform transform : parallelToFfn) {
+      ffn = ffn.add(transform.apply(ctx, h1));
+    }
+    for (HiddenTransform transform : afterFfn) {
+      ffn = transform.apply(ctx, ffn);
+    }
+    return layerNorm(ctx, ffn.add(h1), outputNormWeight, outputNormBias);
+  }
+
+  private NDArray layerNorm(ForwardContext ctx, NDArray x, Parameter weight, Parameter bias) {
+    return LayerNorm.layerNorm(
+            x, normalizedShape, ctx.value(weight), ctx.value(bias), (float) config.layerNormEps())
+        .singletonOrThrow();
+  }
+
+  /**
+   * Position of this layer in the encoder.
+   *
+   * @return 0..L-1
+   */
+  public int index() {
+    return index;
+  }
+
+  /**
+   * {@code attention.self.query}.
+   *
+   * @return the projection
+   */
+  public Projection query() {
+    return query;
+  }
+
+  /**
+   * {@code attention.self.key}.
+   *
+   * @return the projection
+   */
+  public Projection key() {
+    return key;
+  }
+
+  /**
+   * {@code attention.self.value}.
+   *
+   * @return the projection
+   */
+  public Projection value() {
+    return value;
+  }
+
+  /**
+   * {@code attention.output.dense}.
+   *
+   * @return the projection
+   */
+  public Projection attentionOutput() {
+    return attentionOutput;
+  }
+
+  /**
+   * {@code intermediate.dense} (H to FFN size).
+   *
+   * @return the projection
+   */
+  public Projection intermediate() {
+    return intermediate;
+  }
+
+  /**
+   * {@code output.dense} (FFN size to H).
+   *
+   * @return the projection
+   */
+  public Projection output() {
+    return output;
+  }
+
+  /**
+   * All six projections, in the order query, key, value, attention output, intermediate, output.
+   *
+   * @return the projections
+   */
+  public List<Projection> projections() {
+    return List.of(query, key, value, attentionOutput, intermediate, output);
+  }
+
+  /**
+   * Inserts a block after the attention output projection (and its dropout), before the residual
+   * LayerNorm. Blocks run in insertion order.
+   *
+   * @param transform the block
+   */
+  public void insertAfterAttention(HiddenTransform transform) {
+    afterAttention.add(java.util.Objects.requireNonNull(transform));
+  }
+
+  /**
+   * Inserts a block after the FFN output projection (and its dropout), before the residual
+   * LayerNorm.
+   *
+   * @param transform the block
+   */
+  public void insertAfterFfn(HiddenTransform transform) {
+    afterFfn.add(java.util.Objects.requireNonNull(transform));
+  }
+
+  /**
+   * Inserts a block in parallel to the FFN: it sees the FFN's input and its output is added to
+   * the FFN's output (parallel adapters).
+   *
+   * @param transform the block
+   */
+  public void insertParallelToFfn(HiddenTransform transform) {
+    parallelToFfn.add(java.util.Objects.requireNonNull(transform));
+  }
+
+  /**
+   * Removes an inserted block wherever it was inserted.
+   *
+   * @param transform the block
+   * @return true when it was found
+   */
+  public boolean remove(HiddenTransform transform) {
+    boolean a = afterAttention.remove(transform);
+    boolean b = afterFfn.remove(transform);
+    boolean c = parallelToFfn.remove(transform);
+    return a || b || c;
+  }
+
+  /**
+   * Sets (or with null clears) the key/value prefix of this layer's attention.
+   *
+   * @param prefix the prefix provider
+   */
+  public void setKeyValuePrefix(KeyValuePrefix prefix) {
+    keyValuePrefix = prefix;
+  }
+
+  /**
+   * The key/value prefix.
+   *
+   * @return the provider, if set
+   */
+  public Optional<KeyValuePrefix> keyValuePrefix() {
+    return Optional.ofNullable(keyValuePrefix);
+  }
+}

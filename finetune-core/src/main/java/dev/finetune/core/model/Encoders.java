@@ -1,0 +1,330 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.checkpoint.EmbeddedMiniLm;
+import dev.finetune.core.checkpoint.HfCheckpoint;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.checkpoint.LoadReport;
+import dev.finetune.core.checkpoint.TokenizerVocabulary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point for pre-trained encoders: load a Hugging Face model folder ({@code config.json},
+ * {@code model.safetensors} or shards, {@code tokenizer.json}) or the embedded all-MiniLM-L6-v2.
+ *
+ * <pre>{@code
+ * PretrainedEncoder bert = Encoders.load(Path.of("models/bert"));
+ * PretrainedEncoder small = Encoders.loader().strict(true).keepLayers(3).device(Device.cpu())
+ *     .load(Path.of("models/bert"));
+ * PretrainedEncoder minilm = Encoders.embeddedMiniLm();   // no network, cached conversion
+ * }</pre>
+ */
+public final class Encoders {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Encoders.class);
+
+  private Encoders() {}
+
+  /**
+   * Loads a model folder with default options (lenient, all layers, CPU).
+   *
+   * @param dir the folder
+   * @return the encoder
+   * @throws CheckpointException when a file is missing or inconsistent
+   */
+  public static PretrainedEncoder load(Path dir) {
+    return loader().load(dir);
+  }
+
+  /**
+   * Loads the embedded all-MiniLM-L6-v2 (Maven artifact, converted once to a cache folder).
+   *
+   * @return the encoder
+   */
+  public static PretrainedEncoder embeddedMiniLm() {
+    return loader().embeddedMiniLm();
+  }
+
+  /**
+   * Starts configuring a load.
+   *
+   * @return a loader with defaults: lenient, all layers, CPU, max length min(512, positions)
+   */
+  public static Loader loader() {
+    return new Loader();
+  }
+
+  /**
+   * Options for loading an encoder.
+   *
+   * <pre>{@code
+   * Encoders.loader().strict(true).keepLayers(3).maxLength(128).load(dir);
+   * }</pre>
+   */
+  public static final class Loader {
+    private boolean strict;
+    private int keepLayers;
+    private Device device = Device.cpu();
+    private int maxLength;
+
+    private Loader() {}
+
+    /**
+     * Fails on missing or unexpected encoder tensors instead of reporting them (default off).
+     *
+     * @param value true for strict
+     * @return this loader
+     */
+    public Loader strict(boolean value) {
+      strict = value;
+      return this;
+    }
+
+    /**
+     * Keeps only the first {@code k} layers (a smaller, faster model); 0 keeps all.
+     *
+     * @param k layers to keep, 1..L, or 0 for all
+     * @return this loader
+     */
+    public Loader keepLayers(int k) {
+      if (k < 0) {
+        throw new IllegalArgumentException("keepLayers must be 0 (all) or positive, got " + k);
+      }
+      keepLayers = k;
+      return this;
+    }
+
+    /**
+     * Sets the device heads are created on (default CPU).
+     *
+     * @param value the device
+     * @return this loader
+     */
+    public Loader device(Device value) {
+      device = Objects.requireNonNull(value, "device");
+      return this;
+    }
+
+    /**
+     * Sets the tokenizer's truncation length (default min(512, the model's positions)).
+     *
+     * @param value tokens, at most the model's positions
+     * @return this loader
+     */
+    public Loader maxLength(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException("maxLength must be at least 2, got " + value);
+      }
+      maxLength = value;
+      return this;
+    }
+
+    /**
+     * Loads the embedded all-MiniLM-L6-v2 with these options; a damaged cache is converted again.
+     *
+     * @return the encoder
+     */
+    public PretrainedEncoder embeddedMiniLm() {
+      Path dir = EmbeddedMiniLm.directory();
+      try {
+        return load(dir, "embedded all-MiniLM-L6-v2 (" + dir + ")");
+      } catch (CheckpointException e) {
+        LOG.warn("the cached conversion in {} is damaged ({}); converting again", dir, e.getMessage());
+        EmbeddedMiniLm.invalidate(dir);
+        return load(EmbeddedMiniLm.directory(), "embedded all-MiniLM-L6-v2 (" + dir + ")");
+      }
+    }
+
+    /**
+     * Loads a Hugging Face model folder.
+     *
+     * @param dir the folder
+     * @return the encoder
+     * @throws CheckpointException naming the file and the problem when something does not fit
+     */
+    public PretrainedEncoder load(Path dir) {
+      return load(dir, dir.toString());
+    }
+
+    private PretrainedEncoder load(Path dir, String source) {
+      if (!Files.isDirectory(dir)) {
+        throw new CheckpointException("model folder not found: " + dir.toAbsolutePath());
+      }
+      Path configFile = dir.resolve("config.json");
+      EncoderConfig full = EncoderConfig.fromJson(configFile);
+      Map<String, HostTensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
+      EncoderConfig config = full;
+      if (keepLayers > 0) {
+        if (keepLayers > full.numLayers()) {
+          throw new IllegalArgumentException(
+              "keepLayers(" + keepLayers + ") exceeds the " + full.numLayers() + " layers of " + source);
+        }
+        config = full.withNumLayers(keepLayers);
+      }
+      byte[] tokenizer = readTokenizer(dir, config);
+      int length = maxLength > 0 ? maxLength : Math.min(512, config.maxSequenceLength());
+      if (length > config.maxSequenceLength()) {
+        throw new IllegalArgumentException(
+            "maxLength " + length + " exceeds the " + config.maxSequenceLength() + " positions of " + source);
+      }
+      LoadReport report = match(config, full, weights, dir);
+      if (strict && !report.isClean()) {
+        throw new CheckpointException(
+            "strict load of "
+                + source
+                + " failed: missing "
+                + report.missing()
+                + ", unexpected "
+                + report.unexpected());
+      }
+      log(source, config, report);
+      return new PretrainedEncoder(
+          config, weights, tokenizer, length, device, report, savedPooling(configFile), source);
+    }
+
+    private static byte[] readTokenizer(Path dir, EncoderConfig config) {
+      Path file = dir.resolve("tokenizer.json");
+      if (!Files.exists(file)) {
+        LOG.warn("{} has no tokenizer.json: the model will have no tokenizer", dir);
+        return null;
+      }
+      try {
+        byte[] bytes = Files.readAllBytes(file);
+        int ids;
+        try {
+          ids = TokenizerVocabulary.idCount(bytes);
+        } catch (CheckpointException e) {
+          throw new CheckpointException(file + ": " + e.getMessage(), e);
+        }
+        if (ids > config.vocabSize()) {
+          throw new CheckpointException(
+              file
+                  + " produces token ids up to "
+                  + (ids - 1)
+                  + " but config.json has vocab_size "
+                  + config.vocabSize()
+                  + ": the tokenizer belongs to another model; use the tokenizer.json saved with it");
+        }
+        return bytes;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+
+    private static LoadReport match(
+        EncoderConfig config, EncoderConfig full, Map<String, HostTensor> weights, Path dir) {
+      Map<String, long[]> expected = ExpectedTensors.encoder(config);
+      List<String> missing = new ArrayList<>();
+      for (Map.Entry<String, long[]> e : expected.entrySet()) {
+        HostTensor t = weights.get(e.getKey());
+        if (t == null) {
+          missing.add(e.getKey());
+        } else if (!t.hasShape(e.getValue())) {
+          throw new CheckpointException(
+              dir
+                  + ": tensor "
+                  + e.getKey()
+                  + " has shape "
+                  + Arrays.toString(t.shape())
+                  + " but config.json ("
+                  + config
+                  + ") expects "
+                  + Arrays.toString(e.getValue()));
+        }
+      }
+      List<String> unexpected = new ArrayList<>();
+      List<String> dropped = new ArrayList<>();
+      for (String name : List.copyOf(weights.keySet())) {
+        if (expected.containsKey(name) || isHead(name)) {
+          continue;
+        }
+        if (isDroppedLayer(name, config.numLayers(), full.numLayers())) {
+          dropped.add(name);
+          weights.remove(name);
+        } else if (name.equals("embeddings.position_ids")) {
+          weights.remove(name); // a buffer, not a parameter (HF ignores it too)
+        } else {
+          unexpected.add(name);
+        }
+      }
+      return new LoadReport(missing, unexpected, dropped);
+    }
+
+    private static boolean isHead(String name) {
+      return name.startsWith("pooler.") || name.startsWith("classifier.");
+    }
+
+    private static boolean isDroppedLayer(String name, int kept, int total) {
+      if (!name.startsWith("encoder.layer.")) {
+        return false;
+      }
+      String rest = name.substring("encoder.layer.".length());
+      int dot = rest.indexOf('.');
+      try {
+        int layer = Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
+        return layer >= kept && layer < total;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    private static void log(String source, EncoderConfig config, LoadReport report) {
+      if (!report.missing().isEmpty()) {
+        LOG.warn(
+            "Some weights of the encoder were not found in {} and will be newly initialised: {}",
+            source,
+            report.missing());
+      }
+      if (!report.unexpected().isEmpty()) {
+        LOG.warn(
+            "Some weights of the checkpoint {} were not used by the encoder: {}",
+            source,
+            report.unexpected());
+      }
+      if (!report.dropped().isEmpty()) {
+        LOG.info(
+            "kept the first {} layers of {}: {} tensors of the upper layers left out",
+            config.numLayers(),
+            source,
+            report.dropped().size());
+      }
+      LOG.info("loaded {} from {}", config, source);
+    }
+
+    private static Pooling savedPooling(Path configFile) {
+      try {
+        JsonObject o =
+            JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        if (o.has("finetune_pooling")) {
+          String value = o.get("finetune_pooling").getAsString().toUpperCase(Locale.ROOT);
+          try {
+            return Pooling.valueOf(value);
+          } catch (IllegalArgumentException e) {
+            throw new CheckpointException(
+                configFile + ": finetune_pooling \"" + value + "\" is not one of cls_pooler, mean");
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + configFile, e);
+      }
+    }
+  }
+}

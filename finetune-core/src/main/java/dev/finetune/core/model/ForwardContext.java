@@ -1,0 +1,95 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+
+/**
+ * What a forward pass needs beside its inputs: where parameter values come from (the DJL
+ * {@link ParameterStore}, so DJL trainers see every parameter used), the device, whether it is a
+ * training pass (dropout on) and the manager that owns the pass's temporaries.
+ *
+ * <p>PEFT wrappers and inserted blocks receive it and read their own parameters through
+ * {@link #value(Parameter)}.
+ *
+ * <pre>{@code
+ * NDArray a = ctx.value(loraA);          // the parameter's array for this pass
+ * NDArray h = ctx.dropout(x, 0.1f);      // identity unless training
+ * }</pre>
+ */
+public final class ForwardContext {
+
+  private final ParameterStore store;
+  private final Device device;
+  private final boolean training;
+  private final NDManager manager;
+
+  /**
+   * Creates a context.
+   *
+   * @param store where parameter values come from
+   * @param device the device of the pass
+   * @param training true to enable dropout
+   * @param manager the owner of temporaries (normally the inputs' manager)
+   */
+  public ForwardContext(ParameterStore store, Device device, boolean training, NDManager manager) {
+    this.store = store;
+    this.device = device;
+    this.training = training;
+    this.manager = manager;
+  }
+
+  /**
+   * The value of a parameter for this pass.
+   *
+   * @param parameter the parameter
+   * @return its array on this pass's device
+   */
+  public NDArray value(Parameter parameter) {
+    return store.getValue(parameter, device, training);
+  }
+
+  /**
+   * Tells whether this is a training pass.
+   *
+   * @return true when dropout is active
+   */
+  public boolean isTraining() {
+    return training;
+  }
+
+  /**
+   * The device of the pass.
+   *
+   * @return the device
+   */
+  public Device device() {
+    return device;
+  }
+
+  /**
+   * The manager owning the pass's temporaries; arrays created here are freed with the batch.
+   *
+   * @return the manager
+   */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /**
+   * Applies dropout in training passes only.
+   *
+   * @param x the input
+   * @param rate the drop probability
+   * @return {@code x} itself in evaluation or when the rate is 0, else a new array
+   */
+  public NDArray dropout(NDArray x, float rate) {
+    if (!training || rate <= 0f) {
+      return x;
+    }
+    return Dropout.dropout(x, rate, true).singletonOrThrow();
+  }
+}

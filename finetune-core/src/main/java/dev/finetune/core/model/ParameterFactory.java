@@ -1,0 +1,104 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.params.ModelParameters;
+import dev.finetune.core.params.ParameterAddresses;
+import dev.finetune.core.params.SeededInit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates a model's parameters by Hugging Face name: from loaded weights when present (shape
+ * checked), else freshly initialised (seeded); registers each in the model's parameter list.
+ */
+final class ParameterFactory {
+
+  private final NDManager manager;
+  private final Map<String, HostTensor> weights;
+  private final long seed;
+  private final double initializerRange;
+  private final ModelParameters registry;
+  private final List<String> fresh = new ArrayList<>();
+  private final Set<String> used = new HashSet<>();
+
+  ParameterFactory(
+      NDManager manager,
+      Map<String, HostTensor> weights,
+      long seed,
+      double initializerRange,
+      ModelParameters registry) {
+    this.manager = manager;
+    this.weights = weights;
+    this.seed = seed;
+    this.initializerRange = initializerRange;
+    this.registry = registry;
+  }
+
+  Parameter create(String name, long... shape) {
+    HostTensor loaded = weights.get(name);
+    NDArray array;
+    if (loaded != null) {
+      checkShape(name, loaded, shape);
+      array = loaded.toNDArray(manager);
+      used.add(name);
+    } else {
+      int count = (int) new Shape(shape).size();
+      array =
+          manager.create(SeededInit.bertStyle(seed, name, count, initializerRange), new Shape(shape));
+      fresh.add(name);
+    }
+    return register(name, array);
+  }
+
+  /** Creates a parameter initialised fresh even when weights hold one by that name. */
+  Parameter createFresh(String name, long... shape) {
+    int count = (int) new Shape(shape).size();
+    NDArray array =
+        manager.create(SeededInit.bertStyle(seed, name, count, initializerRange), new Shape(shape));
+    fresh.add(name);
+    return register(name, array);
+  }
+
+  private Parameter register(String name, NDArray array) {
+    Parameter.Type type =
+        name.contains("LayerNorm.")
+            ? (name.endsWith("bias") ? Parameter.Type.BETA : Parameter.Type.GAMMA)
+            : (name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT);
+    Parameter parameter = Parameter.builder().setName(name).setType(type).build();
+    parameter.setArray(array);
+    parameter.freeze(false);
+    registry.add(new ModelParameter(name, ParameterAddresses.of(name), parameter));
+    return parameter;
+  }
+
+  static void checkShape(String name, HostTensor tensor, long... expected) {
+    if (!tensor.hasShape(expected)) {
+      throw new CheckpointException(
+          "tensor "
+              + name
+              + " has shape "
+              + Arrays.toString(tensor.shape())
+              + " but the model expects "
+              + Arrays.toString(expected)
+              + "; the weights do not match config.json");
+    }
+  }
+
+  List<String> fresh() {
+    return List.copyOf(fresh);
+  }
+
+  Set<String> used() {
+    return Set.copyOf(used);
+  }
+}

@@ -1,0 +1,314 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.checkpoint.LoadReport;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded pre-trained encoder: configuration, weights (in Java memory) and tokenizer, ready to
+ * become a model with a task head. Holds no native resources; each head built from it owns its
+ * own copy of the weights on its device.
+ *
+ * <pre>{@code
+ * PretrainedEncoder bert = Encoders.load(Path.of("models/bert"));
+ * try (SequenceClassifier model = bert.forSequenceClassification(2)) { ... }
+ * try (SequenceClassifier reg = bert.classifier().regression().pooling(Pooling.MEAN).seed(7).build()) { ... }
+ * }</pre>
+ */
+public final class PretrainedEncoder {
+
+  /** Seed of fresh head parameters when none is given. */
+  public static final long DEFAULT_SEED = 42L;
+
+  private final EncoderConfig config;
+  private final Map<String, HostTensor> weights;
+  private final byte[] tokenizerJson;
+  private final int maxLength;
+  private final Device device;
+  private final LoadReport loadReport;
+  private final Pooling savedPooling;
+  private final String source;
+
+  PretrainedEncoder(
+      EncoderConfig config,
+      Map<String, HostTensor> weights,
+      byte[] tokenizerJson,
+      int maxLength,
+      Device device,
+      LoadReport loadReport,
+      Pooling savedPooling,
+      String source) {
+    this.config = config;
+    this.weights = Collections.unmodifiableMap(weights);
+    this.tokenizerJson = tokenizerJson;
+    this.maxLength = maxLength;
+    this.device = device;
+    this.loadReport = loadReport;
+    this.savedPooling = savedPooling;
+    this.source = source;
+  }
+
+  /**
+   * A sequence classifier with {@link Pooling#AUTO} pooling and seed {@value #DEFAULT_SEED} for
+   * fresh parameters.
+   *
+   * @param numLabels number of classes (at least 1)
+   * @return a new model; close it
+   */
+  public SequenceClassifier forSequenceClassification(int numLabels) {
+    return classifier().numLabels(numLabels).build();
+  }
+
+  /**
+   * A sequence classifier with the given pooling.
+   *
+   * @param numLabels number of classes
+   * @param pooling how hidden states are pooled
+   * @return a new model; close it
+   */
+  public SequenceClassifier forSequenceClassification(int numLabels, Pooling pooling) {
+    return classifier().numLabels(numLabels).pooling(pooling).build();
+  }
+
+  /**
+   * A regression model (one output, MSE) with {@link Pooling#AUTO} pooling.
+   *
+   * @return a new model; close it
+   */
+  public SequenceClassifier forRegression() {
+    return classifier().regression().build();
+  }
+
+  /**
+   * A regression model with the given pooling.
+   *
+   * @param pooling how hidden states are pooled
+   * @return a new model; close it
+   */
+  public SequenceClassifier forRegression(Pooling pooling) {
+    return classifier().regression().pooling(pooling).build();
+  }
+
+  /**
+   * Starts configuring a classification or regression head.
+   *
+   * @return a builder
+   */
+  public HeadBuilder classifier() {
+    return new HeadBuilder();
+  }
+
+  /**
+   * The configuration (after keep-first-k-layers).
+   *
+   * @return the config
+   */
+  public EncoderConfig config() {
+    return config;
+  }
+
+  /**
+   * The loaded tensors by Hugging Face name (read-only; shared, do not modify the arrays).
+   *
+   * @return the weights
+   */
+  public Map<String, HostTensor> weights() {
+    return weights;
+  }
+
+  /**
+   * How the checkpoint matched the encoder.
+   *
+   * @return missing, unexpected and dropped tensor names
+   */
+  public LoadReport loadReport() {
+    return loadReport;
+  }
+
+  /**
+   * The device heads are created on.
+   *
+   * @return the device
+   */
+  public Device device() {
+    return device;
+  }
+
+  /**
+   * Tells whether a tokenizer was found.
+   *
+   * @return true when {@code tokenizer.json} was loaded
+   */
+  public boolean hasTokenizer() {
+    return tokenizerJson != null;
+  }
+
+  /**
+   * A new tokenizer (padding off, truncation at {@link #maxLength()}); the caller closes it.
+   *
+   * @return the tokenizer
+   * @throws IllegalStateException when there is no tokenizer
+   */
+  public HuggingFaceTokenizer newTokenizer() {
+    if (tokenizerJson == null) {
+      throw new IllegalStateException(source + " has no tokenizer.json");
+    }
+    return SequenceClassifier.newTokenizer(tokenizerJson, maxLength);
+  }
+
+  /**
+   * Truncation length of tokenizers made from this encoder.
+   *
+   * @return the maximum number of tokens
+   */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /**
+   * Where the encoder was loaded from.
+   *
+   * @return a description (folder or artifact)
+   */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * The pooling recorded in a checkpoint saved by this library.
+   *
+   * @return the pooling, if recorded
+   */
+  public Optional<Pooling> savedPooling() {
+    return Optional.ofNullable(savedPooling);
+  }
+
+  Pooling resolve(Pooling pooling) {
+    if (pooling != Pooling.AUTO) {
+      return pooling;
+    }
+    if (savedPooling != null) {
+      return savedPooling;
+    }
+    if (config.modelType() == ModelType.ROBERTA || weights.containsKey("pooler.dense.weight")) {
+      return Pooling.CLS_POOLER;
+    }
+    return Pooling.MEAN;
+  }
+
+  /**
+   * Configures the task head built on a {@link PretrainedEncoder}.
+   *
+   * <pre>{@code
+   * SequenceClassifier m = encoder.classifier().numLabels(3).pooling(Pooling.CLS_POOLER)
+   *     .seed(7).freshHead(true).build();
+   * }</pre>
+   */
+  public final class HeadBuilder {
+    private int numLabels = 2;
+    private boolean regression;
+    private Pooling pooling = Pooling.AUTO;
+    private long seed = DEFAULT_SEED;
+    private boolean freshHead;
+
+    private HeadBuilder() {}
+
+    /**
+     * Sets the number of classes (default 2).
+     *
+     * @param value at least 1
+     * @return this builder
+     */
+    public HeadBuilder numLabels(int value) {
+      numLabels = value;
+      regression = false;
+      return this;
+    }
+
+    /**
+     * Makes a regression head (one output).
+     *
+     * @return this builder
+     */
+    public HeadBuilder regression() {
+      numLabels = 1;
+      regression = true;
+      return this;
+    }
+
+    /**
+     * Sets the pooling (default {@link Pooling#AUTO}).
+     *
+     * @param value the pooling
+     * @return this builder
+     */
+    public HeadBuilder pooling(Pooling value) {
+      pooling = java.util.Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * Sets the seed of freshly initialised parameters (default {@value #DEFAULT_SEED}).
+     *
+     * @param value the seed
+     * @return this builder
+     */
+    public HeadBuilder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /**
+     * Initialises the classifier fresh even when the checkpoint has one (for a new label set).
+     *
+     * @param value true to ignore checkpoint classifier weights
+     * @return this builder
+     */
+    public HeadBuilder freshHead(boolean value) {
+      freshHead = value;
+      return this;
+    }
+
+    /**
+     * Builds the model on the encoder's device.
+     *
+     * @return a new model; close it
+     * @throws CheckpointException when the checkpoint's classifier has another number of labels
+     *     and {@link #freshHead} is off
+     */
+    public SequenceClassifier build() {
+      Pooling resolved = resolve(pooling);
+      if (!freshHead) {
+        String name =
+            config.modelType() == ModelType.ROBERTA && resolved == Pooling.CLS_POOLER
+                ? "classifier.out_proj.weight"
+                : "classifier.weight";
+        HostTensor existing = weights.get(name);
+        if (existing != null && !existing.hasShape(numLabels, config.hiddenSize())) {
+          throw new CheckpointException(
+              source
+                  + ": the checkpoint's "
+                  + name
+                  + " has shape "
+                  + Arrays.toString(existing.shape())
+                  + ", not ["
+                  + numLabels
+                  + ", "
+                  + config.hiddenSize()
+                  + "] for "
+                  + numLabels
+                  + " labels; use classifier().freshHead(true) to start a new head");
+        }
+      }
+      return new SequenceClassifier(
+          config, weights, resolved, numLabels, regression, freshHead, seed, device,
+          tokenizerJson, maxLength);
+    }
+  }
+}

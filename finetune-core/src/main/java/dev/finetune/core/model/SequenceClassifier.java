@@ -1,0 +1,542 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.AtomicFiles;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.checkpoint.SafeTensors;
+import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.params.ModelParameters;
+import dev.finetune.core.params.Reinitialization;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A BERT/RoBERTa encoder with a sequence-classification (or regression) head, as one DJL block
+ * that owns its {@link NDManager}, its parameters (addressed by Hugging Face names) and its
+ * tokenizer.
+ *
+ * <p>Forward input: {@code NDList[input_ids (B,T) int64, attention_mask (B,T) int64,
+ * token_type_ids (B,T) int64]} (the last two optional); output: {@code NDList[logits (B,
+ * numLabels) float32]}. Dropout is active only in training passes; evaluation is deterministic.
+ *
+ * <pre>{@code
+ * try (SequenceClassifier model = Encoders.embeddedMiniLm().forSequenceClassification(2)) {
+ *   Encoding e = model.tokenizer().encode("a gripping film");
+ *   try (NDManager batch = model.manager().newSubManager()) {
+ *     NDArray ids = batch.create(new long[][] {e.getIds()});
+ *     NDArray logits = model.forward(new NDList(ids), false).singletonOrThrow();
+ *   }
+ * }
+ * }</pre>
+ */
+public final class SequenceClassifier extends AbstractBlock implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SequenceClassifier.class);
+
+  private final EncoderConfig config;
+  private final NDManager manager;
+  private final ModelParameters parameters = new ModelParameters();
+  private final Encoder encoder;
+  private final ClassificationHead head;
+  private final boolean regression;
+  private final byte[] tokenizerJson;
+  private final int maxLength;
+  private final List<String> freshParameters;
+  private HuggingFaceTokenizer tokenizer;
+  private boolean closed;
+
+  SequenceClassifier(
+      EncoderConfig config,
+      Map<String, HostTensor> weights,
+      Pooling pooling,
+      int numLabels,
+      boolean regression,
+      boolean freshHead,
+      long seed,
+      Device device,
+      byte[] tokenizerJson,
+      int maxLength) {
+    if (numLabels < 1) {
+      throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
+    }
+    if (regression && numLabels != 1) {
+      throw new IllegalArgumentException("regression has 1 output, got numLabels " + numLabels);
+    }
+    this.config = config;
+    this.regression = regression;
+    this.tokenizerJson = tokenizerJson;
+    this.maxLength = maxLength;
+    this.manager = NDManager.newBaseManager(device);
+    try {
+      ParameterFactory factory =
+          new ParameterFactory(manager, weights, seed, config.initializerRange(), parameters);
+      encoder = new Encoder(config, factory);
+      head = new ClassificationHead(config, pooling, numLabels, factory, freshHead);
+      freshParameters = factory.fresh();
+      report(weights, factory.used(), seed);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    inputNames = List.of("input_ids", "attention_mask", "token_type_ids");
+    inputShapes = new Shape[] {new Shape(-1, -1), new Shape(-1, -1), new Shape(-1, -1)};
+  }
+
+  /**
+   * Creates a randomly initialised model (seeded, Hugging Face initialisation), CLS + pooler head,
+   * no tokenizer: for tests and experiments with tiny configurations.
+   *
+   * <pre>{@code
+   * EncoderConfig tiny = EncoderConfig.builder().vocabSize(100).hiddenSize(32).numLayers(2)
+   *     .numHeads(4).intermediateSize(64).maxPositionEmbeddings(64).build();
+   * try (SequenceClassifier m = SequenceClassifier.randomInit(tiny, 2, 42, Device.cpu())) { ... }
+   * }</pre>
+   *
+   * @param config the encoder shape
+   * @param numLabels outputs
+   * @param seed the initialisation seed
+   * @param device where the parameters live
+   * @return the model
+   */
+  public static SequenceClassifier randomInit(
+      EncoderConfig config, int numLabels, long seed, Device device) {
+    return randomInit(config, numLabels, Pooling.CLS_POOLER, seed, device);
+  }
+
+  /**
+   * Creates a randomly initialised model with the given pooling.
+   *
+   * @param config the encoder shape
+   * @param numLabels outputs
+   * @param pooling CLS_POOLER or MEAN (AUTO means CLS_POOLER here)
+   * @param seed the initialisation seed
+   * @param device where the parameters live
+   * @return the model
+   */
+  public static SequenceClassifier randomInit(
+      EncoderConfig config, int numLabels, Pooling pooling, long seed, Device device) {
+    return randomInit(config, numLabels, pooling, seed, device, null);
+  }
+
+  /**
+   * Creates a randomly initialised model with a tokenizer (e.g. from {@link WordPieceVocabulary}).
+   *
+   * @param config the encoder shape
+   * @param numLabels outputs
+   * @param pooling CLS_POOLER or MEAN (AUTO means CLS_POOLER here)
+   * @param seed the initialisation seed
+   * @param device where the parameters live
+   * @param tokenizerJson the bytes of a {@code tokenizer.json}, or null for none
+   * @return the model
+   */
+  public static SequenceClassifier randomInit(
+      EncoderConfig config,
+      int numLabels,
+      Pooling pooling,
+      long seed,
+      Device device,
+      byte[] tokenizerJson) {
+    Pooling resolved = pooling == Pooling.AUTO ? Pooling.CLS_POOLER : pooling;
+    if (tokenizerJson != null) {
+      int ids = dev.finetune.core.checkpoint.TokenizerVocabulary.idCount(tokenizerJson);
+      if (ids > config.vocabSize()) {
+        throw new IllegalArgumentException(
+            "the tokenizer produces ids up to " + (ids - 1) + " but vocab_size is " + config.vocabSize());
+      }
+    }
+    return new SequenceClassifier(
+        config, Map.of(), resolved, numLabels, false, true, seed, device, tokenizerJson,
+        Math.min(512, config.maxSequenceLength()));
+  }
+
+  private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
+    List<String> fresh =
+        freshParameters.stream().filter(n -> !n.startsWith("classifier.")).toList();
+    if (!weights.isEmpty() && !fresh.isEmpty()) {
+      boolean poolerOnly = fresh.stream().allMatch(n -> n.startsWith("pooler."));
+      LOG.warn(
+          "{}: {} newly initialised (seeded {}, N(0, {})): {}",
+          poolerOnly
+              ? "the checkpoint has no pooler weights (pooler.dense.*) for CLS pooling"
+              : "weights missing from the checkpoint",
+          fresh.size() == 1 ? "it is" : "they are",
+          seed,
+          config.initializerRange(),
+          fresh);
+    }
+    if (!weights.isEmpty()) {
+      List<String> newHead =
+          freshParameters.stream().filter(n -> n.startsWith("classifier.")).toList();
+      if (!newHead.isEmpty()) {
+        LOG.info(
+            "classification head ({} labels, {} pooling) initialised fresh, seed {}: {}",
+            head.numLabels(),
+            head.pooling().configValue(),
+            seed,
+            newHead);
+      }
+    }
+    List<String> unused =
+        weights.keySet().stream()
+            .filter(n -> !used.contains(n))
+            .filter(n -> n.startsWith("pooler.") || n.startsWith("classifier."))
+            .toList();
+    if (!unused.isEmpty()) {
+      LOG.info(
+          "{} pooling: checkpoint tensors not used by this head: {}",
+          head.pooling().configValue(),
+          unused);
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
+    ForwardContext ctx = context(parameterStore, inputs, training);
+    EncoderOutput encoded = encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
+    return new NDList(head.forward(ctx, encoded));
+  }
+
+  /**
+   * Runs a forward pass with this model's own parameter values (no DJL trainer needed).
+   *
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param training true to enable dropout
+   * @return logits (B, numLabels), owned by the inputs' manager
+   */
+  public NDList forward(NDList inputs, boolean training) {
+    return forward(new ParameterStore(manager, false), inputs, training);
+  }
+
+  /**
+   * Runs the encoder alone in evaluation mode (for embeddings and parity checks).
+   *
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @return the last hidden state (B, T, H) and its mask, owned by the inputs' manager
+   */
+  public EncoderOutput encode(NDList inputs) {
+    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false);
+    return encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
+  }
+
+  private ForwardContext context(ParameterStore store, NDList inputs, boolean training) {
+    if (closed) {
+      throw new IllegalStateException("this model is closed");
+    }
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "inputs must be [input_ids, attention_mask, token_type_ids], got none");
+    }
+    NDArray ids = inputs.get(0);
+    return new ForwardContext(store, ids.getDevice(), training, ids.getManager());
+  }
+
+  private static NDArray input(NDList inputs, int index) {
+    return inputs.size() > index ? inputs.get(index) : null;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), head.numLabels())};
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public DataType[] getOutputDataTypes() {
+    return new DataType[] {DataType.FLOAT32};
+  }
+
+  /**
+   * The parameters are created with their values; DJL initialisation only records input shapes.
+   *
+   * @param manager ignored
+   * @param dataType ignored (float32)
+   * @param inputShapes the input shapes
+   */
+  @Override
+  public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+    beforeInitialize(inputShapes);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean isInitialized() {
+    return !closed;
+  }
+
+  /**
+   * Every parameter (base, head and PEFT additions) keyed by its Hugging Face name.
+   *
+   * @return DJL's view of {@link #parameters()}
+   */
+  @Override
+  public ParameterList getDirectParameters() {
+    Map<String, Parameter> map = new LinkedHashMap<>();
+    for (ModelParameter p : parameters.all()) {
+      map.put(p.hfName(), p.parameter());
+    }
+    return new ParameterList(map);
+  }
+
+  /**
+   * Re-initialises the top {@code n} encoder layers and, if asked, the pooler (Zhang et al. 2021).
+   *
+   * @param n layers from the top
+   * @param pooler whether the pooler is re-initialised too
+   * @param seed the seed
+   */
+  public void reinitializeTopLayers(int n, boolean pooler, long seed) {
+    Reinitialization.topLayers(parameters, n, pooler, config.initializerRange(), seed);
+  }
+
+  /**
+   * Saves the model in Hugging Face layout: {@code config.json} (with labels, pooling and
+   * architecture), {@code model.safetensors} (encoder weights under the {@code bert.} or
+   * {@code roberta.} prefix, head unprefixed, as {@code *ForSequenceClassification} does) and
+   * {@code tokenizer.json}. Each file is written atomically.
+   *
+   * @param dir the target folder (created if needed)
+   */
+  public void save(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
+      String prefix = config.modelType().checkpointPrefix();
+      for (ModelParameter p : parameters.all()) {
+        String key = p.hfName().startsWith("classifier.") ? p.hfName() : prefix + p.hfName();
+        tensors.put(key, HostTensor.of(p.parameter().getArray()));
+      }
+      SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+      Path staleIndex = dir.resolve("model.safetensors.index.json");
+      if (Files.deleteIfExists(staleIndex)) {
+        LOG.info("removed {}: the saved weights are in one model.safetensors", staleIndex);
+      }
+      AtomicFiles.write(
+          dir.resolve("config.json"), savedConfig().getBytes(StandardCharsets.UTF_8));
+      if (tokenizerJson != null) {
+        AtomicFiles.write(dir.resolve("tokenizer.json"), tokenizerJson);
+      }
+      LOG.info("saved {} tensors to {}", tensors.size(), dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String savedConfig() {
+    JsonObject o = config.toJsonObject();
+    JsonArray architectures = new JsonArray();
+    String arch = config.modelType() == ModelType.ROBERTA ? "Roberta" : "Bert";
+    architectures.add(arch + "ForSequenceClassification");
+    o.add("architectures", architectures);
+    JsonObject id2label = new JsonObject();
+    JsonObject label2id = new JsonObject();
+    for (int i = 0; i < head.numLabels(); i++) {
+      id2label.addProperty(String.valueOf(i), "LABEL_" + i);
+      label2id.addProperty("LABEL_" + i, i);
+    }
+    o.add("id2label", id2label);
+    o.add("label2id", label2id);
+    if (regression) {
+      o.addProperty("problem_type", "regression");
+    } else {
+      o.remove("problem_type");
+    }
+    o.addProperty("finetune_pooling", head.pooling().configValue());
+    return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o);
+  }
+
+  /**
+   * The encoder configuration.
+   *
+   * @return the config
+   */
+  public EncoderConfig config() {
+    return config;
+  }
+
+  /**
+   * Number of outputs.
+   *
+   * @return labels (1 for regression)
+   */
+  public int numLabels() {
+    return head.numLabels();
+  }
+
+  /**
+   * Tells whether the head is a regression head (one output, MSE loss).
+   *
+   * @return true for regression
+   */
+  public boolean isRegression() {
+    return regression;
+  }
+
+  /**
+   * The device holding the parameters.
+   *
+   * @return the device
+   */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /**
+   * The manager that owns the parameters; open per-batch sub-managers from it.
+   *
+   * @return the manager
+   */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /**
+   * Tells whether a tokenizer came with the model.
+   *
+   * @return false for {@link #randomInit} models
+   */
+  public boolean hasTokenizer() {
+    return tokenizerJson != null;
+  }
+
+  /**
+   * The tokenizer: padding off (pad per batch yourself), truncation on at {@link #maxLength()},
+   * special tokens added. Created on first use; closed with the model.
+   *
+   * @return the tokenizer
+   * @throws IllegalStateException when the model has none (see {@link #hasTokenizer()})
+   */
+  public synchronized HuggingFaceTokenizer tokenizer() {
+    if (tokenizerJson == null) {
+      throw new IllegalStateException(
+          "this model has no tokenizer (randomly initialised); load one with a tokenizer.json");
+    }
+    if (tokenizer == null) {
+      tokenizer = newTokenizer(tokenizerJson, maxLength);
+    }
+    return tokenizer;
+  }
+
+  static HuggingFaceTokenizer newTokenizer(byte[] json, int maxLength) {
+    try {
+      return HuggingFaceTokenizer.newInstance(
+          new ByteArrayInputStream(json),
+          Map.of(
+              "padding", "false",
+              "truncation", "true",
+              "maxLength", String.valueOf(maxLength),
+              "addSpecialTokens", "true"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the tokenizer", e);
+    }
+  }
+
+  /**
+   * Longest token sequence the tokenizer produces.
+   *
+   * @return the truncation length
+   */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /**
+   * All parameters with names and addresses; freeze, select and count through it.
+   *
+   * @return the parameters
+   */
+  public ModelParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * The encoder body and its extension points.
+   *
+   * @return the encoder
+   */
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  /**
+   * The classification head.
+   *
+   * @return the head
+   */
+  public ClassificationHead head() {
+    return head;
+  }
+
+  /**
+   * Names of the parameters that were initialised fresh rather than loaded.
+   *
+   * @return the names, in model order
+   */
+  public List<String> freshParameters() {
+    return freshParameters;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String toString() {
+    return "SequenceClassifier("
+        + config
+        + ", "
+        + head.pooling().configValue()
+        + " pooling, "
+        + head.numLabels()
+        + (regression ? " output (regression)" : " labels")
+        + ", "
+        + parameters.all().stream()
+            .collect(Collectors.summingLong(ModelParameter::size))
+        + " parameters)";
+  }
+
+  /** Frees the parameters and the tokenizer. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (tokenizer != null) {
+      tokenizer.close();
+      tokenizer = null;
+    }
+    manager.close();
+  }
+
+  Optional<byte[]> tokenizerJson() {
+    return Optional.ofNullable(tokenizerJson);
+  }
+}

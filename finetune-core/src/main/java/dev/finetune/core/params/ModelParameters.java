@@ -1,0 +1,192 @@
+package dev.finetune.core.params;
+
+import dev.finetune.schedules.ParameterAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ordered parameters of a model, each with its Hugging Face name and address: list, select,
+ * freeze, unfreeze and count them.
+ *
+ * <p>Freezing sets {@code requiresGradient} off on the parameter and its array, so backward
+ * computes no gradient for it; unfreezing restores it. PEFT methods {@link #add add} their own
+ * parameters here so that optimizers and checkpoints see them.
+ *
+ * <pre>{@code
+ * ModelParameters params = model.parameters();
+ * params.freeze(ParameterSelection.all());
+ * params.unfreeze(ParameterSelection.head());
+ * System.out.println(params.countTrainable() + " of " + params.countTotal());
+ * }</pre>
+ */
+public final class ModelParameters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelParameters.class);
+
+  private final Map<String, ModelParameter> byName = new LinkedHashMap<>();
+
+  /** Creates an empty registry; models fill it in order (embeddings, layers, head). */
+  public ModelParameters() {}
+
+  /**
+   * Adds a parameter at the end of the order.
+   *
+   * @param parameter the parameter to add
+   * @throws IllegalArgumentException when its name is taken
+   */
+  public synchronized void add(ModelParameter parameter) {
+    if (byName.containsKey(parameter.hfName())) {
+      throw new IllegalArgumentException("a parameter named " + parameter.hfName() + " exists");
+    }
+    byName.put(parameter.hfName(), parameter);
+  }
+
+  /**
+   * Removes a parameter (for instance when a PEFT method is unloaded); does not close it.
+   *
+   * @param hfName the name
+   * @return the removed parameter, if there was one
+   */
+  public synchronized Optional<ModelParameter> remove(String hfName) {
+    return Optional.ofNullable(byName.remove(hfName));
+  }
+
+  /**
+   * Lists every parameter, in model order.
+   *
+   * @return an immutable snapshot
+   */
+  public synchronized List<ModelParameter> all() {
+    return List.copyOf(byName.values());
+  }
+
+  /**
+   * Finds a parameter by name.
+   *
+   * @param hfName the Hugging Face name
+   * @return the parameter, if present
+   */
+  public synchronized Optional<ModelParameter> find(String hfName) {
+    return Optional.ofNullable(byName.get(hfName));
+  }
+
+  /**
+   * Gets a parameter by name.
+   *
+   * @param hfName the Hugging Face name
+   * @return the parameter
+   * @throws IllegalArgumentException naming close matches when absent
+   */
+  public synchronized ModelParameter get(String hfName) {
+    ModelParameter p = byName.get(hfName);
+    if (p == null) {
+      String tail = hfName.contains(".") ? hfName.substring(hfName.lastIndexOf('.')) : hfName;
+      List<String> similar =
+          byName.keySet().stream().filter(n -> n.endsWith(tail)).limit(5).toList();
+      throw new IllegalArgumentException(
+          "no parameter named " + hfName + "; names look like " + similar);
+    }
+    return p;
+  }
+
+  /**
+   * Selects parameters in model order.
+   *
+   * @param selector a predicate over addresses, e.g. a {@link ParameterSelection}
+   * @return the matching parameters
+   */
+  public synchronized List<ModelParameter> select(Predicate<? super ParameterAddress> selector) {
+    List<ModelParameter> out = new ArrayList<>();
+    for (ModelParameter p : byName.values()) {
+      if (selector.test(p.address())) {
+        out.add(p);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * Lists the trainable (not frozen) parameters in model order.
+   *
+   * @return the parameters that require gradients
+   */
+  public List<ModelParameter> trainable() {
+    return all().stream().filter(ModelParameter::isTrainable).toList();
+  }
+
+  /**
+   * Freezes the selected parameters: they no longer require gradients.
+   *
+   * @param selector which parameters
+   * @return how many parameters matched
+   */
+  public int freeze(Predicate<? super ParameterAddress> selector) {
+    return setTrainable(selector, false);
+  }
+
+  /**
+   * Unfreezes the selected parameters: they require gradients again.
+   *
+   * @param selector which parameters
+   * @return how many parameters matched
+   */
+  public int unfreeze(Predicate<? super ParameterAddress> selector) {
+    return setTrainable(selector, true);
+  }
+
+  /**
+   * Makes exactly the selected parameters trainable and freezes all others.
+   *
+   * @param selector which parameters to train
+   * @return how many parameters are trainable afterwards
+   */
+  public int trainOnly(Predicate<? super ParameterAddress> selector) {
+    freeze(a -> true);
+    return unfreeze(selector);
+  }
+
+  private int setTrainable(Predicate<? super ParameterAddress> selector, boolean trainable) {
+    List<ModelParameter> chosen = select(selector);
+    for (ModelParameter p : chosen) {
+      p.parameter().freeze(!trainable);
+    }
+    if (chosen.isEmpty()) {
+      LOG.warn("{} matched no parameter", trainable ? "unfreeze" : "freeze");
+    }
+    return chosen.size();
+  }
+
+  /**
+   * Counts all scalar values.
+   *
+   * @return the total parameter count
+   */
+  public long countTotal() {
+    return all().stream().mapToLong(ModelParameter::size).sum();
+  }
+
+  /**
+   * Counts the scalar values of trainable parameters.
+   *
+   * @return the trainable parameter count
+   */
+  public long countTrainable() {
+    return trainable().stream().mapToLong(ModelParameter::size).sum();
+  }
+
+  /**
+   * Number of parameter tensors.
+   *
+   * @return the tensor count
+   */
+  public synchronized int size() {
+    return byName.size();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.finetune.core.params;
+
+import dev.finetune.schedules.ParameterAddress;
+import dev.finetune.schedules.ParameterRole;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Derives a {@link ParameterAddress} (layer index and role) from a Hugging Face parameter name.
+ *
+ * <p>Embeddings are layer {@link ParameterAddress#EMBEDDINGS}; {@code encoder.layer.N.*} is layer
+ * N; {@code pooler.*} and {@code classifier.*} are {@link ParameterAddress#HEAD}. Names holding a
+ * PEFT marker ({@code lora_}, {@code adapter}, {@code prompt}, {@code prefix}, {@code ia3_}) get
+ * the role {@link ParameterRole#PEFT}.
+ *
+ * <pre>{@code
+ * ParameterAddress a = ParameterAddresses.of("encoder.layer.3.output.LayerNorm.bias");
+ * a.layer();  // 3
+ * a.role();   // LAYER_NORM
+ * }</pre>
+ */
+public final class ParameterAddresses {
+
+  private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
+  private static final Pattern PEFT_MARKER =
+      Pattern.compile("(?:^|\\.)(lora_|adapter|prompt|prefix|ia3_)");
+
+  private ParameterAddresses() {}
+
+  /**
+   * Computes the address of a Hugging Face parameter name.
+   *
+   * @param hfName a name such as {@code encoder.layer.3.attention.self.query.weight}
+   * @return its address
+   */
+  public static ParameterAddress of(String hfName) {
+    return new ParameterAddress(hfName, layerOf(hfName), roleOf(hfName));
+  }
+
+  /**
+   * Computes the address of a parameter added by a PEFT method (role {@link ParameterRole#PEFT}).
+   *
+   * @param hfName a name such as {@code encoder.layer.3.attention.self.query.lora_A.weight}
+   * @return its address, with the layer read from the name
+   */
+  public static ParameterAddress peft(String hfName) {
+    return new ParameterAddress(hfName, layerOf(hfName), ParameterRole.PEFT);
+  }
+
+  /**
+   * Reads the layer index from a name.
+   *
+   * @param hfName a Hugging Face parameter name
+   * @return -1 for embeddings, N for {@code encoder.layer.N.*}, {@link ParameterAddress#HEAD} for
+   *     the head and anything else above the encoder
+   */
+  public static int layerOf(String hfName) {
+    if (hfName.startsWith("embeddings.")) {
+      return ParameterAddress.EMBEDDINGS;
+    }
+    Matcher m = LAYER.matcher(hfName);
+    if (hfName.startsWith("encoder.") && m.find()) {
+      return Integer.parseInt(m.group(1));
+    }
+    if (hfName.startsWith("encoder.")) {
+      return ParameterAddress.EMBEDDINGS; // encoder-wide additions (soft prompts) sit at the bottom
+    }
+    return ParameterAddress.HEAD;
+  }
+
+  /**
+   * Reads the role from a name.
+   *
+   * @param hfName a Hugging Face parameter name
+   * @return the role of the module the parameter belongs to
+   */
+  public static ParameterRole roleOf(String hfName) {
+    if (PEFT_MARKER.matcher(hfName).find()) {
+      return ParameterRole.PEFT;
+    }
+    if (hfName.contains("LayerNorm.") || hfName.contains("layer_norm.")) {
+      return ParameterRole.LAYER_NORM;
+    }
+    if (hfName.startsWith("embeddings.")) {
+      return ParameterRole.EMBEDDING;
+    }
+    if (hfName.startsWith("pooler.") || hfName.startsWith("classifier.")) {
+      return ParameterRole.HEAD;
+    }
+    if (hfName.contains(".attention.")) {
+      return ParameterRole.ATTENTION;
+    }
+    if (hfName.contains(".intermediate.") || hfName.contains(".output.")) {
+      return ParameterRole.FFN;
+    }
+    return ParameterRole.OTHER;
+  }
+}
