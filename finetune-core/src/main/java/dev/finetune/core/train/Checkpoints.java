@@ -187,7 +187,7 @@ final class Checkpoints {
           throw new IllegalStateException("checkpoint tensor " + names.get(i) + " has shape "
               + value.getShape() + " but the model's is " + target.getShape());
         }
-        target.set(new NDIndex(), value);
+        target.set(new NDIndex(":"), value); // in-place copy into the live tensor
       }
     }
     run.parameters().all().forEach(p -> {
