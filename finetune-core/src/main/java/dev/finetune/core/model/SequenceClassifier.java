@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -534,9 +533,5 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       tokenizer = null;
     }
     manager.close();
-  }
-
-  Optional<byte[]> tokenizerJson() {
-    return Optional.ofNullable(tokenizerJson);
   }
 }

@@ -51,8 +51,8 @@ public final class ParameterAddresses {
    * Reads the layer index from a name.
    *
    * @param hfName a Hugging Face parameter name
-   * @return -1 for embeddings, N for {@code encoder.layer.N.*}, {@link ParameterAddress#HEAD} for
-   *     the head and anything else above the encoder
+   * @return -1 for embeddings and soft prompts ({@code prompt*}), N for {@code encoder.layer.N.*},
+   *     {@link ParameterAddress#HEAD} for the head and anything else above the encoder
    */
   public static int layerOf(String hfName) {
     if (hfName.startsWith("embeddings.")) {
@@ -62,7 +62,7 @@ public final class ParameterAddresses {
     if (hfName.startsWith("encoder.") && m.find()) {
       return Integer.parseInt(m.group(1));
     }
-    if (hfName.startsWith("encoder.")) {
+    if (hfName.startsWith("encoder.") || hfName.startsWith("prompt")) {
       return ParameterAddress.EMBEDDINGS; // encoder-wide additions (soft prompts) sit at the bottom
     }
     return ParameterAddress.HEAD;

@@ -24,6 +24,7 @@ class ParameterAddressingTest {
     check("pooler.dense.weight", ParameterAddress.HEAD, ParameterRole.HEAD);
     check("classifier.out_proj.bias", ParameterAddress.HEAD, ParameterRole.HEAD);
     check("encoder.layer.2.attention.self.value.lora_A.weight", 2, ParameterRole.PEFT);
+    check("prompt_embeddings.weight", -1, ParameterRole.PEFT);
   }
 
   private static void check(String name, int layer, ParameterRole role) {
