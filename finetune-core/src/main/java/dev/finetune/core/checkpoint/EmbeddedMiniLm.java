@@ -1,5 +1,6 @@
 package dev.finetune.core.checkpoint;
 
+import dev.finetune.core.CacheRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * once to a Hugging Face folder ({@code config.json}, {@code model.safetensors},
  * {@code tokenizer.json}) in a cache directory. No network is used.
  *
- * <p>The cache root is the system property {@code finetune.cache.dir}, else the environment
- * variable {@code FINETUNE_CACHE_DIR}, else {@code ~/.cache/finetune}.
+ * <p>The cache root is {@link CacheRoot#path()}: the system property {@code finetune.cache}, else
+ * the environment variable {@code FINETUNE_CACHE}, else {@code ~/.cache/finetune}.
  *
  * <pre>{@code
  * Path dir = EmbeddedMiniLm.directory();   // converts on first use, then reuses the cache
@@ -33,8 +34,8 @@ public final class EmbeddedMiniLm {
   /** Class-path resource of the tokenizer. */
   public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
 
-  /** System property naming the cache root. */
-  public static final String CACHE_PROPERTY = "finetune.cache.dir";
+  /** System property naming the cache root (see {@link CacheRoot}). */
+  public static final String CACHE_PROPERTY = CacheRoot.PROPERTY;
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMiniLm.class);
   private static final String POM_PROPERTIES =
@@ -76,14 +77,7 @@ public final class EmbeddedMiniLm {
    * @return the folder that holds converted models
    */
   public static Path cacheRoot() {
-    String dir = System.getProperty(CACHE_PROPERTY);
-    if (dir == null || dir.isBlank()) {
-      dir = System.getenv("FINETUNE_CACHE_DIR");
-    }
-    if (dir == null || dir.isBlank()) {
-      return Paths.get(System.getProperty("user.home"), ".cache", "finetune");
-    }
-    return Paths.get(dir);
+    return CacheRoot.path();
   }
 
   /**

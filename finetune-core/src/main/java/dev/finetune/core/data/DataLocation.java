@@ -1,5 +1,6 @@
 package dev.finetune.core.data;
 
+import dev.finetune.core.CacheRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A {@link RemoteFile} with relative path {@code p} resolves to the first existing of: {@code
  * root/p} (the data root: system property {@value #ROOT_PROPERTY}, else environment variable
- * {@value #ROOT_ENV}), then {@code cache/p} (system property {@value #CACHE_PROPERTY}, else
- * {@value #CACHE_ENV}, else {@code ~/.cache/finetune/data}). If neither exists and the file has a
+ * {@value #ROOT_ENV}), then {@code cache/p} (the {@code data} folder of {@link CacheRoot}, by default
+ * {@code ~/.cache/finetune/data}). If neither exists and the file has a
  * URL and downloads are on (system property {@value #DOWNLOAD_PROPERTY}, default true), it is
  * downloaded into the cache with bounded connect/read timeouts, checked against its SHA-256 and
  * moved into place atomically. Otherwise — or when the download fails, e.g. offline — a {@link
@@ -43,12 +44,6 @@ public final class DataLocation {
 
   /** Environment variable naming the data root. */
   public static final String ROOT_ENV = "FINETUNE_DATA";
-
-  /** System property naming the cache directory. */
-  public static final String CACHE_PROPERTY = "finetune.cache";
-
-  /** Environment variable naming the cache directory. */
-  public static final String CACHE_ENV = "FINETUNE_CACHE";
 
   /** System property that turns downloads off when {@code false}. */
   public static final String DOWNLOAD_PROPERTY = "finetune.download";
@@ -77,11 +72,7 @@ public final class DataLocation {
    */
   public static DataLocation defaults() {
     String rootValue = setting(ROOT_PROPERTY, ROOT_ENV);
-    String cacheValue = setting(CACHE_PROPERTY, CACHE_ENV);
-    Path cache =
-        cacheValue != null
-            ? Paths.get(cacheValue)
-            : Paths.get(System.getProperty("user.home"), ".cache", "finetune", "data");
+    Path cache = CacheRoot.path().resolve("data");
     boolean download = !"false".equalsIgnoreCase(System.getProperty(DOWNLOAD_PROPERTY, "true"));
     return new DataLocation(
         rootValue == null ? null : Paths.get(rootValue),
