@@ -163,6 +163,7 @@ final class TrainingRun implements TrainingContext {
     MeanAccumulator trainLoss = new MeanAccumulator();
     long tokens = 0;
     long started = System.nanoTime();
+    progress.startEpoch(globalStep - epoch * stepsPerEpoch);
     try (BatchIterator batches = trainBatches.iterator(train, runManager, epoch, nextBatch)) {
       while (batches.hasNext() && stopReason == null) {
         int groupStart = nextBatch;
