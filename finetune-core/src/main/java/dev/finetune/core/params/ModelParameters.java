@@ -1,6 +1,7 @@
 package dev.finetune.core.params;
 
 import dev.finetune.schedules.ParameterAddress;
+import dev.finetune.schedules.ParameterSelector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ModelParameters params = model.parameters();
- * params.freeze(ParameterSelection.all());
- * params.unfreeze(ParameterSelection.head());
+ * params.freeze(ParameterSelector.all());
+ * params.unfreeze(ParameterSelector.head().or(ParameterSelector.topLayers(2)));
+ * params.freeze(a -> a.isEmbeddings());            // any predicate over addresses works too
  * System.out.println(params.countTrainable() + " of " + params.countTotal());
  * }</pre>
  */
@@ -99,7 +101,7 @@ public final class ModelParameters {
   /**
    * Selects parameters in model order.
    *
-   * @param selector a predicate over addresses, e.g. a {@link ParameterSelection}
+   * @param selector a predicate over addresses
    * @return the matching parameters
    */
   public synchronized List<ModelParameter> select(Predicate<? super ParameterAddress> selector) {
@@ -110,6 +112,61 @@ public final class ModelParameters {
       }
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * Selects parameters in model order with a selector of {@code finetune-schedules} (layer
+   * positions such as "top k" are resolved against this model's number of layers).
+   *
+   * @param selector the selector
+   * @return the matching parameters
+   */
+  public List<ModelParameter> select(ParameterSelector selector) {
+    return select(asPredicate(selector));
+  }
+
+  /**
+   * The number of encoder layers L, from the addresses.
+   *
+   * @return L (0 when there is no encoder layer)
+   */
+  public synchronized int numLayers() {
+    return ParameterAddress.numLayers(byName.values().stream().map(ModelParameter::address).toList());
+  }
+
+  private Predicate<ParameterAddress> asPredicate(ParameterSelector selector) {
+    int layers = numLayers();
+    return a -> selector.matches(a, layers);
+  }
+
+  /**
+   * Freezes the selected parameters.
+   *
+   * @param selector which parameters
+   * @return how many parameters matched
+   */
+  public int freeze(ParameterSelector selector) {
+    return freeze(asPredicate(selector));
+  }
+
+  /**
+   * Unfreezes the selected parameters.
+   *
+   * @param selector which parameters
+   * @return how many parameters matched
+   */
+  public int unfreeze(ParameterSelector selector) {
+    return unfreeze(asPredicate(selector));
+  }
+
+  /**
+   * Makes exactly the selected parameters trainable and freezes all others.
+   *
+   * @param selector which parameters to train
+   * @return how many parameters are trainable afterwards
+   */
+  public int trainOnly(ParameterSelector selector) {
+    return trainOnly(asPredicate(selector));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.finetune.core.params;
 import ai.djl.ndarray.NDArray;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterRole;
+import dev.finetune.schedules.ParameterSelector;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,22 +36,16 @@ public final class Reinitialization {
    */
   public static List<ModelParameter> topLayers(
       ModelParameters parameters, int n, boolean pooler, double initializerRange, long seed) {
-    int layers =
-        parameters.all().stream()
-                .mapToInt(p -> p.address().layer())
-                .filter(l -> l >= 0 && l != ParameterAddress.HEAD)
-                .max()
-                .orElse(-1)
-            + 1;
+    int layers = parameters.numLayers();
     if (n < 0 || n > layers) {
       throw new IllegalArgumentException(
           "cannot re-initialise the top " + n + " layers of a model with " + layers + " layers");
     }
     int first = layers - n;
-    ParameterSelection chosen =
-        ParameterSelection.layers(first, layers - 1)
-            .or(a -> pooler && a.name().startsWith("pooler."))
-            .and(ParameterSelection.role(ParameterRole.PEFT).not());
+    ParameterSelector chosen =
+        (n > 0 ? ParameterSelector.layers(first, layers - 1) : ParameterSelector.none())
+            .or(pooler ? ParameterSelector.glob("pooler.*") : ParameterSelector.none())
+            .and(ParameterSelector.role(ParameterRole.PEFT).negate());
     List<ModelParameter> selected = parameters.select(chosen);
     for (ModelParameter p : selected) {
       NDArray array = p.parameter().getArray();

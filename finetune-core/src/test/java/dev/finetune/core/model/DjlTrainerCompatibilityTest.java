@@ -12,7 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.finetune.core.params.ParameterSelection;
+import dev.finetune.schedules.ParameterSelector;
 import org.junit.jupiter.api.Test;
 
 /** The classifier works as the block of a plain DJL Model/Trainer: a step moves trainable parameters only. */
@@ -22,7 +22,7 @@ class DjlTrainerCompatibilityTest {
   void djlTrainerStepUpdatesTrainableParametersOnly() {
     try (SequenceClassifier block = TinyFixtures.bert(2, 1);
         Model model = Model.newInstance("tiny")) {
-      block.parameters().freeze(ParameterSelection.embeddings());
+      block.parameters().freeze(ParameterSelector.embeddings());
       model.setBlock(block);
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())

@@ -13,7 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ParameterAddresses;
-import dev.finetune.core.params.ParameterSelection;
+import dev.finetune.schedules.ParameterSelector;
 import dev.finetune.schedules.ParameterRole;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +65,7 @@ class ExtensionPointsTest {
           .isEqualTo(ParameterRole.PEFT);
       assertThat(maxAbsDiff(before, logits(model))).isGreaterThan(1e-5);
 
-      model.parameters().trainOnly(ParameterSelection.role(ParameterRole.PEFT));
+      model.parameters().trainOnly(ParameterSelector.role(ParameterRole.PEFT));
       try (NDManager m = model.manager().newSubManager();
           GradientCollector c = Engine.getInstance().newGradientCollector()) {
         NDArray out = model.forward(batch(m), true).singletonOrThrow();
@@ -134,7 +134,7 @@ class ExtensionPointsTest {
         assertThat(model.encode(batch(m)).lastHiddenState().getShape()).isEqualTo(new Shape(2, 6, 32));
       }
       assertThat(maxAbsDiff(before, logits(model))).isGreaterThan(1e-5);
-      model.parameters().trainOnly(ParameterSelection.role(ParameterRole.PEFT));
+      model.parameters().trainOnly(ParameterSelector.role(ParameterRole.PEFT));
       try (NDManager m = model.manager().newSubManager();
           GradientCollector c = Engine.getInstance().newGradientCollector()) {
         NDArray out = model.forward(batch(m), true).singletonOrThrow();

@@ -1,5 +1,6 @@
 package dev.finetune.core.params;
 
+import dev.finetune.schedules.ParameterSelector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -51,7 +52,7 @@ class FreezingTest {
   void frozenParametersGetNoGradientAndUnfreezingRestoresIt() {
     try (SequenceClassifier model = TinyFixtures.bert(2, 1)) {
       ModelParameters params = model.parameters();
-      int frozen = params.freeze(ParameterSelection.embeddings().or(ParameterSelection.layer(0)));
+      int frozen = params.freeze(ParameterSelector.embeddings().or(ParameterSelector.layer(0)));
       assertThat(frozen).isEqualTo(5 + 16);
       Engine.getInstance().setRandomSeed(1);
       backward(model);
@@ -65,10 +66,10 @@ class FreezingTest {
         }
       }
       long embeddingsAndLayer0 =
-          params.select(ParameterSelection.layers(-1, 0)).stream().mapToLong(ModelParameter::size).sum();
+          params.select(ParameterSelector.embeddings().or(ParameterSelector.layer(0))).stream().mapToLong(ModelParameter::size).sum();
       assertThat(params.countTrainable()).isEqualTo(params.countTotal() - embeddingsAndLayer0);
 
-      params.unfreeze(ParameterSelection.all());
+      params.unfreeze(ParameterSelector.all());
       backward(model);
       assertThat(params.all()).allSatisfy(p -> assertThat(hasNonZeroGradient(p)).as(p.hfName()).isTrue());
       assertThat(params.countTrainable()).isEqualTo(params.countTotal());
@@ -78,7 +79,7 @@ class FreezingTest {
   @Test
   void bitFitTrainsBiasesOnly() {
     try (SequenceClassifier model = TinyFixtures.bert(2, 1)) {
-      model.parameters().trainOnly(ParameterSelection.role(ParameterRole.BIAS));
+      model.parameters().trainOnly(ParameterSelector.role(ParameterRole.BIAS));
       List<ModelParameter> trainable = model.parameters().trainable();
       assertThat(trainable).isNotEmpty().allMatch(p -> p.hfName().endsWith(".bias"));
       assertThat(trainable).hasSize(1 + 2 * 8 + 2); // embeddings LN, 8 per layer, pooler, classifier

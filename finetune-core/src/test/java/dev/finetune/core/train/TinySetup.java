@@ -7,7 +7,10 @@ import dev.finetune.core.data.TextExample;
 import dev.finetune.core.data.Tokenizers;
 import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.testing.TinyTokenizerJson;
+import dev.finetune.core.model.WordPieceVocabulary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,7 @@ final class TinySetup {
 
   static EncoderConfig config(float dropout) {
     return EncoderConfig.builder()
-        .vocabSize(TinyTokenizerJson.vocabSize(WORDS))
+        .vocabSize(WORDS.size() + WordPieceVocabulary.SPECIAL_TOKENS.size())
         .hiddenSize(32)
         .numLayers(2)
         .numHeads(4)
@@ -40,7 +43,13 @@ final class TinySetup {
   }
 
   static HuggingFaceTokenizer tokenizer(Path dir) {
-    return Tokenizers.open(TinyTokenizerJson.write(dir, WORDS), 32);
+    try {
+      Files.createDirectories(dir);
+      Path file = Files.write(dir.resolve("tokenizer.json"), WordPieceVocabulary.tokenizerJson(WORDS));
+      return Tokenizers.open(file, 32);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Random sentences of 3-8 filler words; half get "good" somewhere, the others "bad". */
