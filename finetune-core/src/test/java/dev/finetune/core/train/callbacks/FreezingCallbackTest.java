@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Freezing at a time, and gradual unfreezing by epochs, checked by bit-identity of snapshots. */
-class FreezingTest {
+class FreezingCallbackTest {
 
   @TempDir static Path dir;
   static HuggingFaceTokenizer tokenizer;
