@@ -29,6 +29,12 @@ final class Snapshots {
     final List<Map<String, float[]>> afterEpoch = new ArrayList<>();
     final List<Double> lrBeforeStep = new ArrayList<>();
     final List<Map<String, Double>> evaluations = new ArrayList<>();
+    Map<String, float[]> atFitStart;
+
+    @Override
+    public void onFitStart(TrainingContext context) {
+      atFitStart = of(context.model());
+    }
 
     @Override
     public void onStepStart(TrainingContext context) {
