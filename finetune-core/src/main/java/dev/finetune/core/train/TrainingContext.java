@@ -6,6 +6,7 @@ import dev.finetune.core.params.ModelParameters;
 import dev.finetune.core.report.EvaluationRecord;
 import dev.finetune.schedules.LrSchedule;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a {@link TrainingListener} sees of a running fit, and the few things it may change: which
@@ -42,6 +43,23 @@ public interface TrainingContext {
    * @return L
    */
   int numLayers();
+
+  /**
+   * Tells whether this fit resumed from a checkpoint (then the model already holds trained
+   * weights, and callbacks that prepare a fresh model, such as re-initialisation, must not act).
+   *
+   * @return true when the state was restored from a resume checkpoint
+   */
+  boolean resumed();
+
+  /**
+   * The names of the parameters that were trainable when the fit started: after the PEFT
+   * transforms and the user's own freezing, before a resume checkpoint restored its trainable
+   * flags. Unfreeze schedules stay within this set, so what was frozen on purpose stays frozen.
+   *
+   * @return HF parameter names, unmodifiable
+   */
+  Set<String> trainableAtStart();
 
   /**
    * The run's settings.

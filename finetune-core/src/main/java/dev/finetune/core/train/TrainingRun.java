@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ final class TrainingRun implements TrainingContext {
   private NDManager runManager;
   private Optimizer optimizer;
   private LrSchedule override;
+  private boolean resumed;
+  private Set<String> trainableAtStart = Set.of();
   private int epoch;
   private int nextBatch;
   private long globalStep;
@@ -131,7 +134,9 @@ final class TrainingRun implements TrainingContext {
       runManager = manager;
       try (Optimizer opt = config.optimizer().create(manager)) {
         optimizer = opt;
-        boolean resumed = checkpoints != null && checkpoints.restore(this);
+        trainableAtStart = parameters.trainable().stream().map(ModelParameter::hfName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        resumed = checkpoints != null && checkpoints.restore(this);
         if (!resumed) {
           listeners.forEach(l -> l.onFitStart(this));
         } else {
@@ -382,6 +387,16 @@ final class TrainingRun implements TrainingContext {
   @Override
   public int numLayers() {
     return numLayers;
+  }
+
+  @Override
+  public boolean resumed() {
+    return resumed;
+  }
+
+  @Override
+  public Set<String> trainableAtStart() {
+    return trainableAtStart;
   }
 
   @Override

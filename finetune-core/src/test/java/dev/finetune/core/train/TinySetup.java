@@ -16,16 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** A tiny encoder, its tokenizer and a learnable toy task: label 1 iff the text contains "good". */
-final class TinySetup {
+/**
+ * A tiny encoder, its tokenizer and a learnable toy task: label 1 iff the text contains "good".
+ * Public so that the callbacks tests can share it.
+ */
+public final class TinySetup {
 
-  static final List<String> WORDS =
+  public static final List<String> WORDS =
       List.of("good", "bad", "movie", "film", "plot", "actor", "the", "a", "was", "very", "not",
           "scene", "music", "story", "long", "short");
 
   private TinySetup() {}
 
-  static EncoderConfig config(float dropout) {
+  public static EncoderConfig config(float dropout) {
     return EncoderConfig.builder()
         .vocabSize(WORDS.size() + WordPieceVocabulary.SPECIAL_TOKENS.size())
         .hiddenSize(32)
@@ -38,11 +41,11 @@ final class TinySetup {
         .build();
   }
 
-  static SequenceClassifier model(float dropout, long seed) {
+  public static SequenceClassifier model(float dropout, long seed) {
     return SequenceClassifier.randomInit(config(dropout), 2, seed, Device.cpu());
   }
 
-  static HuggingFaceTokenizer tokenizer(Path dir) {
+  public static HuggingFaceTokenizer tokenizer(Path dir) {
     try {
       Files.createDirectories(dir);
       Path file = Files.write(dir.resolve("tokenizer.json"), WordPieceVocabulary.tokenizerJson(WORDS));
@@ -53,7 +56,7 @@ final class TinySetup {
   }
 
   /** Random sentences of 3-8 filler words; half get "good" somewhere, the others "bad". */
-  static TextDataset toyTask(String name, int size, long seed) {
+  public static TextDataset toyTask(String name, int size, long seed) {
     Random random = new Random(seed);
     List<String> fillers = WORDS.subList(2, WORDS.size());
     List<TextExample> examples = new ArrayList<>(size);
