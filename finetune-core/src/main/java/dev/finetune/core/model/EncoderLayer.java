@@ -89,7 +89,8 @@ public final class EncoderLayer {
       mask = ctx.manager().zeros(new Shape(batch, 1, 1, p)).concat(additiveMask, 3);
     }
     long s = k.getShape().get(1);
-    NDArray qh = q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(scale);
+    NDArray qh =
+        q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(Scalars.like(q, scale));
     NDArray kh = k.reshape(batch, s, heads, headSize).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(batch, s, heads, headSize).transpose(0, 2, 1, 3);
     NDArray probs = qh.matMul(kh).add(mask).softmax(3);

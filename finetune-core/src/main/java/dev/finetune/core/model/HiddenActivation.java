@@ -49,8 +49,11 @@ public enum HiddenActivation {
       case RELU -> Activation.relu(x);
       case GELU_NEW -> {
         // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); in-place only where autograd allows
-        NDArray tanh = x.pow(3).muli(0.044715).addi(x).muli(SQRT_2_OVER_PI).tanh();
-        yield x.mul(tanh.add(1)).muli(0.5);
+        // (scalar operands from Scalars: autograd saves them for backward)
+        NDArray cube = x.mul(x).mul(x);
+        NDArray tanh =
+            cube.mul(Scalars.like(x, 0.044715)).add(x).mul(Scalars.like(x, SQRT_2_OVER_PI)).tanh();
+        yield x.mul(tanh.add(Scalars.like(x, 1))).mul(Scalars.like(x, 0.5));
       }
     };
   }

@@ -15,6 +15,7 @@ import dev.finetune.core.data.TextBatch;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.metrics.MeanAccumulator;
 import dev.finetune.core.metrics.MetricAccumulator;
+import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.GradientClipping;
 import dev.finetune.core.optim.NoGradScope;
@@ -256,7 +257,8 @@ final class TrainingRun implements TrainingContext {
           NDArray logits = model.forward(store, batch.modelInputs(), true).singletonOrThrow();
           NDArray loss = Losses.forHead(logits, batch.labels());
           // Mean over the whole group: each micro-batch contributes loss * its share.
-          NDArray scaled = groupSize == 1 ? loss : loss.mul((double) batch.size() / groupCapacity);
+          NDArray scaled = groupSize == 1 ? loss
+              : loss.mul(Scalars.like(loss, (double) batch.size() / groupCapacity));
           collector.backward(scaled);
           double value = loss.getFloat();
           lossSum += value * batch.size();
