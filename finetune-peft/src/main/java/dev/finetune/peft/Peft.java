@@ -1,0 +1,26 @@
+package dev.finetune.peft;
+
+/**
+ * Entry point to the parameter-efficient methods; each returns an immutable configuration that
+ * {@code FineTune.peft(...)} applies (inject or wrap blocks, freeze the base, keep the head
+ * trainable unless told otherwise).
+ *
+ * <pre>{@code
+ * FineTune.of(model).peft(Peft.lora().r(8).alpha(16)).fit(train, dev);
+ * FineTune.of(model).peft(Peft.bitFit()).fit(train, dev);
+ * FineTune.of(model).peft(Adapters.houlsby().reduction(16)).fit(train, dev);
+ * }</pre>
+ */
+public final class Peft {
+
+  private Peft() {}
+
+  /**
+   * LoRA with PEFT's defaults (r=8, alpha=8, targets query and value).
+   *
+   * @return the configuration
+   */
+  public static Lora lora() {
+    return Lora.defaults();
+  }
+}
