@@ -80,7 +80,7 @@ final class LoraWrapper implements ProjectionWrapper {
   }
 
   synchronized Map<String, Adapter> adapters() {
-    return Map.copyOf(adapters);
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adapters));
   }
 
   synchronized Set<String> active() {
