@@ -251,13 +251,15 @@ public final class Lora implements ModelTransform {
               + Targets.projections(model).stream().limit(6).map(Projection::name).toList());
     }
     for (Projection p : chosen) {
+      LoraWrapper.checkCanAdd(p, name);
+    }
+    for (Projection p : chosen) {
       LoraWrapper wrapper = LoraWrapper.on(p);
       String infix = DEFAULT_NAME.equals(name) ? "" : "." + name;
       int in = p.inFeatures();
       int out = p.outFeatures();
       String aName = p.name() + ".lora_A" + infix + ".weight";
       String bName = p.name() + ".lora_B" + infix + ".weight";
-      wrapper.checkFree(name);
       float[] a = init == Init.KAIMING_UNIFORM
           ? PeftParameters.uniform(seed, aName, r * in, 1.0 / Math.sqrt(in))
           : PeftParameters.normal(seed, aName, r * in, 1.0 / r);

@@ -27,6 +27,16 @@ final class LoraWrapper implements ProjectionWrapper {
     this.projection = projection;
   }
 
+  /** Fails, before anything changes, when an adapter of that name cannot go on the projection. */
+  static void checkCanAdd(Projection p, String name) {
+    var current = p.wrapper();
+    if (current.isPresent() && current.get() instanceof LoraWrapper w) {
+      w.checkFree(name);
+    } else if (current.isPresent()) {
+      on(p);
+    }
+  }
+
   /** The LoRA wrapper of a projection, installing one when it has none. */
   static LoraWrapper on(Projection p) {
     var current = p.wrapper();

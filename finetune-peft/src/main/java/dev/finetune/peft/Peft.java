@@ -23,4 +23,22 @@ public final class Peft {
   public static Lora lora() {
     return Lora.defaults();
   }
+
+  /**
+   * BitFit on every bias of the base.
+   *
+   * @return the configuration
+   */
+  public static BitFit bitFit() {
+    return BitFit.allBiases();
+  }
+
+  /**
+   * IA3 on key, value and the FFN output.
+   *
+   * @return the configuration
+   */
+  public static Ia3 ia3() {
+    return Ia3.defaults();
+  }
 }
