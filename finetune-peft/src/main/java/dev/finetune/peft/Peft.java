@@ -41,4 +41,14 @@ public final class Peft {
   public static Ia3 ia3() {
     return Ia3.defaults();
   }
+
+  /**
+   * Prompt tuning with n random virtual tokens.
+   *
+   * @param n virtual tokens
+   * @return the configuration
+   */
+  public static PromptTuning promptTuning(int n) {
+    return PromptTuning.of(n);
+  }
 }
