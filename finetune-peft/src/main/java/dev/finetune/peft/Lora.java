@@ -1,0 +1,285 @@
+package dev.finetune.peft;
+
+import ai.djl.nn.Parameter;
+import dev.finetune.core.model.Projection;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.params.ParameterAddresses;
+import dev.finetune.core.train.ModelTransform;
+import dev.finetune.schedules.ParameterSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * LoRA (Hu et al. 2021): each target projection W gets a trainable low-rank update, y = x·Wᵀ + b
+ * + s·(dropout(x)·Aᵀ)·Bᵀ with A (r, in), B (out, r) and s = alpha/r (or alpha/√r with rsLoRA).
+ * A starts Kaiming-uniform as PEFT ({@code kaiming_uniform_(a=√5)}, i.e. U(±1/√in)) or Gaussian
+ * N(0, 1/r²), B starts at zero, so the model is unchanged at initialisation. The base is frozen,
+ * the head trains. Parameters are named as PEFT names them, e.g.
+ * {@code encoder.layer.0.attention.self.query.lora_A.weight}. Immutable: every setter returns a
+ * copy. Merge into the base weights with {@link LoraLayers#merge()}.
+ *
+ * <pre>{@code
+ * FineTune.of(model).peft(Peft.lora().r(8).alpha(16).dropout(0.1)).fit(train, dev);
+ * LoraLayers.of(model).merge();      // fold B·A into W for inference
+ * }</pre>
+ */
+public final class Lora implements ModelTransform {
+
+  /** How A is initialised (B always starts at zero). */
+  public enum Init {
+    /** U(-1/√in, 1/√in): PEFT's default {@code kaiming_uniform_(a=√5)}. */
+    KAIMING_UNIFORM,
+    /** N(0, (1/r)²): PEFT's {@code init_lora_weights="gaussian"}. */
+    GAUSSIAN
+  }
+
+  /** The name of the unnamed adapter; its parameters carry no adapter segment, as in PEFT files. */
+  public static final String DEFAULT_NAME = "default";
+
+  private final int r;
+  private final double alpha;
+  private final float dropout;
+  private final List<String> targets;
+  private final String targetRegex;
+  private final boolean rsLora;
+  private final Init init;
+  private final long seed;
+  private final boolean trainHead;
+  private final String name;
+
+  private Lora(int r, double alpha, float dropout, List<String> targets, String targetRegex,
+      boolean rsLora, Init init, long seed, boolean trainHead, String name) {
+    if (r < 1) {
+      throw new IllegalArgumentException("LoRA rank r must be >= 1, got " + r);
+    }
+    if (!(alpha > 0)) {
+      throw new IllegalArgumentException("LoRA alpha must be > 0, got " + alpha);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
+    }
+    if (targetRegex == null && targets.isEmpty()) {
+      throw new IllegalArgumentException("LoRA needs at least one target module, e.g. query");
+    }
+    if (name.isBlank() || name.contains(".")) {
+      throw new IllegalArgumentException("adapter name must be non-blank without dots: '" + name + "'");
+    }
+    this.r = r;
+    this.alpha = alpha;
+    this.dropout = dropout;
+    this.targets = List.copyOf(targets);
+    this.targetRegex = targetRegex;
+    this.rsLora = rsLora;
+    this.init = Objects.requireNonNull(init, "init");
+    this.seed = seed;
+    this.trainHead = trainHead;
+    this.name = name;
+  }
+
+  /**
+   * PEFT's defaults: r=8, alpha=8, no dropout, targets query and value, Kaiming-uniform A.
+   *
+   * @return the default configuration
+   */
+  public static Lora defaults() {
+    return new Lora(8, 8, 0f, List.of("query", "value"), null, false, Init.KAIMING_UNIFORM, 42,
+        true, DEFAULT_NAME);
+  }
+
+  /** @param value the rank r @return a copy */
+  public Lora r(int value) {
+    return new Lora(value, alpha, dropout, targets, targetRegex, rsLora, init, seed, trainHead, name);
+  }
+
+  /** @param value lora_alpha @return a copy */
+  public Lora alpha(double value) {
+    return new Lora(r, value, dropout, targets, targetRegex, rsLora, init, seed, trainHead, name);
+  }
+
+  /** @param value dropout on the LoRA branch's input @return a copy */
+  public Lora dropout(double value) {
+    return new Lora(r, alpha, (float) value, targets, targetRegex, rsLora, init, seed, trainHead, name);
+  }
+
+  /**
+   * Targets by module-name suffix, as PEFT's list form ({@code "query"}, {@code "output.dense"}).
+   *
+   * @param modules the suffixes
+   * @return a copy
+   */
+  public Lora targets(String... modules) {
+    return new Lora(r, alpha, dropout, List.of(modules), null, rsLora, init, seed, trainHead, name);
+  }
+
+  /**
+   * Targets modules whose full name matches a regex, as PEFT's string form.
+   *
+   * @param regex e.g. {@code encoder\.layer\.[3-5]\..*\.(query|value)}
+   * @return a copy
+   */
+  public Lora targetRegex(String regex) {
+    Pattern.compile(regex);
+    return new Lora(r, alpha, dropout, List.of(), regex, rsLora, init, seed, trainHead, name);
+  }
+
+  /** @param value true for rsLoRA scaling alpha/√r @return a copy */
+  public Lora rsLora(boolean value) {
+    return new Lora(r, alpha, dropout, targets, targetRegex, value, init, seed, trainHead, name);
+  }
+
+  /** @param value how A is initialised @return a copy */
+  public Lora init(Init value) {
+    return new Lora(r, alpha, dropout, targets, targetRegex, rsLora, value, seed, trainHead, name);
+  }
+
+  /** @param value the initialisation seed @return a copy */
+  public Lora seed(long value) {
+    return new Lora(r, alpha, dropout, targets, targetRegex, rsLora, init, value, trainHead, name);
+  }
+
+  /** @param value false to freeze the classification head too @return a copy */
+  public Lora trainHead(boolean value) {
+    return new Lora(r, alpha, dropout, targets, targetRegex, rsLora, init, seed, value, name);
+  }
+
+  /**
+   * Names the adapter, so several LoRAs can sit on one base (switch with
+   * {@link LoraLayers#activate}); named parameters read {@code ...query.lora_A.NAME.weight}.
+   *
+   * @param value the adapter name
+   * @return a copy
+   */
+  public Lora name(String value) {
+    return new Lora(r, alpha, dropout, targets, targetRegex, rsLora, init, seed, trainHead, value);
+  }
+
+  /** @return the rank */
+  public int r() {
+    return r;
+  }
+
+  /** @return lora_alpha */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** @return the dropout rate */
+  public float dropoutRate() {
+    return dropout;
+  }
+
+  /** @return the target suffixes (empty when a regex is used) */
+  public List<String> targets() {
+    return targets;
+  }
+
+  /** @return the target regex, or null */
+  public String targetRegex() {
+    return targetRegex;
+  }
+
+  /** @return true for rsLoRA */
+  public boolean isRsLora() {
+    return rsLora;
+  }
+
+  /** @return the adapter name */
+  public String name() {
+    return name;
+  }
+
+  /** @return whether the head trains */
+  public boolean trainsHead() {
+    return trainHead;
+  }
+
+  /** @return the A initialisation */
+  public Init initMethod() {
+    return init;
+  }
+
+  /**
+   * The factor s applied to B·A.
+   *
+   * @return alpha/r, or alpha/√r with rsLoRA
+   */
+  public double scaling() {
+    return rsLora ? alpha / Math.sqrt(r) : alpha / r;
+  }
+
+  /**
+   * Tells whether a projection is a target.
+   *
+   * @param projection a projection of the model
+   * @param numLayers L
+   * @return true when LoRA goes there
+   */
+  boolean targets(Projection projection, int numLayers) {
+    if (targetRegex != null) {
+      return projection.name().matches(targetRegex);
+    }
+    return ParameterSelector.modules(targets.toArray(String[]::new))
+        .matches(ParameterAddresses.of(projection.name() + ".weight"), numLayers);
+  }
+
+  /** Installs LoRA, freezes the base (unless an earlier method did) and sets the head. */
+  @Override
+  public void apply(SequenceClassifier model) {
+    inject(model);
+  }
+
+  /**
+   * Installs LoRA and returns the handle to merge, unmerge and switch adapters.
+   *
+   * @param model the model
+   * @return its LoRA layers
+   */
+  public LoraLayers inject(SequenceClassifier model) {
+    int numLayers = model.config().numLayers();
+    List<Projection> chosen = new ArrayList<>();
+    for (Projection p : Targets.projections(model)) {
+      if (targets(p, numLayers)) {
+        chosen.add(p);
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new IllegalArgumentException(
+          "LoRA targets " + (targetRegex != null ? "regex " + targetRegex : targets)
+              + " match no projection; module names look like "
+              + Targets.projections(model).stream().limit(6).map(Projection::name).toList());
+    }
+    for (Projection p : chosen) {
+      LoraWrapper.checkCanAdd(p, name);
+    }
+    for (Projection p : chosen) {
+      LoraWrapper wrapper = LoraWrapper.on(p);
+      String infix = DEFAULT_NAME.equals(name) ? "" : "." + name;
+      int in = p.inFeatures();
+      int out = p.outFeatures();
+      String aName = p.name() + ".lora_A" + infix + ".weight";
+      String bName = p.name() + ".lora_B" + infix + ".weight";
+      float[] a = init == Init.KAIMING_UNIFORM
+          ? PeftParameters.uniform(seed, aName, r * in, 1.0 / Math.sqrt(in))
+          : PeftParameters.normal(seed, aName, r * in, 1.0 / r);
+      Parameter pa = PeftParameters.add(model, aName, a, r, in);
+      Parameter pb = PeftParameters.add(model, bName, new float[out * r], out, r);
+      wrapper.add(name, new LoraWrapper.Adapter(this, pa, pb));
+    }
+    PeftParameters.freezeBaseOnce(model);
+    PeftParameters.head(model, trainHead);
+    return LoraLayers.of(model);
+  }
+
+  @Override
+  public String describe() {
+    return "lora(r=" + r + ", alpha=" + alpha + (rsLora ? ", rslora" : "") + ", targets="
+        + (targetRegex != null ? targetRegex : String.join(",", targets)) + ")";
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

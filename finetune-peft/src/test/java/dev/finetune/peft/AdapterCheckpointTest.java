@@ -1,0 +1,87 @@
+package dev.finetune.peft;
+
+import static dev.finetune.peft.TinySetup.logits;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.SafeTensors;
+import dev.finetune.core.model.EncoderConfig;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.params.ModelParameter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdapterCheckpointTest {
+
+  @TempDir Path dir;
+
+  private static void perturb(SequenceClassifier model) {
+    for (ModelParameter p : model.parameters().all()) {
+      if (p.hfName().contains("lora_B") || p.address().isHead()) {
+        p.parameter().getArray().addi(0.03f);
+      }
+    }
+  }
+
+  @Test
+  void roundTripInPeftLayoutReproducesOutputs() throws Exception {
+    float[] adapted;
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.lora().r(4).alpha(16).rsLora(true).apply(model);
+      perturb(model);
+      adapted = logits(model);
+      AdapterCheckpoint.save(model, dir);
+    }
+    JsonObject config =
+        JsonParser.parseString(Files.readString(dir.resolve("adapter_config.json"))).getAsJsonObject();
+    assertThat(config.get("peft_type").getAsString()).isEqualTo("LORA");
+    assertThat(config.get("r").getAsInt()).isEqualTo(4);
+    assertThat(config.get("lora_alpha").getAsDouble()).isEqualTo(16);
+    assertThat(config.get("use_rslora").getAsBoolean()).isTrue();
+    assertThat(config.get("target_modules").toString()).isEqualTo("[\"query\",\"value\"]");
+    assertThat(SafeTensors.read(dir.resolve("adapter_model.safetensors")).keySet())
+        .contains("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight",
+            "base_model.model.bert.encoder.layer.1.attention.self.value.lora_B.weight",
+            "base_model.model.classifier.modules_to_save.weight")
+        .hasSize(2 * 2 * 2 + 4)
+        .noneMatch(k -> k.contains("encoder.layer.0.attention.self.query.weight"));
+    try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
+      LoraLayers layers = AdapterCheckpoint.load(fresh, dir);
+      assertThat(layers.size()).isEqualTo(4);
+      assertThat(logits(fresh)).containsExactly(adapted);
+    }
+  }
+
+  @Test
+  void loadingOntoAnotherShapeOrTypeFailsClearly() throws Exception {
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.lora().r(4).apply(model);
+      AdapterCheckpoint.save(model, dir);
+    }
+    EncoderConfig wider = EncoderConfig.builder().vocabSize(TinySetup.config(0f).vocabSize())
+        .hiddenSize(48).numLayers(2).numHeads(4).intermediateSize(64).maxPositionEmbeddings(64)
+        .build();
+    try (SequenceClassifier other = SequenceClassifier.randomInit(wider, 2, 1, Device.cpu())) {
+      assertThatThrownBy(() -> AdapterCheckpoint.load(other, dir))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("adapter_model.safetensors")
+          .hasMessageContaining("encoder.layer.0.attention.self.query.lora_A.weight has shape [4, 32]")
+          .hasMessageContaining("expects [4, 48]");
+      assertThat(LoraLayers.of(other).size()).isZero();
+    }
+    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"PREFIX_TUNING\"}");
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir))
+          .hasMessageContaining("peft_type PREFIX_TUNING");
+      assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir.resolve("none")))
+          .hasMessageContaining("needs adapter_config.json and adapter_model.safetensors");
+      assertThatThrownBy(() -> AdapterCheckpoint.save(model, dir.resolve("x")))
+          .hasMessageContaining("no unnamed LoRA adapter");
+    }
+  }
+}
