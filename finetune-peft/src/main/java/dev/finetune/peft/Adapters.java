@@ -3,6 +3,7 @@ package dev.finetune.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.EncoderLayer;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.HiddenActivation;
@@ -242,7 +243,7 @@ public final class Adapters implements ModelTransform {
         if (residual) {
           return hidden.add(out);
         }
-        return s == 1f ? out : out.mul(s);
+        return s == 1f ? out : out.mul(Scalars.like(out, s));
       }
 
       @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.Projection;
 import dev.finetune.core.model.ProjectionWrapper;
@@ -80,7 +81,7 @@ final class LoraWrapper implements ProjectionWrapper {
       NDArray in = ctx.dropout(x, a.config().dropoutRate());
       NDArray low = Linear.linear(in, ctx.value(a.a())).singletonOrThrow();
       NDArray up = Linear.linear(low, ctx.value(a.b())).singletonOrThrow();
-      out = out.add(up.mul((float) a.config().scaling()));
+      out = out.add(up.mul(Scalars.like(up, a.config().scaling())));
     }
     return out;
   }

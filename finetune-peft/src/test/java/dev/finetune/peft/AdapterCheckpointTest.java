@@ -1,6 +1,7 @@
 package dev.finetune.peft;
 
-import static dev.finetune.peft.TinySetup.logits;
+import dev.finetune.core.train.TinySetup;
+import static dev.finetune.core.train.TinySetup.logits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

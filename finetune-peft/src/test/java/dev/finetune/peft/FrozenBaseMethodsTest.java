@@ -1,8 +1,9 @@
 package dev.finetune.peft;
 
-import static dev.finetune.peft.TinySetup.logits;
-import static dev.finetune.peft.TinySetup.maxAbsDiff;
-import static dev.finetune.peft.TinySetup.snapshot;
+import dev.finetune.core.train.TinySetup;
+import static dev.finetune.core.train.TinySetup.logits;
+import static dev.finetune.core.train.TinySetup.maxAbsDiff;
+import static dev.finetune.core.train.TinySetup.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

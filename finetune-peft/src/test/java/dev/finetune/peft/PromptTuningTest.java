@@ -1,5 +1,6 @@
 package dev.finetune.peft;
 
+import dev.finetune.core.train.TinySetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

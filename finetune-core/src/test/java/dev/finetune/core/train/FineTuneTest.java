@@ -15,7 +15,6 @@ import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.Schedules;
 import dev.finetune.schedules.policy.LrPolicies;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,14 +35,6 @@ class FineTuneTest {
   @AfterAll
   static void close() {
     tokenizer.close();
-  }
-
-  private static Map<String, float[]> snapshot(SequenceClassifier model) {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (ModelParameter p : model.parameters().all()) {
-      out.put(p.hfName(), p.parameter().getArray().toFloatArray());
-    }
-    return out;
   }
 
   @Test
@@ -77,10 +68,10 @@ class FineTuneTest {
     TextDataset train = TinySetup.toyTask("toy", 64, 3);
     try (SequenceClassifier model = TinySetup.model(0.1f, 7)) {
       model.parameters().freeze(a -> a.isEmbeddings() || a.layer() == 0);
-      Map<String, float[]> before = snapshot(model);
+      Map<String, float[]> before = TinySetup.snapshot(model);
       FineTune.of(model).tokenizer(tokenizer).learningRate(1e-3).epochs(1).batchSize(16)
           .progressBar(false).fit(train, null);
-      Map<String, float[]> after = snapshot(model);
+      Map<String, float[]> after = TinySetup.snapshot(model);
       for (ModelParameter p : model.parameters().all()) {
         ParameterAddress a = p.address();
         if (a.isEmbeddings() || a.layer() == 0) {
@@ -101,13 +92,13 @@ class FineTuneTest {
     Map<String, float[]> uniform;
     Map<String, float[]> headTimes3;
     try (SequenceClassifier model = TinySetup.model(0f, 11)) {
-      init = snapshot(model);
+      init = TinySetup.snapshot(model);
       oneSgdStep(model, LrPolicies.uniform(), train);
-      uniform = snapshot(model);
+      uniform = TinySetup.snapshot(model);
     }
     try (SequenceClassifier model = TinySetup.model(0f, 11)) {
       oneSgdStep(model, LrPolicies.uniform().withHeadMultiplier(3), train);
-      headTimes3 = snapshot(model);
+      headTimes3 = TinySetup.snapshot(model);
       for (ModelParameter p : model.parameters().all()) {
         float[] w0 = init.get(p.hfName());
         float[] a = uniform.get(p.hfName());
@@ -136,7 +127,7 @@ class FineTuneTest {
       FineTune.of(model).tokenizer(tokenizer).optimizer(Optimizers.sgd()).learningRate(0.05)
           .schedule(Schedules.constant(1.0)).gradientClipping(0).epochs(1).batchSize(32)
           .progressBar(false).fit(train, null);
-      big = snapshot(model);
+      big = TinySetup.snapshot(model);
     }
     try (SequenceClassifier model = TinySetup.model(0f, 13)) {
       TrainingReport report =
@@ -144,7 +135,7 @@ class FineTuneTest {
               .schedule(Schedules.constant(1.0)).gradientClipping(0).epochs(1).batchSize(16)
               .accumulateGradients(2).progressBar(false).fit(train, null);
       assertThat(report.lastEpoch().steps()).isEqualTo(1);
-      Map<String, float[]> small = snapshot(model);
+      Map<String, float[]> small = TinySetup.snapshot(model);
       for (String name : big.keySet()) {
         float[] a = big.get(name);
         float[] b = small.get(name);
@@ -160,7 +151,7 @@ class FineTuneTest {
   void clippingBoundsTheGlobalGradientNorm() {
     TextDataset train = TinySetup.toyTask("toy", 16, 6);
     try (SequenceClassifier model = TinySetup.model(0f, 17)) {
-      Map<String, float[]> before = snapshot(model);
+      Map<String, float[]> before = TinySetup.snapshot(model);
       double lr = 1.0;
       double maxNorm = 1e-3;
       FineTune.of(model).tokenizer(tokenizer).optimizer(Optimizers.sgd()).learningRate(lr)

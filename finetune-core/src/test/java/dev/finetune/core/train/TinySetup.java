@@ -12,13 +12,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.finetune.core.params.ModelParameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A tiny encoder, its tokenizer and a learnable toy task: label 1 iff the text contains "good".
- * Public so that the callbacks tests can share it.
+ * Public, and shipped in finetune-core's test jar, so that the callbacks and PEFT tests share it.
  */
 public final class TinySetup {
 
@@ -43,6 +48,60 @@ public final class TinySetup {
 
   public static SequenceClassifier model(float dropout, long seed) {
     return SequenceClassifier.randomInit(config(dropout), 2, seed, Device.cpu());
+  }
+
+  /**
+   * Two rows of length 6; the second is padded after 4 tokens.
+   *
+   * @param m the manager that owns the arrays
+   * @return {@code [input_ids, attention_mask, token_type_ids]}
+   */
+  public static NDList batch(NDManager m) {
+    long[][] ids = {{2, 5, 7, 9, 3, 0}, {2, 6, 8, 3, 0, 0}};
+    long[][] mask = {{1, 1, 1, 1, 1, 0}, {1, 1, 1, 1, 0, 0}};
+    long[][] types = new long[2][6];
+    return new NDList(m.create(ids), m.create(mask), m.create(types));
+  }
+
+  /**
+   * Evaluation logits of {@link #batch}.
+   *
+   * @param model the model
+   * @return the logits, flattened
+   */
+  public static float[] logits(SequenceClassifier model) {
+    try (NDManager m = model.manager().newSubManager()) {
+      return model.forward(batch(m), false).singletonOrThrow().toFloatArray();
+    }
+  }
+
+  /**
+   * Every parameter's values by name, in model order.
+   *
+   * @param model the model
+   * @return name to values
+   */
+  public static Map<String, float[]> snapshot(SequenceClassifier model) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (ModelParameter p : model.parameters().all()) {
+      out.put(p.hfName(), p.parameter().getArray().toFloatArray());
+    }
+    return out;
+  }
+
+  /**
+   * The largest absolute difference between two arrays of equal length.
+   *
+   * @param a one array
+   * @param b the other
+   * @return max |a - b|
+   */
+  public static double maxAbsDiff(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
   }
 
   public static HuggingFaceTokenizer tokenizer(Path dir) {
