@@ -1,6 +1,8 @@
 package dev.finetune.examples;
 
 import ai.djl.Device;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.Glue;
 import dev.finetune.core.data.Imdb;
@@ -12,6 +14,10 @@ import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
+import dev.finetune.core.train.ModelTransform;
+import dev.finetune.peft.Adapters;
+import dev.finetune.peft.Peft;
+import dev.finetune.peft.Selective;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,6 +49,8 @@ public final class Quickstart {
         --model DIR          Hugging Face model folder (config.json, model.safetensors, tokenizer.json);
                              default: the embedded all-MiniLM-L6-v2 from the Maven artifact
         --layers K           keep only the first K encoder layers (smaller, faster)
+        --method NAME        full (default), lora, bitfit, houlsby, pfeiffer, ia3, prompt, head,
+                             embeddings, encoder
         --train-size N       train on a seeded sample of N examples (default 2000; 0 = all)
         --dev-size N         evaluate on the first N validation examples (default 0 = all)
         --epochs N           default 1
@@ -107,13 +115,14 @@ public final class Quickstart {
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
-    } catch (IOException e) {
+    } catch (IOException | DataException | CheckpointException e) {
       err.println("error: " + e.getMessage());
       return 1;
     }
   }
 
   private static TrainingReport fineTune(Map<String, String> o) {
+    ModelTransform method = method(o.getOrDefault("method", "full"));
     String task = o.getOrDefault("task", "sst2").toLowerCase(Locale.ROOT);
     DatasetSplit data = loadData(task, o.get("data"));
     long seed = Long.parseLong(o.getOrDefault("seed", "42"));
@@ -145,6 +154,9 @@ public final class Quickstart {
           .seed(seed)
           .device("gpu".equalsIgnoreCase(o.get("device")) ? Device.gpu() : Device.cpu())
           .progressBar(!o.containsKey("quiet"));
+      if (method != null) {
+        chain.peft(method);
+      }
       if (o.containsKey("schedule")) {
         chain.schedule(o.get("schedule"));
       }
@@ -168,6 +180,23 @@ public final class Quickstart {
     };
   }
 
+  private static ModelTransform method(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "full" -> null;
+      case "lora" -> Peft.lora().r(8);
+      case "bitfit" -> Peft.bitFit();
+      case "houlsby" -> Adapters.houlsby();
+      case "pfeiffer" -> Adapters.pfeiffer();
+      case "ia3" -> Peft.ia3();
+      case "prompt" -> Peft.promptTuning(20);
+      case "head" -> Selective.headOnly();
+      case "embeddings" -> Selective.embeddingsOnly();
+      case "encoder" -> Selective.encoderOnly();
+      default -> throw new IllegalArgumentException("--method " + name + " is unknown; use full,"
+          + " lora, bitfit, houlsby, pfeiffer, ia3, prompt, head, embeddings or encoder");
+    };
+  }
+
   private static OptimizerSpec optimizer(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "adamw" -> Optimizers.adamW();
@@ -180,7 +209,7 @@ public final class Quickstart {
   }
 
   private static final List<String> FLAGS = List.of("help", "quiet");
-  private static final List<String> VALUED = List.of("task", "data", "model", "layers", "train-size",
+  private static final List<String> VALUED = List.of("task", "data", "model", "layers", "method", "train-size",
       "dev-size", "epochs", "batch-size", "max-length", "lr", "optimizer", "schedule", "seed",
       "device", "checkpoints", "output");
 

@@ -41,6 +41,9 @@ class QuickstartTest {
     assertThat(run("--task", "mnli", "--data", dir.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--task mnli is unknown");
     err.reset();
+    assertThat(run("--method", "magic", "--data", dir.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--method magic is unknown");
+    err.reset();
     assertThat(run("--data", dir.resolve("nowhere").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a folder");
   }
@@ -48,12 +51,12 @@ class QuickstartTest {
   @Test
   void finetunesTheEmbeddedModelOnASliceOfSst2AndSavesTheReport() {
     Path sst2 = SharedResources.require("data/sst2/train.tsv").getParent();
-    int code = run("--data", sst2.toString(), "--layers", "1", "--train-size", "64",
+    int code = run("--data", sst2.toString(), "--layers", "1", "--method", "lora", "--train-size", "64",
         "--dev-size", "32", "--max-length", "32", "--batch-size", "16", "--quiet",
         "--output", dir.resolve("report").toString());
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy");
+    assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy", "lora");
     assertThat(dir.resolve("report/report.json")).exists();
     assertThat(dir.resolve("report/report.csv")).exists();
   }
