@@ -37,19 +37,16 @@ public record CosineWithHardRestartsWithWarmup(
 
   @Override
   public double lr(long step, long totalSteps) {
-    Check.step(NAME, step);
-    long t = Check.total(NAME, "num_training_steps", numTrainingSteps, totalSteps);
-    long w = warmup.resolve(NAME, t);
-    if (step < w) {
-      return lr * HfWarmup.factor(step, w);
-    }
-    double progress = (double) (step - w) / (double) Math.max(1, t - w);
-    if (progress >= 1.0) {
-      return lr * 0.0;
-    }
-    double phase = (numCycles * progress) % 1.0;
-    return lr * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * phase)));
+    return HfWarmup.lr(NAME, warmup, numTrainingSteps, step, totalSteps, lr, (s, w, t) -> {
+      double progress = (double) (s - w) / (double) Math.max(1, t - w);
+      if (progress >= 1.0) {
+        return 0.0;
+      }
+      double phase = (numCycles * progress) % 1.0;
+      return Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * phase)));
+    });
   }
+
 
   @Override
   public String toString() {

@@ -34,15 +34,12 @@ public record CosineWithWarmup(
 
   @Override
   public double lr(long step, long totalSteps) {
-    Check.step(NAME, step);
-    long t = Check.total(NAME, "num_training_steps", numTrainingSteps, totalSteps);
-    long w = warmup.resolve(NAME, t);
-    if (step < w) {
-      return lr * HfWarmup.factor(step, w);
-    }
-    double progress = (double) (step - w) / (double) Math.max(1, t - w);
-    return lr * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * progress)));
+    return HfWarmup.lr(NAME, warmup, numTrainingSteps, step, totalSteps, lr, (s, w, t) -> {
+      double progress = (double) (s - w) / (double) Math.max(1, t - w);
+      return Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * numCycles * 2.0 * progress)));
+    });
   }
+
 
   @Override
   public String toString() {

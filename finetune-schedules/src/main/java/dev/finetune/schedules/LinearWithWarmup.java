@@ -32,14 +32,10 @@ public record LinearWithWarmup(WarmupLength warmup, OptionalLong numTrainingStep
 
   @Override
   public double lr(long step, long totalSteps) {
-    Check.step(NAME, step);
-    long t = Check.total(NAME, "num_training_steps", numTrainingSteps, totalSteps);
-    long w = warmup.resolve(NAME, t);
-    if (step < w) {
-      return lr * HfWarmup.factor(step, w);
-    }
-    return lr * Math.max(0.0, (double) (t - step) / (double) Math.max(1, t - w));
+    return HfWarmup.lr(NAME, warmup, numTrainingSteps, step, totalSteps, lr,
+        (s, w, t) -> Math.max(0.0, (double) (t - s) / (double) Math.max(1, t - w)));
   }
+
 
   @Override
   public String toString() {

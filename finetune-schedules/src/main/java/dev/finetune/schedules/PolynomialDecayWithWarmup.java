@@ -39,21 +39,16 @@ public record PolynomialDecayWithWarmup(
 
   @Override
   public double lr(long step, long totalSteps) {
-    Check.step(NAME, step);
-    long t = Check.total(NAME, "num_training_steps", numTrainingSteps, totalSteps);
-    long w = warmup.resolve(NAME, t);
-    if (step < w) {
-      return lr * HfWarmup.factor(step, w);
-    }
-    if (step > t) {
-      return lr * (lrEnd / lr);
-    }
-    Check.arg(t > w, NAME, "num_training_steps", t, "values above num_warmup_steps=" + w);
-    double range = lr - lrEnd;
-    double pctRemaining = 1 - (double) (step - w) / (double) (t - w);
-    double decay = range * Math.pow(pctRemaining, power) + lrEnd;
-    return lr * (decay / lr);
+    return HfWarmup.lr(NAME, warmup, numTrainingSteps, step, totalSteps, lr, (s, w, t) -> {
+      if (s > t) {
+        return lrEnd / lr;
+      }
+      Check.arg(t > w, NAME, "num_training_steps", t, "values above num_warmup_steps=" + w);
+      double pctRemaining = 1 - (double) (s - w) / (double) (t - w);
+      return ((lr - lrEnd) * Math.pow(pctRemaining, power) + lrEnd) / lr;
+    });
   }
+
 
   @Override
   public String toString() {
