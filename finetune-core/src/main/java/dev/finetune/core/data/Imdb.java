@@ -1,5 +1,6 @@
 package dev.finetune.core.data;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,8 +9,10 @@ import java.util.List;
  *
  * <p>Files {@code imdb/train.csv} and {@code imdb/test.csv} (RFC 4180, header {@code text,label},
  * CRLF), relative to a data root or the cache (see {@link DataLocation}). They are a CSV
- * serialisation of the original {@code aclImdb} review files; there is no public URL for this
- * form, so a missing file is an error saying where to put it. Rows are sorted by label: shuffle
+ * serialisation of the original {@code aclImdb} review files. When they are nowhere to be found,
+ * the original {@code aclImdb_v1.tar.gz} is looked for in the same places, downloaded (checksummed)
+ * when online, and converted into the cache; offline and without it, the error says where to put
+ * either. Rows are sorted by label: shuffle
  * (or {@link TextDataset#split split}) before training. The returned {@link DatasetSplit}'s
  * validation part is the official test split.
  *
@@ -29,6 +32,16 @@ public final class Imdb {
   /** The test file. */
   public static final RemoteFile TEST = RemoteFile.localOnly("imdb/test.csv");
 
+  /**
+   * The original Large Movie Review Dataset archive (84 MB), downloaded and converted to
+   * {@code train.csv}/{@code test.csv} in the cache when those are nowhere to be found.
+   */
+  public static final RemoteFile ARCHIVE =
+      new RemoteFile(
+          "imdb/aclImdb_v1.tar.gz",
+          URI.create("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"),
+          "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe");
+
   private Imdb() {}
 
   /**
@@ -47,8 +60,25 @@ public final class Imdb {
    * @return train and, as validation, test
    */
   public static DatasetSplit load(DataLocation location) {
-    return new DatasetSplit(
-        read(location.resolve(TRAIN), "imdb/train"), read(location.resolve(TEST), "imdb/test"));
+    Path train;
+    Path test;
+    try {
+      train = location.resolve(TRAIN);
+      test = location.resolve(TEST);
+    } catch (DataException csvMissing) {
+      Path archive;
+      try {
+        archive = location.resolve(ARCHIVE);
+      } catch (DataException archiveMissing) {
+        throw new DataException(csvMissing.getMessage() + " Alternatively, the original archive: "
+            + archiveMissing.getMessage());
+      }
+      Path dir = location.cacheDir().resolve("imdb");
+      ImdbArchive.convert(archive, dir);
+      train = dir.resolve("train.csv");
+      test = dir.resolve("test.csv");
+    }
+    return new DatasetSplit(read(train, "imdb/train"), read(test, "imdb/test"));
   }
 
   /**
