@@ -1,6 +1,7 @@
 package dev.finetune.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Scalar operands that are safe under autograd.
@@ -30,6 +31,10 @@ public final class Scalars {
    * @return the scalar
    */
   public static NDArray like(NDArray x, double value) {
-    return x.getManager().create(value).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
+    NDArray scalar =
+        x.getDataType() == DataType.FLOAT32
+            ? x.getManager().create((float) value) // one native call on the hot path
+            : x.getManager().create(value).toType(x.getDataType(), false);
+    return scalar.toDevice(x.getDevice(), false);
   }
 }
