@@ -1,9 +1,9 @@
 package dev.finetune.bench;
 
 import dev.finetune.core.data.TextDataset;
-import dev.finetune.core.data.TextExample;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.report.EpochRecord;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.TrainingContext;
@@ -12,44 +12,62 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
- * Whole training steps of the real loop (forward, backward, clipping, AdamW, zeroing) on the
- * embedded MiniLM at a fixed shape: every row is a text long enough to fill {@code length}
+ * Whole training steps of the real loop (forward, backward, clipping, AdamW, zeroing) at a fixed
+ * shape, for one fine-tuning method: every row is a text long enough to fill {@code length}
  * tokens, so a batch is exactly {@code batch × length} real tokens. Prints the median seconds per
- * step and tokens/s over the measured steps (the first {@code warmup} are left out).
+ * step and tokens/s over the measured steps (the first {@code warmup} are left out), and one
+ * machine-readable {@code RESULT} line (key=value pairs) that {@code benchmarks/compare.sh} reads.
+ *
+ * <p>{@code --shape minilm} (default) trains the embedded all-MiniLM-L6-v2 (real weights and
+ * tokenizer; {@code --weights random} uses a random model of the same configuration instead);
+ * {@code --shape small} a random 2-layer, hidden-128 encoder. Batch and length default to the
+ * shape's (32 × 128, 8 × 32).
  *
  * <pre>{@code
- * java -cp ... dev.finetune.bench.WholeStepBenchmark --batch 32 --length 128 --steps 12 --warmup 2
+ * java -cp ... dev.finetune.bench.WholeStepBenchmark --method lora --steps 8 --warmup 2
+ * RESULT impl=java method=lora shape=minilm batch=32 length=128 ... tokens_per_s=1890.2 ...
  * }</pre>
  */
 public final class WholeStepBenchmark {
+
+  private static final String USAGE = "usage: WholeStepBenchmark [--method full|lora|houlsby|bitfit|prompt]"
+      + " [--shape minilm|small] [--weights embedded|random] [--batch N] [--length N] [--steps N]"
+      + " [--warmup N]";
 
   private WholeStepBenchmark() {}
 
   /**
    * Runs the benchmark.
    *
-   * @param args {@code --batch N --length N --steps N --warmup N}
+   * @param args the options above
    */
   public static void main(String[] args) {
-    int batch = intArg(args, "--batch", 32);
-    int length = intArg(args, "--length", 128);
-    int steps = intArg(args, "--steps", 12);
-    int warmup = intArg(args, "--warmup", 2);
-    String[] words = {"the", "film", "was", "a", "gripping", "tale", "of", "love", "and", "loss",
-        "with", "fine", "acting", "but", "slow", "pacing", "in", "parts"};
-    Random random = new Random(1);
-    List<TextExample> examples = new ArrayList<>();
-    for (int i = 0; i < batch * (steps + warmup); i++) {
-      StringBuilder text = new StringBuilder();
-      for (int w = 0; w < length * 2; w++) {
-        text.append(words[random.nextInt(words.length)]).append(' ');
-      }
-      examples.add(TextExample.of(text.toString(), i % 2));
+    BenchMethod method;
+    ModelShape shape;
+    try {
+      method = BenchMethod.parse(arg(args, "--method", "full"));
+      shape = ModelShape.parse(arg(args, "--shape", "minilm"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
     }
-    TextDataset data = TextDataset.of("synthetic", examples, List.of("0", "1"));
+    int batch = Integer.parseInt(arg(args, "--batch", Integer.toString(shape.batch())));
+    int length = Integer.parseInt(arg(args, "--length", Integer.toString(shape.length())));
+    int steps = Integer.parseInt(arg(args, "--steps", "12"));
+    int warmup = Integer.parseInt(arg(args, "--warmup", "2"));
+    String weights = arg(args, "--weights", shape == ModelShape.MINILM ? "embedded" : "random");
+    if (steps < 1 || warmup < 0) {
+      System.err.println("error: --steps must be >= 1 and --warmup >= 0\n" + USAGE);
+      System.exit(2);
+    }
+    if (weights.equals("embedded") && shape != ModelShape.MINILM) {
+      System.err.println("error: --weights embedded needs --shape minilm\n" + USAGE);
+      System.exit(2);
+    }
+    TextDataset data = SyntheticText.filling(batch * (steps + warmup), length, 1);
     List<Double> seconds = new ArrayList<>();
     TrainingListener timer = new TrainingListener() {
       private long start;
@@ -64,26 +82,40 @@ public final class WholeStepBenchmark {
         seconds.add((System.nanoTime() - start) / 1e9);
       }
     };
-    try (SequenceClassifier model = Encoders.embeddedMiniLm().forSequenceClassification(2)) {
-      TrainingReport report = FineTune.of(model).epochs(1).batchSize(batch).maxLength(length)
-          .progressBar(false).callbacks(timer).fit(data, null);
+    SequenceClassifier built = weights.equals("embedded")
+        ? Encoders.embeddedMiniLm().forSequenceClassification(2) : shape.randomModel(42);
+    try (SequenceClassifier model = built) {
+      FineTune chain = FineTune.of(model).epochs(1).batchSize(batch).maxLength(length)
+          .progressBar(false).callbacks(timer);
+      method.transform().ifPresent(chain::peft);
+      TrainingReport report = chain.fit(data, null);
+      EpochRecord epoch = report.lastEpoch();
+      long tokensPerStep = Math.round(epoch.tokensPerSecond() * epoch.seconds() / epoch.steps());
       double[] measured = seconds.subList(warmup, seconds.size()).stream()
           .mapToDouble(Double::doubleValue).sorted().toArray();
       double median = measured[measured.length / 2];
+      double flops = StepFlops.perStep(shape, method, batch, length);
       System.out.printf(Locale.ROOT,
-          "full fine-tuning, MiniLM, batch %d x %d: median %.3f s/step, %.0f tokens/s"
-              + " (min %.3f, max %.3f s over %d steps; %d trainable parameters)%n",
-          batch, length, median, batch * length / median, measured[0],
-          measured[measured.length - 1], measured.length,
-          report.lastEpoch().trainableParameters());
+          "%s, %s (%s weights), batch %d x %d: median %.3f s/step, %.0f tokens/s"
+              + " (min %.3f, max %.3f s over %d steps; %d of %d parameters trainable)%n",
+          method.id(), shape.id(), weights, batch, length, median, tokensPerStep / median,
+          measured[0], measured[measured.length - 1], measured.length,
+          epoch.trainableParameters(), epoch.totalParameters());
       System.out.println("per-step seconds: " + Arrays.toString(measured));
+      System.out.printf(Locale.ROOT,
+          "RESULT impl=java method=%s shape=%s weights=%s batch=%d length=%d steps=%d"
+              + " median_s=%.4f min_s=%.4f max_s=%.4f tokens_per_step=%d tokens_per_s=%.1f"
+              + " gflop_per_step=%.3f trainable=%d total=%d%n",
+          method.id(), shape.id(), weights, batch, length, measured.length, median, measured[0],
+          measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
+          epoch.trainableParameters(), epoch.totalParameters());
     }
   }
 
-  private static int intArg(String[] args, String name, int fallback) {
+  static String arg(String[] args, String name, String fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
+        return args[i + 1];
       }
     }
     return fallback;
