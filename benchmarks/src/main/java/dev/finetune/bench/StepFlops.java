@@ -20,7 +20,7 @@ package dev.finetune.bench;
  *       skips those below the lowest trainable tensor; prompt tuning needs them all).
  * </ul>
  *
- * <p>MiniLM at 32 × 128, full fine-tuning: forward 91.9 GFLOP, step 275.6 GFLOP.
+ * <p>MiniLM at 32 × 128, full fine-tuning: forward 91.8 GFLOP, step 275.4 GFLOP.
  *
  * <pre>{@code
  * double gflop = StepFlops.perStep(ModelShape.MINILM, BenchMethod.LORA, 32, 128) / 1e9;
