@@ -75,12 +75,14 @@ cd "$ROOT"
 run_java() {
   "${JAVA[@]}" dev.finetune.bench.WholeStepBenchmark --method "$1" --shape "$SHAPE" \
     --weights "$WEIGHTS" --steps "$STEPS" --warmup "$WARMUP" 2>&1 \
-    | grep -E '^(RESULT|per-step)' | sed "s/^RESULT /RESULT round=$2 /" | tee -a "$LOG"
+    | grep -E '^(RESULT|per-step)' | sed "s/^RESULT /RESULT round=$2 /" | tee -a "$LOG" \
+    || echo "# FAILED: java $1 round $2 (rerun WholeStepBenchmark by hand to see why)" | tee -a "$LOG"
 }
 run_peer() {
   "$PYTHON" "$ROOT/benchmarks/peer/peer_step.py" --method "$1" --shape "$SHAPE" \
     --steps "$STEPS" --warmup "$WARMUP" 2>&1 \
-    | grep -E '^RESULT' | sed "s/^RESULT /RESULT round=$2 /" | tee -a "$LOG"
+    | grep -E '^RESULT' | sed "s/^RESULT /RESULT round=$2 /" | tee -a "$LOG" \
+    || echo "# FAILED: pytorch $1 round $2 (rerun peer_step.py by hand to see why)" | tee -a "$LOG"
 }
 
 "${JAVA[@]}" dev.finetune.bench.MatmulRate --seconds 3 2>&1 | grep -E '^MATMUL' | tee -a "$LOG"

@@ -98,6 +98,7 @@ public class EncoderBenchmark {
    * @param counter tokens
    * @return a logit, so the work is not dead code
    */
+  @SuppressWarnings("try") // the no-grad scope is only opened and closed
   @Benchmark
   public float forward(TokenCounter counter) {
     try (NDManager step = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter()) {

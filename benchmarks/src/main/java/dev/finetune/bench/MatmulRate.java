@@ -45,6 +45,7 @@ public final class MatmulRate {
    * @param seconds how long to measure
    * @return GFLOP/s
    */
+  @SuppressWarnings("try") // the no-grad scope is only opened and closed
   static double rate(int m, int k, int n, double seconds) {
     try (NDManager manager = NDManager.newBaseManager(); NoGradScope ignored = NoGradScope.enter()) {
       NDArray a = manager.randomUniform(-1f, 1f, new Shape(m, k));

@@ -77,6 +77,7 @@ public class OptimizerBenchmark {
   }
 
   /** One AdamW update of every parameter (learning rate 2e-5). */
+  @SuppressWarnings("try") // the no-grad scope is only opened and closed
   @Benchmark
   public void adamW() {
     try (NoGradScope ignored = NoGradScope.enter()) {
