@@ -56,16 +56,27 @@ for n in "$ROUNDS" "$STEPS" "$WARMUP"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "error: --rounds, --steps and --warmup take whole numbers, got '$n'" >&2; exit 2; }
 done
 [ "$ROUNDS" -ge 1 ] && [ "$STEPS" -ge 1 ] || { echo "error: --rounds and --steps must be >= 1" >&2; exit 2; }
+IFS=',' read -r -a METHOD_LIST <<< "$METHODS"
+for method in "${METHOD_LIST[@]}"; do
+  case "$method" in
+    full|lora|houlsby|bitfit|prompt) ;;
+    *) echo "error: --methods: '$method' is unknown; use full, lora, houlsby, bitfit, prompt" >&2; exit 2 ;;
+  esac
+done
+case "$SHAPE" in minilm|small) ;; *) echo "error: --shape must be minilm or small, got '$SHAPE'" >&2; exit 2 ;; esac
 if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
   echo "error: $PYTHON cannot import torch; run: bash benchmarks/peer/install.sh (or set PYTHON)" >&2
   exit 1
+fi
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$LOAD" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+  echo "warning: load average $LOAD on $(nproc) cores: other work is running, the numbers will be noisy" >&2
 fi
 mkdir -p "$OUT_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 LOG="$OUT_DIR/compare-$STAMP.log"
 CP=$(bash "$ROOT/benchmarks/build-classpath.sh")
 JAVA=(java -Xmx6g -Dai.djl.offline=true -cp "$CP")
-IFS=',' read -r -a METHOD_LIST <<< "$METHODS"
 cd "$ROOT"
 {
   echo "# compare $STAMP shape=$SHAPE weights=$WEIGHTS rounds=$ROUNDS steps=$STEPS warmup=$WARMUP methods=$METHODS"
