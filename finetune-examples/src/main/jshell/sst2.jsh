@@ -17,6 +17,8 @@
 //   jsh.layers     JSH_LAYERS      keep the first K of MiniLM's 6 layers   (default 6)
 //   jsh.method     JSH_METHOD      lora, houlsby, bitfit or full            (default lora)
 //   jsh.lr         JSH_LR          base learning rate                      (default 5e-4)
+//   jsh.schedule   JSH_SCHEDULE    a PyTorch or Hugging Face schedule spec (default
+//                                  cosine_with_warmup(warmup_ratio=0.1))
 //
 // JShell reports a failing line and goes on with the next one, and a script that ends without
 // /exit leaves JShell waiting for input. So `ok` starts false, only the last step sets it (when the
@@ -50,9 +52,10 @@ int maxLength = Integer.parseInt(setting("jsh.maxLength", "64"));
 int layers = Integer.parseInt(setting("jsh.layers", "6"));
 String method = setting("jsh.method", "lora");
 double lr = Double.parseDouble(setting("jsh.lr", "5e-4"));
+String schedule = setting("jsh.schedule", "cosine_with_warmup(warmup_ratio=0.1)");
 String dataDir = setting("jsh.data", "");
-System.out.printf("settings: data=%s trainSize=%d devSize=%d epochs=%d maxLength=%d layers=%d method=%s lr=%s%n",
-    dataDir.isEmpty() ? "(default location)" : dataDir, trainSize, devSize, epochs, maxLength, layers, method, lr);
+System.out.printf("settings: data=%s trainSize=%d devSize=%d epochs=%d maxLength=%d layers=%d method=%s lr=%s schedule=%s%n",
+    dataDir.isEmpty() ? "(default location)" : dataDir, trainSize, devSize, epochs, maxLength, layers, method, lr, schedule);
 
 // Step 1: the model. all-MiniLM-L6-v2 ships inside a Maven artifact (nothing is downloaded); the
 // first call converts it into the cache (~/.cache/finetune), later calls just read it. keepLayers
@@ -97,16 +100,18 @@ TrainingListener printer = new TrainingListener() {
   }
 };
 
-// Step 6: the chain. The schedule is a PyTorch spec string: one-cycle (rising to lr for 30% of
-// the run, then down), spanning the whole run (total_steps is filled in). fit trains, evaluates after each epoch and
-// returns the report. In JShell a line that is a complete statement runs at once, so a chain over
-// several lines goes in parentheses (or ends each line with the dot).
+// Step 6: the chain. The schedule is a spec string with PyTorch's or Hugging Face's names, copied
+// from a Python script: by default Hugging Face's cosine decay after a 10% linear warm-up; the
+// trainer fills in the number of steps (`OneCycleLR(max_lr=5e-4)` works too, given enough steps).
+// fit trains, evaluates after each epoch and returns the report. In JShell a line that is a
+// complete statement runs at once, so a chain over several lines goes in parentheses (or ends
+// each line with the dot).
 TrainingReport report = (FineTune.of(model)
     .name("all-MiniLM-L6-v2, " + layers + " layers")
     .peft(peft)
     .optimizer(Optimizers.adamW().weightDecay(0.01))
     .learningRate(lr)
-    .schedule("OneCycleLR(max_lr=" + lr + ")")
+    .schedule(schedule)
     .callbacks(printer, earlyStopping("accuracy").patience(2))
     .epochs(epochs).batchSize(16).maxLength(maxLength).seed(42)
     .progressBar(false)
