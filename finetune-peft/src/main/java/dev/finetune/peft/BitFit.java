@@ -53,6 +53,14 @@ public final class BitFit implements ModelTransform {
     return new BitFit(subset, value);
   }
 
+  ParameterSelector subset() {
+    return subset;
+  }
+
+  boolean trainsHead() {
+    return trainHead;
+  }
+
   @Override
   public void apply(SequenceClassifier model) {
     int numLayers = model.config().numLayers();

@@ -12,6 +12,7 @@ import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.train.ModelTransform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,10 @@ class AdapterCheckpointTest {
         .hasSize(2 * 2 * 2 + 4)
         .noneMatch(k -> k.contains("encoder.layer.0.attention.self.query.weight"));
     try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
-      LoraLayers layers = AdapterCheckpoint.load(fresh, dir);
-      assertThat(layers.size()).isEqualTo(4);
+      ModelTransform method = AdapterCheckpoint.load(fresh, dir);
+      assertThat(method).isInstanceOf(Lora.class);
+      assertThat(((Lora) method).r()).isEqualTo(4);
+      assertThat(LoraLayers.of(fresh).size()).isEqualTo(4);
       assertThat(logits(fresh)).containsExactly(adapted);
     }
   }
@@ -75,10 +78,12 @@ class AdapterCheckpointTest {
           .hasMessageContaining("expects [4, 48]");
       assertThat(LoraLayers.of(other).size()).isZero();
     }
-    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"PREFIX_TUNING\"}");
+    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"ADALORA\"}");
     try (SequenceClassifier model = TinySetup.model(0f, 5)) {
       assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir))
-          .hasMessageContaining("peft_type PREFIX_TUNING");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("peft_type ADALORA")
+          .hasMessageContaining("supported: LORA, IA3, PROMPT_TUNING, PREFIX_TUNING, BOTTLENECK, BITFIT");
       assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir.resolve("none")))
           .hasMessageContaining("needs adapter_config.json and adapter_model.safetensors");
       assertThatThrownBy(() -> AdapterCheckpoint.save(model, dir.resolve("x")))
