@@ -25,8 +25,9 @@ import dev.finetune.core.train.ModelTransform;
  * it is computed, as PEFT's {@code prefix_projection=True}, from an (n, H) embedding by an MLP:
  * {@code Linear(H, m) → tanh → Linear(m, L·2·H)} ({@code prompt_encoder.transform.0/2.*},
  * initialised like {@code torch.nn.Linear}). The base is frozen; the head trains unless told
- * otherwise. Unlike Hugging Face BERT under PEFT, the real tokens keep positions 0..T-1 (they are
- * not shifted by n). Immutable: every setter returns a copy.
+ * otherwise. As Hugging Face BERT and RoBERTa do after {@code past_key_values}, the real tokens
+ * take positions n..n+T-1 ({@link dev.finetune.core.model.Encoder#setPositionShift}), so inputs
+ * are limited to max_position_embeddings - n tokens. Immutable: every setter returns a copy.
  *
  * <pre>{@code
  * FineTune.of(model).peft(Peft.prefixTuning(20)).fit(train, dev);                  // direct prefix
@@ -155,6 +156,11 @@ public final class PrefixTuning implements ModelTransform {
             + " already has a key/value prefix; apply prefix tuning once");
       }
     }
+    int max = model.config().maxPositionEmbeddings();
+    if (tokens + 2 > max) {
+      throw new IllegalArgumentException(tokens + " prefix tokens leave no room in " + max
+          + " positions (max_position_embeddings): the real tokens' positions start after them");
+    }
     int h = model.config().hiddenSize();
     int width = model.config().numLayers() * 2 * h;
     Table table;
@@ -178,6 +184,7 @@ public final class PrefixTuning implements ModelTransform {
             all.get(new NDIndex(":, {}:{}", keys + h, keys + 2 * h)));
       });
     }
+    model.encoder().setPositionShift(tokens);
     PeftParameters.freezeBaseOnce(model);
     PeftParameters.head(model, trainHead);
   }

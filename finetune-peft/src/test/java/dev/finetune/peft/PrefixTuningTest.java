@@ -192,6 +192,33 @@ class PrefixTuningTest {
     }
   }
 
+  /** Real tokens take positions n..n+T-1, as Hugging Face BERT after past_key_values of length n. */
+  @Test
+  void positionsStartAfterThePrefix() {
+    float[] shifted;
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.prefixTuning(3).apply(model);
+      assertThat(model.encoder().positionShift()).isEqualTo(3);
+      shifted = logits(model);
+    }
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.prefixTuning(3).apply(model);
+      model.encoder().setPositionShift(0);
+      float[] unshifted = logits(model);
+      assertThat(unshifted).isNotEqualTo(shifted);
+      var table = model.encoder().embeddings().positionEmbeddings().getArray();
+      float[] rows = table.toFloatArray();
+      float[] moved = new float[rows.length];
+      System.arraycopy(rows, 3 * 32, moved, 0, rows.length - 3 * 32);
+      table.set(moved);
+      assertThat(logits(model)).containsExactly(shifted);
+    }
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      assertThatThrownBy(() -> Peft.prefixTuning(63).apply(model))
+          .hasMessageContaining("63 prefix tokens leave no room in 64 positions");
+    }
+  }
+
   @Test
   void countsShapesAndErrors() {
     try (SequenceClassifier model = TinySetup.model(0f, 5)) {
