@@ -57,12 +57,12 @@ import java.util.function.UnaryOperator;
  *       trained biases, listed in the config's {@code biases}</td></tr>
  * </table>
  *
- * <p>The head is saved as PEFT's {@code modules_to_save} copy: {@code
- * base_model.model.classifier.modules_to_save.weight} (prompt and prefix tuning: {@code
- * base_model.classifier.modules_to_save.weight}), the pooler as {@code
- * ...bert.pooler.modules_to_save.dense.weight}. Loading checks every shape before it changes the
- * model, then re-creates the method on the model and copies the values; a mismatch names the key,
- * the file's shape and the model's.
+ * <p>The head is listed in {@code modules_to_save} and saved under the keys PEFT writes for it:
+ * {@code base_model.model.classifier.weight} (prompt and prefix tuning: {@code
+ * base_model.classifier.weight}), the pooler as {@code base_model.model.bert.pooler.dense.weight};
+ * keys with PEFT's in-memory {@code .modules_to_save[.default]} segment load too. Loading checks
+ * every shape before it changes the model, then re-creates the method on the model and copies the
+ * values; a mismatch names the key, the file's shape and the model's.
  *
  * <pre>{@code
  * Lora lora = Peft.lora().r(8);
@@ -173,13 +173,13 @@ public final class AdapterCheckpoint {
     }
   }
 
-  /** PEFT's key for a head parameter: the saved copy inside the module named in modules_to_save. */
+  /**
+   * PEFT's key for a head parameter: the module's own name, since PEFT's {@code
+   * ModulesToSaveWrapper} drops its {@code modules_to_save.<adapter>.} segment when saving (and
+   * adds it back when loading).
+   */
   private static String headKey(String root, String modelPrefix, String hfName) {
-    if (hfName.startsWith("pooler.")) {
-      return root + modelPrefix + "pooler" + SAVED + hfName.substring("pooler".length());
-    }
-    int dot = hfName.indexOf('.');
-    return root + hfName.substring(0, dot) + SAVED + hfName.substring(dot);
+    return root + (hfName.startsWith("pooler.") ? modelPrefix : "") + hfName;
   }
 
   private static Map<String, HostTensor> tensors(SequenceClassifier model, String root,

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.HostTensor;
 import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.SequenceClassifier;
@@ -15,6 +16,8 @@ import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.train.ModelTransform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +52,7 @@ class AdapterCheckpointTest {
     assertThat(SafeTensors.read(dir.resolve("adapter_model.safetensors")).keySet())
         .contains("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight",
             "base_model.model.bert.encoder.layer.1.attention.self.value.lora_B.weight",
-            "base_model.model.classifier.modules_to_save.weight")
+            "base_model.model.classifier.weight")
         .hasSize(2 * 2 * 2 + 4)
         .noneMatch(k -> k.contains("encoder.layer.0.attention.self.query.weight"));
     try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
@@ -57,6 +60,15 @@ class AdapterCheckpointTest {
       assertThat(method).isInstanceOf(Lora.class);
       assertThat(((Lora) method).r()).isEqualTo(4);
       assertThat(LoraLayers.of(fresh).size()).isEqualTo(4);
+      assertThat(logits(fresh)).containsExactly(adapted);
+    }
+    // the head keys as PEFT holds them in memory (modules_to_save.default) load too
+    Map<String, HostTensor> inMemory = new LinkedHashMap<>();
+    SafeTensors.read(dir.resolve("adapter_model.safetensors")).forEach((k, v) -> inMemory.put(
+        k.replace("classifier.", "classifier.modules_to_save.default."), v));
+    SafeTensors.write(dir.resolve("adapter_model.safetensors"), inMemory);
+    try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
+      AdapterCheckpoint.load(fresh, dir);
       assertThat(logits(fresh)).containsExactly(adapted);
     }
   }
