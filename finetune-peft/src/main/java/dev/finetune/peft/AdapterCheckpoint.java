@@ -43,7 +43,9 @@ import java.util.function.UnaryOperator;
  *   <tr><td>IA3</td><td>IA3</td>
  *       <td>{@code base_model.model.bert.encoder.layer.0.attention.self.key.ia3_l} (H, 1),
  *       {@code ...layer.0.output.dense.ia3_l} (1, FFN)</td></tr>
- *   <tr><td>prompt tuning</td><td>PROMPT_TUNING</td><td>{@code prompt_embeddings} (n, H)</td></tr>
+ *   <tr><td>prompt tuning</td><td>PROMPT_TUNING</td><td>{@code prompt_embeddings} (n, H); a text
+ *       initialisation is recorded as {@code RANDOM} with {@code prompt_tuning_init_text}, as PEFT
+ *       would demand a tokenizer path for {@code TEXT}</td></tr>
  *   <tr><td>prefix tuning</td><td>PREFIX_TUNING</td>
  *       <td>{@code prompt_embeddings} (n, L·2·H): the prefix itself; with a projection, the MLP's
  *       output (what PEFT saves), so loading gives the prefix without its MLP</td></tr>
@@ -282,7 +284,10 @@ public final class AdapterCheckpoint {
     ModelParameter p = required(model, PromptTuning.NAME, "prompt tuning");
     HostTensor table = HostTensor.of(p.parameter().getArray());
     JsonObject o = promptLearning(model.config(), (int) table.shape()[0]);
-    o.addProperty("prompt_tuning_init", method.peftInit());
+    // PEFT refuses TEXT without a tokenizer path, which we do not know; the init does not matter
+    // once the trained prompt is loaded, so TEXT is written as RANDOM with the text kept beside it.
+    String init = method.peftInit();
+    o.addProperty("prompt_tuning_init", "TEXT".equals(init) ? "RANDOM" : init);
     o.addProperty("prompt_tuning_init_text", method.initText());
     o.add("tokenizer_name_or_path", JsonNull.INSTANCE);
     return new Saved("PROMPT_TUNING", PROMPT_ROOT, o, Map.of(PROMPT_EMBEDDINGS, table));

@@ -113,6 +113,12 @@ class AdapterCheckpointMethodsTest {
     assertThat(prompt.get("num_attention_heads").getAsInt()).isEqualTo(4);
     assertThat(prompt.get("num_transformer_submodules").getAsInt()).isEqualTo(1);
     assertThat(prompt.get("prompt_tuning_init").getAsString()).isEqualTo("RANDOM");
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.promptTuning(2).fromVocabulary().apply(model);
+      AdapterCheckpoint.save(model, Peft.promptTuning(2).fromVocabulary(), dir.resolve("vocab"));
+    }
+    assertThat(config(dir.resolve("vocab")).get("prompt_tuning_init").getAsString())
+        .isEqualTo("SAMPLE_VOCAB");
 
     Path d = roundTrip(Peft.prefixTuning(3).projection(8), PrefixTuning.class);
     JsonObject prefix = config(d);
