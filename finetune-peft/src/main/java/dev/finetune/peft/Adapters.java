@@ -223,10 +223,6 @@ public final class Adapters implements ModelTransform {
     return trainLayerNorms;
   }
 
-  boolean trainsHead() {
-    return trainHead;
-  }
-
   /**
    * The names of the parameters this configuration adds to a layer, down/up weight and bias per
    * block, e.g. {@code encoder.layer.0.output.adapter.down.weight}.

@@ -57,10 +57,6 @@ public final class BitFit implements ModelTransform {
     return subset;
   }
 
-  boolean trainsHead() {
-    return trainHead;
-  }
-
   @Override
   public void apply(SequenceClassifier model) {
     int numLayers = model.config().numLayers();

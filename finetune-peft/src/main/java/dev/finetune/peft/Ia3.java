@@ -44,10 +44,6 @@ public final class Ia3 implements ModelTransform {
     return new Ia3(value);
   }
 
-  boolean trainsHead() {
-    return trainHead;
-  }
-
   @Override
   public void apply(SequenceClassifier model) {
     for (EncoderLayer layer : model.encoder().layers()) {

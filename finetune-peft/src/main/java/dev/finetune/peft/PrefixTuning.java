@@ -144,10 +144,6 @@ public final class PrefixTuning implements ModelTransform {
     return projection;
   }
 
-  boolean trainsHead() {
-    return trainHead;
-  }
-
   @Override
   public void apply(SequenceClassifier model) {
     for (EncoderLayer layer : model.encoder().layers()) {

@@ -111,10 +111,6 @@ public final class PromptTuning implements ModelTransform {
     return text;
   }
 
-  boolean trainsHead() {
-    return trainHead;
-  }
-
   @Override
   public void apply(SequenceClassifier model) {
     if (model.encoder().softTokens().isPresent()) {
