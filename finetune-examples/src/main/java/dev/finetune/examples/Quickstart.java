@@ -49,8 +49,8 @@ public final class Quickstart {
         --model DIR          Hugging Face model folder (config.json, model.safetensors, tokenizer.json);
                              default: the embedded all-MiniLM-L6-v2 from the Maven artifact
         --layers K           keep only the first K encoder layers (smaller, faster)
-        --method NAME        full (default), lora, bitfit, houlsby, pfeiffer, ia3, prompt, head,
-                             embeddings, encoder
+        --method NAME        full (default), lora, bitfit, houlsby, pfeiffer, ia3, prompt, prefix,
+                             head, embeddings, encoder
         --train-size N       train on a seeded sample of N examples (default 2000; 0 = all)
         --dev-size N         evaluate on the first N validation examples (default 0 = all)
         --epochs N           default 1
@@ -189,11 +189,12 @@ public final class Quickstart {
       case "pfeiffer" -> Adapters.pfeiffer();
       case "ia3" -> Peft.ia3();
       case "prompt" -> Peft.promptTuning(20);
+      case "prefix" -> Peft.prefixTuning(20);
       case "head" -> Selective.headOnly();
       case "embeddings" -> Selective.embeddingsOnly();
       case "encoder" -> Selective.encoderOnly();
       default -> throw new IllegalArgumentException("--method " + name + " is unknown; use full,"
-          + " lora, bitfit, houlsby, pfeiffer, ia3, prompt, head, embeddings or encoder");
+          + " lora, bitfit, houlsby, pfeiffer, ia3, prompt, prefix, head, embeddings or encoder");
     };
   }
 

@@ -11,6 +11,7 @@ import dev.finetune.core.model.HiddenTransform;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.train.ModelTransform;
 import dev.finetune.schedules.ParameterRole;
+import java.util.List;
 
 /**
  * Bottleneck adapters: h + up(act(down(h))) with down (m, H), up (H, m). Houlsby et al. 2019 put
@@ -196,6 +197,46 @@ public final class Adapters implements ModelTransform {
    */
   public int bottleneck(int hidden) {
     return size > 0 ? size : Math.max(1, hidden / reduction);
+  }
+
+  Placement placement() {
+    return placement;
+  }
+
+  HiddenActivation activationFunction() {
+    return activation;
+  }
+
+  double scalingFactor() {
+    return scaling;
+  }
+
+  int reductionFactor() {
+    return size > 0 ? -1 : reduction;
+  }
+
+  boolean isNearIdentity() {
+    return nearIdentity;
+  }
+
+  boolean trainsLayerNorms() {
+    return trainLayerNorms;
+  }
+
+  /**
+   * The names of the parameters this configuration adds to a layer, down/up weight and bias per
+   * block, e.g. {@code encoder.layer.0.output.adapter.down.weight}.
+   *
+   * @param layer the layer index
+   * @return the name prefixes of its blocks, ending in a dot
+   */
+  List<String> blockPrefixes(int layer) {
+    String p = "encoder.layer." + layer + ".";
+    return switch (placement) {
+      case HOULSBY -> List.of(p + "attention.output.adapter.", p + "output.adapter.");
+      case PFEIFFER -> List.of(p + "output.adapter.");
+      case PARALLEL -> List.of(p + "output.adapter_parallel.");
+    };
   }
 
   @Override

@@ -53,6 +53,10 @@ public final class BitFit implements ModelTransform {
     return new BitFit(subset, value);
   }
 
+  ParameterSelector subset() {
+    return subset;
+  }
+
   @Override
   public void apply(SequenceClassifier model) {
     int numLayers = model.config().numLayers();

@@ -8,6 +8,7 @@ package dev.finetune.peft;
  * <pre>{@code
  * FineTune.of(model).peft(Peft.lora().r(8).alpha(16)).fit(train, dev);
  * FineTune.of(model).peft(Peft.bitFit()).fit(train, dev);
+ * FineTune.of(model).peft(Peft.prefixTuning(20).projection(384)).fit(train, dev);
  * FineTune.of(model).peft(Adapters.houlsby().reduction(16)).fit(train, dev);
  * }</pre>
  */
@@ -50,5 +51,16 @@ public final class Peft {
    */
   public static PromptTuning promptTuning(int n) {
     return PromptTuning.of(n);
+  }
+
+  /**
+   * Prefix tuning with n virtual key/value tokens in every attention layer, no projection; add
+   * {@code .projection(hidden)} for PEFT's MLP reparameterisation.
+   *
+   * @param n virtual tokens per layer
+   * @return the configuration
+   */
+  public static PrefixTuning prefixTuning(int n) {
+    return PrefixTuning.of(n);
   }
 }

@@ -94,6 +94,23 @@ public final class PromptTuning implements ModelTransform {
     return new PromptTuning(tokens, init, text, seed, value);
   }
 
+  int tokens() {
+    return tokens;
+  }
+
+  /** PEFT's {@code prompt_tuning_init}: RANDOM, SAMPLE_VOCAB or TEXT. */
+  String peftInit() {
+    return switch (init) {
+      case RANDOM -> "RANDOM";
+      case VOCAB -> "SAMPLE_VOCAB";
+      case TEXT -> "TEXT";
+    };
+  }
+
+  String initText() {
+    return text;
+  }
+
   @Override
   public void apply(SequenceClassifier model) {
     if (model.encoder().softTokens().isPresent()) {

@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.HostTensor;
 import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.train.ModelTransform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +52,23 @@ class AdapterCheckpointTest {
     assertThat(SafeTensors.read(dir.resolve("adapter_model.safetensors")).keySet())
         .contains("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight",
             "base_model.model.bert.encoder.layer.1.attention.self.value.lora_B.weight",
-            "base_model.model.classifier.modules_to_save.weight")
+            "base_model.model.classifier.weight")
         .hasSize(2 * 2 * 2 + 4)
         .noneMatch(k -> k.contains("encoder.layer.0.attention.self.query.weight"));
     try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
-      LoraLayers layers = AdapterCheckpoint.load(fresh, dir);
-      assertThat(layers.size()).isEqualTo(4);
+      ModelTransform method = AdapterCheckpoint.load(fresh, dir);
+      assertThat(method).isInstanceOf(Lora.class);
+      assertThat(((Lora) method).r()).isEqualTo(4);
+      assertThat(LoraLayers.of(fresh).size()).isEqualTo(4);
+      assertThat(logits(fresh)).containsExactly(adapted);
+    }
+    // the head keys as PEFT holds them in memory (modules_to_save.default) load too
+    Map<String, HostTensor> inMemory = new LinkedHashMap<>();
+    SafeTensors.read(dir.resolve("adapter_model.safetensors")).forEach((k, v) -> inMemory.put(
+        k.replace("classifier.", "classifier.modules_to_save.default."), v));
+    SafeTensors.write(dir.resolve("adapter_model.safetensors"), inMemory);
+    try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
+      AdapterCheckpoint.load(fresh, dir);
       assertThat(logits(fresh)).containsExactly(adapted);
     }
   }
@@ -75,10 +90,12 @@ class AdapterCheckpointTest {
           .hasMessageContaining("expects [4, 48]");
       assertThat(LoraLayers.of(other).size()).isZero();
     }
-    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"PREFIX_TUNING\"}");
+    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"ADALORA\"}");
     try (SequenceClassifier model = TinySetup.model(0f, 5)) {
       assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir))
-          .hasMessageContaining("peft_type PREFIX_TUNING");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("peft_type ADALORA")
+          .hasMessageContaining("supported: LORA, IA3, PROMPT_TUNING, PREFIX_TUNING, BOTTLENECK, BITFIT");
       assertThatThrownBy(() -> AdapterCheckpoint.load(model, dir.resolve("none")))
           .hasMessageContaining("needs adapter_config.json and adapter_model.safetensors");
       assertThatThrownBy(() -> AdapterCheckpoint.save(model, dir.resolve("x")))

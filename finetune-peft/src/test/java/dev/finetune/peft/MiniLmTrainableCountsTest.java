@@ -47,6 +47,13 @@ class MiniLmTrainableCountsTest {
     assertThat(trainable(Adapters.houlsby().reduction(16))).isEqualTo(12 * 18_840 + HEAD);
     assertThat(trainable(Adapters.pfeiffer().reduction(16))).isEqualTo(6 * 18_840 + HEAD);
     assertThat(trainable(Peft.ia3())).isEqualTo(6 * (384 + 384 + 1536) + HEAD).isEqualTo(14_594);
+    // prefix: 20 tokens x (6 layers x 2 (key, value) x 384)
+    assertThat(trainable(Peft.prefixTuning(20))).isEqualTo(20 * 6 * 2 * 384 + HEAD)
+        .isEqualTo(92_930);
+    // projection: embedding 20x384, Linear(384, 384), Linear(384, 6*2*384 = 4608)
+    assertThat(trainable(Peft.prefixTuning(20).projection(384)))
+        .isEqualTo(20 * 384 + (384 * 384 + 384) + (384 * 4608 + 4608) + HEAD)
+        .isEqualTo(1_930_370);
     assertThat(trainable(Selective.embeddingsOnly()))
         .isEqualTo(30522L * 384 + 512 * 384 + 2 * 384 + 2 * 384 + HEAD);
     assertThat(trainable(Selective.encoderOnly())).isEqualTo(6 * LAYER + HEAD);

@@ -61,18 +61,21 @@ public final class Embeddings {
    * @param inputIds (B, T) ids used for RoBERTa's padding-aware positions, or null when the
    *     sequence holds soft tokens (positions are then sequential, as HF does for inputs_embeds)
    * @param tokenTypeIds (B, T) int64
+   * @param shift added to every real token's position (k positions of a key/value prefix before
+   *     the sequence, as Hugging Face's {@code past_key_values_length}); 0 normally
    * @return (B, T, H)
    */
-  NDArray finish(
-      ForwardContext ctx, NDArray wordEmbeddings, NDArray inputIds, NDArray tokenTypeIds) {
+  NDArray finish(ForwardContext ctx, NDArray wordEmbeddings, NDArray inputIds,
+      NDArray tokenTypeIds, int shift) {
     long[] shape = wordEmbeddings.getShape().getShape();
     int t = (int) shape[1];
     NDManager m = ctx.manager();
     int offset = config.modelType() == ModelType.ROBERTA ? config.padTokenId() + 1 : 0;
-    if (t + offset > config.maxPositionEmbeddings()) {
+    if (t + offset + shift > config.maxPositionEmbeddings()) {
       throw new IllegalArgumentException(
           "sequence length "
               + t
+              + (shift > 0 ? " after " + shift + " prefix positions" : "")
               + " exceeds the "
               + config.maxSequenceLength()
               + " positions of this model (max_position_embeddings); truncate the input");
@@ -80,12 +83,13 @@ public final class Embeddings {
     NDArray positionTable = ctx.value(positions);
     NDArray positionEmbeddings;
     if (config.modelType() == ModelType.ROBERTA && inputIds != null) {
-      NDArray ids = robertaPositionIds(inputIds, config.padTokenId());
+      NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
       positionEmbeddings =
           Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
     } else {
-      // rows offset..offset+T-1 of the table, broadcast over the batch
-      positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", offset, offset + t));
+      // rows offset+shift..offset+shift+T-1 of the table, broadcast over the batch
+      int first = offset + shift;
+      positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", first, first + t));
     }
     NDArray typeEmbeddings =
         Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
@@ -111,8 +115,17 @@ public final class Embeddings {
    * @return (B, T) int64
    */
   static NDArray robertaPositionIds(NDArray inputIds, int pad) {
+    return robertaPositionIds(inputIds, pad, 0);
+  }
+
+  /** As {@link #robertaPositionIds(NDArray, int)}, real tokens shifted by {@code shift}. */
+  static NDArray robertaPositionIds(NDArray inputIds, int pad, int shift) {
     NDArray notPad = inputIds.neq(pad).toType(DataType.INT64, false);
-    return notPad.cumSum(1).muli(notPad).addi(pad);
+    NDArray counts = notPad.cumSum(1);
+    if (shift != 0) {
+      counts = counts.addi(shift);
+    }
+    return counts.muli(notPad).addi(pad);
   }
 
   /**

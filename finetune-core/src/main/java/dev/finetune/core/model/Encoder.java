@@ -24,6 +24,7 @@ public final class Encoder {
   private final Embeddings embeddings;
   private final List<EncoderLayer> layers;
   private volatile SoftTokens softTokens;
+  private volatile int positionShift;
 
   Encoder(EncoderConfig config, ParameterFactory factory) {
     this.config = config;
@@ -75,7 +76,7 @@ public final class Encoder {
       types = m.zeros(new Shape(batch, p), DataType.INT64).concat(types, 1);
       positionIds = null;
     }
-    NDArray hidden = embeddings.finish(ctx, words, positionIds, types);
+    NDArray hidden = embeddings.finish(ctx, words, positionIds, types, positionShift);
     long t = mask.getShape().get(1);
     NDArray additive =
         mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
@@ -154,5 +155,34 @@ public final class Encoder {
    */
   public Optional<SoftTokens> softTokens() {
     return Optional.ofNullable(softTokens);
+  }
+
+  /**
+   * Shifts the positions of the sequence by k, for a key/value prefix of k positions that comes
+   * before it: Hugging Face BERT and RoBERTa number the tokens after {@code past_key_values} from
+   * its length, so PEFT's prefix tuning sees positions k..k+T-1 (and T is limited to
+   * max_position_embeddings - k).
+   *
+   * <pre>{@code
+   * encoder.setPositionShift(20);   // 20 prefix positions in every layer
+   * }</pre>
+   *
+   * @param k the shift, 0 to turn it off
+   */
+  public void setPositionShift(int k) {
+    if (k < 0 || k >= config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException("position shift must be in [0, "
+          + config.maxPositionEmbeddings() + ") (max_position_embeddings), got " + k);
+    }
+    positionShift = k;
+  }
+
+  /**
+   * The position shift.
+   *
+   * @return k, 0 unless a prefix method set it
+   */
+  public int positionShift() {
+    return positionShift;
   }
 }

@@ -45,6 +45,9 @@ class RobertaTest {
       NDArray ids = m.create(new long[][] {{0, 5, 6, 7, 2, 1, 1}, {1, 1, 0, 8, 2, 1, 1}});
       long[] positions = Embeddings.robertaPositionIds(ids, 1).toLongArray();
       assertThat(positions).containsExactly(2, 3, 4, 5, 6, 1, 1, 1, 1, 2, 3, 4, 1, 1);
+      // after a key/value prefix of 3 positions (HF past_key_values_length = 3)
+      assertThat(Embeddings.robertaPositionIds(ids, 1, 3).toLongArray())
+          .containsExactly(5, 6, 7, 8, 9, 1, 1, 1, 1, 5, 6, 7, 1, 1);
     }
   }
 
