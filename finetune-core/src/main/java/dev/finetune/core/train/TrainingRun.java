@@ -41,8 +41,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One fit: the training loop on DJL primitives. Each batch lives in its own sub-manager (its
  * gradients' handles and temporaries too) and is closed at the end of its step; only trainable
- * parameters require gradients; dropout is seeded from (seed, step), so a resumed run repeats the
- * uninterrupted one exactly.
+ * parameters require gradients; dropout is seeded from (seed, step).
+ *
+ * <p>With a checkpoint directory, {@link Checkpoints} saves the weights, trainable flags, optimizer
+ * state, position, latest metrics, report and every {@link StatefulListener}'s state at epoch ends
+ * (and every n steps); a run started on the same directory restores all of it before the
+ * listeners' {@code onFitStart}, so a resumed run repeats the uninterrupted one exactly.
  */
 final class TrainingRun implements TrainingContext {
 
@@ -76,6 +80,9 @@ final class TrainingRun implements TrainingContext {
   private final long totalSteps;
   private final int batchesPerEpoch;
   private Map<String, Double> latestMetrics = Map.of();
+  /** The epoch's training loss so far: sum of per-step mean loss times examples, and examples. */
+  private double epochLossSum;
+  private long epochExamples;
   private String stopReason;
   private final Checkpoints checkpoints;
 
@@ -138,13 +145,11 @@ final class TrainingRun implements TrainingContext {
         trainableAtStart = parameters.trainable().stream().map(ModelParameter::hfName)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
         resumed = checkpoints != null && checkpoints.restore(this);
-        if (!resumed) {
-          listeners.forEach(l -> l.onFitStart(this));
-        } else {
+        if (resumed) {
           LOG.info("resumed from {} at epoch {} batch {} (step {})",
               checkpoints.directory(), epoch, nextBatch, globalStep);
-          listeners.forEach(l -> l.onFitStart(this));
         }
+        listeners.forEach(l -> l.onFitStart(this));
         while (epoch < config.epochs() && stopReason == null) {
           runEpoch();
         }
@@ -166,7 +171,10 @@ final class TrainingRun implements TrainingContext {
       listeners.forEach(l -> l.onEpochStart(this));
     }
     MemoryProbe.resetPeakHeap();
-    MeanAccumulator trainLoss = new MeanAccumulator();
+    if (nextBatch == 0) {
+      epochLossSum = 0;
+      epochExamples = 0;
+    }
     long tokens = 0;
     long started = System.nanoTime();
     progress.startEpoch(globalStep - epoch * stepsPerEpoch);
@@ -187,7 +195,8 @@ final class TrainingRun implements TrainingContext {
           break;
         }
         globalStep++;
-        trainLoss.add(step.loss, step.examples);
+        epochLossSum += step.loss * step.examples;
+        epochExamples += step.examples;
         progress.step(epoch, globalStep - epoch * stepsPerEpoch, step.loss, learningRate(),
             tokens / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
         double loss = step.loss;
@@ -202,7 +211,7 @@ final class TrainingRun implements TrainingContext {
         }
       }
     }
-    if (stopReason != null && trainLoss.count() == 0) {
+    if (stopReason != null && epochExamples == 0) {
       return;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -210,7 +219,7 @@ final class TrainingRun implements TrainingContext {
     EpochRecord record =
         EpochRecord.builder(epoch)
             .steps(globalStep)
-            .trainLoss(trainLoss.mean())
+            .trainLoss(epochExamples == 0 ? Double.NaN : epochLossSum / epochExamples)
             .validationLoss(metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN))
             .validationMetrics(metrics)
             .learningRate(learningRate())
@@ -471,11 +480,26 @@ final class TrainingRun implements TrainingContext {
     return nextBatch;
   }
 
-  void restorePosition(int epoch, int nextBatch, long globalStep, Map<String, Double> metrics) {
+  void restorePosition(int epoch, int nextBatch, long globalStep, Map<String, Double> metrics,
+      double epochLossSum, long epochExamples) {
     this.epoch = epoch;
     this.nextBatch = nextBatch;
     this.globalStep = globalStep;
     this.latestMetrics = Map.copyOf(metrics);
+    this.epochLossSum = epochLossSum;
+    this.epochExamples = epochExamples;
+  }
+
+  double epochLossSum() {
+    return epochLossSum;
+  }
+
+  long epochExamples() {
+    return epochExamples;
+  }
+
+  List<TrainingListener> listeners() {
+    return listeners;
   }
 
   TrainingReport.Builder reportBuilder() {
