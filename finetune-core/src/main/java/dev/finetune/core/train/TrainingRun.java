@@ -34,14 +34,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One fit: the training loop on DJL primitives. Each batch lives in its own sub-manager (its
  * gradients' handles and temporaries too) and is closed at the end of its step; only trainable
- * parameters require gradients; dropout is seeded from (seed, step).
+ * parameters require gradients; dropout is seeded from (seed, step). Each step passes the
+ * schedule's learning rate (times the parameter's policy multiplier) and, when the schedule cycles
+ * one ({@code OneCycleLR}, {@code CyclicLR}), its momentum to the optimizer (SGD momentum, Adam's
+ * beta1).
  *
  * <p>With a checkpoint directory, {@link Checkpoints} saves the weights, trainable flags, optimizer
  * state, position, latest metrics, report and every {@link StatefulListener}'s state at epoch ends
@@ -85,9 +90,17 @@ final class TrainingRun implements TrainingContext {
   private long epochExamples;
   private String stopReason;
   private final Checkpoints checkpoints;
+  private final Function<NDManager, Optimizer> optimizerFactory;
 
   TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
       TextDataset train, TextDataset validation) {
+    this(model, config, tokenizer, train, validation, config.optimizer()::create);
+  }
+
+  /** As above, with the optimizer built by {@code optimizerFactory} (tests observe it so). */
+  TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
+      TextDataset train, TextDataset validation, Function<NDManager, Optimizer> optimizerFactory) {
+    this.optimizerFactory = optimizerFactory;
     this.model = model;
     this.config = config;
     this.train = train;
@@ -140,7 +153,7 @@ final class TrainingRun implements TrainingContext {
   TrainingReport run() {
     try (NDManager manager = model.manager().newSubManager()) {
       runManager = manager;
-      try (Optimizer opt = config.optimizer().create(manager)) {
+      try (Optimizer opt = optimizerFactory.apply(manager)) {
         optimizer = opt;
         trainableAtStart = parameters.trainable().stream().map(ModelParameter::hfName)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -301,11 +314,12 @@ final class TrainingRun implements TrainingContext {
         GradientClipping.clipByGlobalNorm(gradients, config.maxGradNorm());
       }
       double lr = learningRate();
+      OptionalDouble momentum = momentum();
       List<ParameterUpdate> updates = new ArrayList<>(trainable.size());
       for (int i = 0; i < trainable.size(); i++) {
         ModelParameter p = trainable.get(i);
         updates.add(new ParameterUpdate(p.hfName(), p.parameter().getArray(), gradients.get(i),
-            lr * multiplier(p), weightDecay(p)));
+            lr * multiplier(p), weightDecay(p), momentum));
       }
       optimizer.step(updates);
     }
@@ -439,6 +453,16 @@ final class TrainingRun implements TrainingContext {
   public double learningRate() {
     LrSchedule active = override != null ? override : schedule;
     return active.lr(Math.min(globalStep, Math.max(0, totalSteps - 1)), totalSteps);
+  }
+
+  /**
+   * The momentum (SGD) or beta1 (Adam, AdamW) that the schedule in force cycles for the next step
+   * ({@code OneCycleLR}, {@code CyclicLR} with {@code cycle_momentum}); empty leaves the
+   * optimizer's own. Per-parameter LR multipliers do not scale it.
+   */
+  private OptionalDouble momentum() {
+    LrSchedule active = override != null ? override : schedule;
+    return active.momentum(Math.min(globalStep, Math.max(0, totalSteps - 1)), totalSteps);
   }
 
   @Override
