@@ -45,13 +45,13 @@ import org.slf4j.LoggerFactory;
  * the report so far, and the state of every {@link StatefulListener} (scalars in
  * {@code state.json}, tensors in {@code listeners.ndlist}; for the built-in callbacks: the SWA and
  * EMA running averages, EarlyStopping's best value and patience count, BestCheckpoint's best
- * value). A save is written to a fresh folder, synced, then swapped in by renames, so a crash at
+ * value, whether a Freezing is in force). A save is written to a fresh folder, synced, then swapped in by renames, so a crash at
  * any moment leaves either the previous checkpoint or the new one, never a broken one. Data order
  * and dropout are functions of (seed, epoch, step), so restoring the position restores them too.
  *
  * <p>Not saved: a schedule override (SWA sets it again from the position at the next step) and
- * what stateless callbacks derive from the position (Freezing, GradualUnfreezing; the trainable
- * flags themselves are saved). Format 1 checkpoints (written before listener state was saved) are
+ * what stateless callbacks derive from the position (GradualUnfreezing; the trainable flags
+ * themselves are saved). Format 1 checkpoints (written before listener state was saved) are
  * read when the run has no stateful listener; otherwise resuming fails, naming the callbacks.
  */
 final class Checkpoints {

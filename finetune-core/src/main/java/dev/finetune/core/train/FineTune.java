@@ -222,7 +222,7 @@ public final class FineTune {
    * every weight and trainable flag, the optimizer state, the position (epoch, batch, step; hence
    * data order, dropout and the schedule), the latest metrics, the report so far, and the state of
    * callbacks that implement {@link StatefulListener} (the SWA and EMA averages, EarlyStopping's
-   * patience, BestCheckpoint's best value), so the resumed run ends as an uninterrupted one would.
+   * patience, BestCheckpoint's best value, a Freezing in force), so the resumed run ends as an uninterrupted one would.
    * Resume with the same model, PEFT setup, seed, optimizer and stateful callbacks; a mismatch
    * fails with an error saying what differs.
    *

@@ -13,10 +13,10 @@ import java.util.Map;
  * <p>Resume checkpoints ({@link FineTune#checkpoints(java.nio.file.Path, int)}) restore the
  * weights, trainable flags, optimizer state, position and report, but a listener's own fields only
  * when it implements {@link StatefulListener}: the built-in {@code Swa}, {@code Ema},
- * {@code EarlyStopping} and {@code BestCheckpoint} do; {@code Freezing} and
- * {@code GradualUnfreezing} derive everything from the position, and {@code ReinitTopLayers} does
- * nothing when {@link TrainingContext#resumed()}. A plain listener with state of its own starts
- * afresh on resume.
+ * {@code EarlyStopping}, {@code BestCheckpoint} and {@code Freezing} do; {@code GradualUnfreezing}
+ * derives everything from the position, and {@code ReinitTopLayers} does nothing when
+ * {@link TrainingContext#resumed()}. A plain listener with state of its own starts afresh on
+ * resume.
  *
  * <pre>{@code
  * TrainingListener printer = new TrainingListener() {

@@ -11,8 +11,11 @@ import dev.finetune.core.report.EvaluationRecord;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.callbacks.EarlyStopping;
 import dev.finetune.core.train.callbacks.Ema;
+import dev.finetune.core.train.callbacks.Freezing;
+import dev.finetune.core.train.callbacks.GradualUnfreezing;
 import dev.finetune.core.train.callbacks.ReinitTopLayers;
 import dev.finetune.core.train.callbacks.Swa;
+import dev.finetune.schedules.ParameterSelector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs with stateful callbacks, interrupted by an exception after a checkpoint and resumed on the
  * same checkpoint directory with fresh callback objects and a fresh model, end with the weights
- * and report of an uninterrupted run: the SWA and EMA averages, EarlyStopping's patience and the
- * re-initialisation (not repeated) survive the resume. {@link CallbackStateMismatchTest} covers
+ * and report of an uninterrupted run: the SWA and EMA averages, EarlyStopping's patience, a
+ * freeze's end and the re-initialisation (not repeated) survive the resume. {@link CallbackStateMismatchTest} covers
  * resuming with other callbacks.
  *
  * <p>40 examples in batches of 8: 5 steps per epoch; a checkpoint every 3 steps and at epoch
@@ -134,14 +137,23 @@ class CallbackStateResumeTest {
   void swaAveragedWithinEpochsSurvivesAMidEpochResume() {
     // SWA phase from step 7, averaging every 2 steps: the snapshots of steps 9 and 11 are in the
     // checkpoint, those of 13 and 15 come after the resume.
+    // Gradual unfreezing (stateless: it follows the position) thaws one more group every 4 steps.
     Outcome straight = assertResumeEqualsUninterrupted(3, 13,
-        () -> List.of(Swa.lastFraction(0.5).averageEverySteps(2)));
+        () -> List.of(GradualUnfreezing.everySteps(4), Swa.lastFraction(0.5).averageEverySteps(2)));
     assertThat(straight.report().extraRows()).extracting(EvaluationRecord::label).containsExactly("swa");
   }
 
   @Test
   void emaSurvivesAResumeAndReinitialisationIsNotRepeated() {
     assertResumeEqualsUninterrupted(3, 13, () -> List.of(ReinitTopLayers.of(1), Ema.decay(0.9)));
+  }
+
+  @Test
+  void aFreezeEndingExactlyAtTheResumeStepIsStillReverted() {
+    // The checkpoint of step 12 is written while the embeddings are frozen (steps 0-11); the
+    // resumed run must unfreeze them before step 12 as the uninterrupted run does.
+    assertResumeEqualsUninterrupted(3, 13,
+        () -> List.of(Freezing.freeze(ParameterSelector.embeddings()).untilStep(12)));
   }
 
   @Test
