@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.TrainingReport;
+import dev.finetune.core.train.callbacks.BestCheckpoint;
 import dev.finetune.core.train.callbacks.EarlyStopping;
 import dev.finetune.core.train.callbacks.Ema;
 import java.nio.file.Files;
@@ -96,6 +97,21 @@ class CallbackStateMismatchTest {
         .hasMessageContaining("[early-stopping/accuracy]")
         .hasMessageContaining("format 1");
     assertThat(fit(checkpoints, List.of()).epochs()).hasSize(1);
+  }
+
+  @Test
+  void aStateSavedBeforeTheFirstEvaluationResumes() {
+    // The checkpoint of step 2 comes before any evaluation: best values are NaN in state.json.
+    Path checkpoints = dir.resolve("ckpt");
+    Path best = dir.resolve("best");
+    assertThatThrownBy(() -> fit(checkpoints, List.of(EarlyStopping.on("loss"),
+            BestCheckpoint.on("loss").saveTo(best), crashAfter(3))))
+        .hasMessageContaining("simulated crash");
+    assertThat(best).doesNotExist();
+    TrainingReport report =
+        fit(checkpoints, List.of(EarlyStopping.on("loss"), BestCheckpoint.on("loss").saveTo(best)));
+    assertThat(report.epochs()).hasSize(1);
+    assertThat(best.resolve(BestCheckpoint.BEST_JSON)).exists();
   }
 
   @Test
