@@ -39,15 +39,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The resume checkpoint of a run, in {@code <dir>/last/}: every parameter's values, which ones
- * train, the optimizer's state, the position (epoch, next batch, global step), the current
- * epoch's training loss so far (so a mid-epoch resume reports the whole epoch's loss), the latest
- * metrics,
+ * train, the optimizer's state, the position (epoch, next batch, global step), the current epoch's
+ * training loss so far (so a mid-epoch resume reports the whole epoch's loss), the latest metrics,
  * the report so far, and the state of every {@link StatefulListener} (scalars in
  * {@code state.json}, tensors in {@code listeners.ndlist}; for the built-in callbacks: the SWA and
  * EMA running averages, EarlyStopping's best value and patience count, BestCheckpoint's best
- * value, whether a Freezing is in force). A save is written to a fresh folder, synced, then swapped in by renames, so a crash at
- * any moment leaves either the previous checkpoint or the new one, never a broken one. Data order
- * and dropout are functions of (seed, epoch, step), so restoring the position restores them too.
+ * value, whether a Freezing is in force). A save is written to a fresh folder, synced, then
+ * swapped in by renames, so a crash at any moment leaves either the previous checkpoint or the new
+ * one, never a broken one. Data order and dropout are functions of (seed, epoch, step), so
+ * restoring the position restores them too.
  *
  * <p>Not saved: a schedule override (SWA sets it again from the position at the next step) and
  * what stateless callbacks derive from the position (GradualUnfreezing; the trainable flags

@@ -189,6 +189,7 @@ final class TrainingRun implements TrainingContext {
       epochExamples = 0;
     }
     long tokens = 0;
+    boolean stepped = false;
     long started = System.nanoTime();
     progress.startEpoch(globalStep - epoch * stepsPerEpoch);
     try (BatchIterator batches = trainBatches.iterator(train, runManager, epoch, nextBatch)) {
@@ -210,6 +211,7 @@ final class TrainingRun implements TrainingContext {
         globalStep++;
         epochLossSum += step.loss * step.examples;
         epochExamples += step.examples;
+        stepped = true;
         progress.step(epoch, globalStep - epoch * stepsPerEpoch, step.loss, learningRate(),
             tokens / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
         double loss = step.loss;
@@ -224,7 +226,7 @@ final class TrainingRun implements TrainingContext {
         }
       }
     }
-    if (stopReason != null && epochExamples == 0) {
+    if (stopReason != null && !stepped) {
       return;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
