@@ -36,7 +36,7 @@ final class AdamOptimizer extends AbstractOptimizer {
     NDArray variance = state.buffers[1];
     double lr = update.learningRate();
     double wd = update.weightDecay();
-    double beta1 = spec.beta1();
+    double beta1 = update.momentumOr(spec.beta1()); // a cycled beta1, as PyTorch's schedulers set
     double beta2 = spec.beta2();
 
     if (spec.decoupled() && lr * wd != 0) {

@@ -33,7 +33,13 @@ final class SgdOptimizer extends AbstractOptimizer {
     NDArray weight = update.weight();
     double lr = update.learningRate();
     double wd = update.weightDecay();
-    double momentum = spec.momentum();
+    double momentum = update.momentumOr(spec.momentum());
+    if (momentum != 0 && spec.momentum() == 0) {
+      throw new IllegalArgumentException("parameter '" + update.name() + "': the step gives"
+          + " momentum " + momentum + " (a schedule that cycles momentum, such as OneCycleLR) but"
+          + " this SGD has momentum 0 and keeps no momentum buffer; configure it with momentum,"
+          + " e.g. Optimizers.sgd().momentum(0.9), or set cycle_momentum=False in the schedule");
+    }
     NDArray regularised = null;
     NDArray nesterov = null;
     try {

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.finetune.core.optim.NoGradScope;
 import dev.finetune.core.params.ModelParameter;
@@ -24,8 +26,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,12 +38,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The resume checkpoint of a run: every parameter's values, which ones train, the optimizer's
- * state, the position (epoch, next batch, global step) and the report so far, in
- * {@code <dir>/last/}. A save is written to a fresh folder, synced, then swapped in by renames, so
- * a crash at any moment leaves either the previous checkpoint or the new one, never a broken one.
- * Data order and dropout are functions of (seed, epoch, step), so restoring the position restores
- * them too.
+ * The resume checkpoint of a run, in {@code <dir>/last/}: every parameter's values, which ones
+ * train, the optimizer's state, the position (epoch, next batch, global step), the current epoch's
+ * training loss so far (so a mid-epoch resume reports the whole epoch's loss), the latest metrics,
+ * the report so far, and the state of every {@link StatefulListener} (scalars in
+ * {@code state.json}, tensors in {@code listeners.ndlist}; for the built-in callbacks: the SWA and
+ * EMA running averages, EarlyStopping's best value and patience count, BestCheckpoint's best
+ * value, whether a Freezing is in force). A save is written to a fresh folder, synced, then
+ * swapped in by renames, so a crash at any moment leaves either the previous checkpoint or the new
+ * one, never a broken one. Data order and dropout are functions of (seed, epoch, step), so
+ * restoring the position restores them too.
+ *
+ * <p>Not saved: a schedule override (SWA sets it again from the position at the next step) and
+ * what stateless callbacks derive from the position (GradualUnfreezing; the trainable flags
+ * themselves are saved). Format 1 checkpoints (written before listener state was saved) are
+ * read when the run has no stateful listener; otherwise resuming fails, naming the callbacks.
  */
 final class Checkpoints {
 
@@ -50,7 +63,10 @@ final class Checkpoints {
   private static final String WEIGHTS = "weights.ndlist";
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String STATE = "state.json";
-  private static final int FORMAT = 1;
+  private static final String LISTENER_TENSORS = "listeners.ndlist";
+  private static final int FORMAT = 2;
+  /** The format before listener state was saved: read as a checkpoint without listener state. */
+  private static final int FORMAT_WITHOUT_LISTENERS = 1;
 
   private final Path directory;
 
@@ -88,13 +104,23 @@ final class Checkpoints {
       state.addProperty("epoch", run.epoch());
       state.addProperty("next_batch", run.nextBatch());
       state.addProperty("global_step", run.globalStep());
+      state.addProperty("epoch_loss_sum", run.epochLossSum());
+      state.addProperty("epoch_examples", run.epochExamples());
       state.addProperty("seed", run.config().seed());
       state.add("names", GSON.toJsonTree(names));
       state.add("trainable", GSON.toJsonTree(trainable));
       state.add("metrics", GSON.toJsonTree(run.latestMetrics()));
       state.addProperty("report", run.reportBuilder().build().toJson());
+      List<String> files = new ArrayList<>(List.of(WEIGHTS, OPTIMIZER, STATE));
+      NDList listenerTensors = saveListeners(run, state);
+      if (!listenerTensors.isEmpty()) {
+        try (OutputStream out = Files.newOutputStream(tmp.resolve(LISTENER_TENSORS))) {
+          listenerTensors.encode(out);
+        }
+        files.add(LISTENER_TENSORS);
+      }
       Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
-      for (String file : List.of(WEIGHTS, OPTIMIZER, STATE)) {
+      for (String file : files) {
         try (FileChannel channel = FileChannel.open(tmp.resolve(file), StandardOpenOption.WRITE)) {
           channel.force(true);
         }
@@ -128,9 +154,10 @@ final class Checkpoints {
       JsonObject state =
           GSON.fromJson(Files.readString(source.resolve(STATE), StandardCharsets.UTF_8), JsonObject.class);
       int format = state.get("format").getAsInt();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_LISTENERS) {
         throw new IllegalStateException("checkpoint " + source + " has format " + format
-            + ", this version reads " + FORMAT + "; delete it or resume with the version that wrote it");
+            + ", this version reads " + FORMAT_WITHOUT_LISTENERS + " and " + FORMAT
+            + "; delete it or resume with the version that wrote it");
       }
       long seed = state.get("seed").getAsLong();
       if (seed != run.config().seed()) {
@@ -138,6 +165,10 @@ final class Checkpoints {
             + seed + " but this run has seed " + run.config().seed()
             + "; resume with the same seed, or use another checkpoint directory");
       }
+      Map<String, StatefulListener> stateful = keyed(run.listeners());
+      JsonArray listenerStates =
+          state.has("listeners") ? state.getAsJsonArray("listeners") : new JsonArray();
+      checkListenerKeys(source, format, stateful.keySet(), listenerStates);
       List<String> names = List.of(GSON.fromJson(state.get("names"), String[].class));
       Set<String> trainable = new HashSet<>(List.of(GSON.fromJson(state.get("trainable"), String[].class)));
       restoreWeights(run, source.resolve(WEIGHTS), names, trainable);
@@ -154,7 +185,10 @@ final class Checkpoints {
         run.reportBuilder().extraRow(record);
       }
       run.restorePosition(state.get("epoch").getAsInt(), state.get("next_batch").getAsInt(),
-          state.get("global_step").getAsLong(), metrics);
+          state.get("global_step").getAsLong(), metrics,
+          state.has("epoch_loss_sum") ? state.get("epoch_loss_sum").getAsDouble() : 0,
+          state.has("epoch_examples") ? state.get("epoch_examples").getAsLong() : 0);
+      restoreListeners(run, source, stateful, listenerStates);
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the checkpoint " + source + ": " + e.getMessage()
@@ -197,6 +231,111 @@ final class Checkpoints {
         run.parameters().freeze(a -> a.name().equals(p.hfName()));
       }
     });
+  }
+
+  /**
+   * The run's stateful listeners by checkpoint key: {@link StatefulListener#stateKey()}, with
+   * {@code #2}, {@code #3}, ... for repeats in listener order.
+   */
+  static Map<String, StatefulListener> keyed(List<TrainingListener> listeners) {
+    Map<String, StatefulListener> out = new LinkedHashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (TrainingListener listener : listeners) {
+      if (listener instanceof StatefulListener stateful) {
+        String key = stateful.stateKey();
+        if (key == null || key.isBlank()) {
+          throw new IllegalStateException("callback " + listener + " (" + listener.getClass().getName()
+              + ") returns a blank stateKey(); return a stable non-blank name");
+        }
+        int n = seen.merge(key, 1, Integer::sum);
+        out.put(n == 1 ? key : key + "#" + n, stateful);
+      }
+    }
+    return out;
+  }
+
+  /** Adds each stateful listener's scalars to {@code state}; returns their tensors in order. */
+  private static NDList saveListeners(TrainingRun run, JsonObject state) {
+    JsonArray entries = new JsonArray();
+    NDList tensors = new NDList();
+    for (Map.Entry<String, StatefulListener> e : keyed(run.listeners()).entrySet()) {
+      ListenerState saved = e.getValue().saveState(run);
+      if (saved == null) {
+        throw new IllegalStateException("callback " + e.getValue() + " returned no state (null) for"
+            + " key '" + e.getKey() + "'; return ListenerState.builder().build() when it has none");
+      }
+      JsonObject entry = new JsonObject();
+      entry.addProperty("key", e.getKey());
+      entry.add("values", saved.values());
+      entry.addProperty("tensors", saved.tensors().size());
+      entries.add(entry);
+      tensors.addAll(saved.tensors());
+    }
+    state.add("listeners", entries);
+    return tensors;
+  }
+
+  private static void checkListenerKeys(Path source, int format, Set<String> runKeys,
+      JsonArray saved) {
+    Set<String> savedKeys = new LinkedHashSet<>();
+    saved.forEach(e -> savedKeys.add(e.getAsJsonObject().get("key").getAsString()));
+    if (savedKeys.equals(runKeys)) {
+      return;
+    }
+    Set<String> orphaned = new LinkedHashSet<>(savedKeys);
+    orphaned.removeAll(runKeys);
+    Set<String> stateless = new LinkedHashSet<>(runKeys);
+    stateless.removeAll(savedKeys);
+    StringBuilder message = new StringBuilder("checkpoint " + source
+        + " does not fit this run's callbacks:");
+    if (!orphaned.isEmpty()) {
+      message.append(" it holds state for ").append(orphaned)
+          .append(" but no callback of this run has that key;");
+    }
+    if (!stateless.isEmpty()) {
+      message.append(" it has no state for this run's callbacks ").append(stateless)
+          .append(format == FORMAT_WITHOUT_LISTENERS
+              ? " (it has format 1, written before callback state was saved);"
+              : " (they were not in the run that wrote it);");
+    }
+    throw new IllegalStateException(message
+        .append(" resuming would drop or restart their state (an average, a patience count), so the"
+            + " run would differ from an uninterrupted one. Resume with the same stateful callbacks"
+            + " (StatefulListener.stateKey()), or start afresh with another checkpoint directory")
+        .toString());
+  }
+
+  private static void restoreListeners(TrainingRun run, Path source,
+      Map<String, StatefulListener> stateful, JsonArray saved) throws IOException {
+    if (saved.isEmpty()) {
+      return;
+    }
+    int total = 0;
+    for (JsonElement e : saved) {
+      total += e.getAsJsonObject().get("tensors").getAsInt();
+    }
+    try (NDManager scratch = run.model().manager().newSubManager()) {
+      NDList tensors = new NDList();
+      if (total > 0) {
+        try (InputStream in = Files.newInputStream(source.resolve(LISTENER_TENSORS))) {
+          tensors = NDList.decode(scratch, in);
+        }
+        if (tensors.size() != total) {
+          throw new IllegalStateException("checkpoint " + source + ": " + LISTENER_TENSORS + " holds "
+              + tensors.size() + " tensors but state.json lists " + total
+              + "; the checkpoint is damaged, delete it to start afresh");
+        }
+      }
+      int next = 0;
+      for (JsonElement e : saved) {
+        JsonObject entry = e.getAsJsonObject();
+        int count = entry.get("tensors").getAsInt();
+        ListenerState state =
+            ListenerState.of(entry.getAsJsonObject("values"), tensors.subList(next, next + count));
+        next += count;
+        stateful.get(entry.get("key").getAsString()).restoreState(run, state);
+      }
+    }
   }
 
   private static void deleteRecursively(Path path) throws IOException {

@@ -218,7 +218,13 @@ public final class FineTune {
 
   /**
    * Keeps a resume checkpoint in a directory, saved at each epoch end (and every n steps when
-   * given); a run started with the same directory resumes where the last one stopped.
+   * given); a run started with the same directory resumes where the last one stopped. Restored:
+   * every weight and trainable flag, the optimizer state, the position (epoch, batch, step; hence
+   * data order, dropout and the schedule), the latest metrics, the report so far, and the state of
+   * callbacks that implement {@link StatefulListener} (the SWA and EMA averages, EarlyStopping's
+   * patience, BestCheckpoint's best value, a Freezing in force), so the resumed run ends as an uninterrupted one would.
+   * Resume with the same model, PEFT setup, seed, optimizer and stateful callbacks; a mismatch
+   * fails with an error saying what differs.
    *
    * @param directory the checkpoint directory
    * @param everySteps also save every n optimizer steps, 0 for epoch ends only

@@ -10,6 +10,14 @@ import java.util.Map;
  * {@link TrainingContext} they see the model's parameters (and may freeze or unfreeze them), the
  * step, the epoch and the latest metrics, and may override the learning rate or stop the run.
  *
+ * <p>Resume checkpoints ({@link FineTune#checkpoints(java.nio.file.Path, int)}) restore the
+ * weights, trainable flags, optimizer state, position and report, but a listener's own fields only
+ * when it implements {@link StatefulListener}: the built-in {@code Swa}, {@code Ema},
+ * {@code EarlyStopping}, {@code BestCheckpoint} and {@code Freezing} do; {@code GradualUnfreezing}
+ * derives everything from the position, and {@code ReinitTopLayers} does nothing when
+ * {@link TrainingContext#resumed()}. A plain listener with state of its own starts afresh on
+ * resume.
+ *
  * <pre>{@code
  * TrainingListener printer = new TrainingListener() {
  *   public void onEpochEnd(TrainingContext ctx, EpochRecord record) {
@@ -21,7 +29,8 @@ import java.util.Map;
 public interface TrainingListener {
 
   /**
-   * Before the first step (after PEFT transforms; on resume, after the state is restored).
+   * Before the first step (after PEFT transforms; on resume, after the run's state and every
+   * {@link StatefulListener}'s state are restored, with {@link TrainingContext#resumed()} true).
    *
    * @param context the run
    */

@@ -34,15 +34,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One fit: the training loop on DJL primitives. Each batch lives in its own sub-manager (its
  * gradients' handles and temporaries too) and is closed at the end of its step; only trainable
- * parameters require gradients; dropout is seeded from (seed, step), so a resumed run repeats the
- * uninterrupted one exactly.
+ * parameters require gradients; dropout is seeded from (seed, step). Each step passes the
+ * schedule's learning rate (times the parameter's policy multiplier) and, when the schedule cycles
+ * one ({@code OneCycleLR}, {@code CyclicLR}), its momentum to the optimizer (SGD momentum, Adam's
+ * beta1).
+ *
+ * <p>With a checkpoint directory, {@link Checkpoints} saves the weights, trainable flags, optimizer
+ * state, position, latest metrics, report and every {@link StatefulListener}'s state at epoch ends
+ * (and every n steps); a run started on the same directory restores all of it before the
+ * listeners' {@code onFitStart}, so a resumed run repeats the uninterrupted one exactly.
  */
 final class TrainingRun implements TrainingContext {
 
@@ -76,11 +85,22 @@ final class TrainingRun implements TrainingContext {
   private final long totalSteps;
   private final int batchesPerEpoch;
   private Map<String, Double> latestMetrics = Map.of();
+  /** The epoch's training loss so far: sum of per-step mean loss times examples, and examples. */
+  private double epochLossSum;
+  private long epochExamples;
   private String stopReason;
   private final Checkpoints checkpoints;
+  private final Function<NDManager, Optimizer> optimizerFactory;
 
   TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
       TextDataset train, TextDataset validation) {
+    this(model, config, tokenizer, train, validation, config.optimizer()::create);
+  }
+
+  /** As above, with the optimizer built by {@code optimizerFactory} (tests observe it so). */
+  TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
+      TextDataset train, TextDataset validation, Function<NDManager, Optimizer> optimizerFactory) {
+    this.optimizerFactory = optimizerFactory;
     this.model = model;
     this.config = config;
     this.train = train;
@@ -133,18 +153,16 @@ final class TrainingRun implements TrainingContext {
   TrainingReport run() {
     try (NDManager manager = model.manager().newSubManager()) {
       runManager = manager;
-      try (Optimizer opt = config.optimizer().create(manager)) {
+      try (Optimizer opt = optimizerFactory.apply(manager)) {
         optimizer = opt;
         trainableAtStart = parameters.trainable().stream().map(ModelParameter::hfName)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
         resumed = checkpoints != null && checkpoints.restore(this);
-        if (!resumed) {
-          listeners.forEach(l -> l.onFitStart(this));
-        } else {
+        if (resumed) {
           LOG.info("resumed from {} at epoch {} batch {} (step {})",
               checkpoints.directory(), epoch, nextBatch, globalStep);
-          listeners.forEach(l -> l.onFitStart(this));
         }
+        listeners.forEach(l -> l.onFitStart(this));
         while (epoch < config.epochs() && stopReason == null) {
           runEpoch();
         }
@@ -166,8 +184,12 @@ final class TrainingRun implements TrainingContext {
       listeners.forEach(l -> l.onEpochStart(this));
     }
     MemoryProbe.resetPeakHeap();
-    MeanAccumulator trainLoss = new MeanAccumulator();
+    if (nextBatch == 0) {
+      epochLossSum = 0;
+      epochExamples = 0;
+    }
     long tokens = 0;
+    boolean stepped = false;
     long started = System.nanoTime();
     progress.startEpoch(globalStep - epoch * stepsPerEpoch);
     try (BatchIterator batches = trainBatches.iterator(train, runManager, epoch, nextBatch)) {
@@ -187,7 +209,9 @@ final class TrainingRun implements TrainingContext {
           break;
         }
         globalStep++;
-        trainLoss.add(step.loss, step.examples);
+        epochLossSum += step.loss * step.examples;
+        epochExamples += step.examples;
+        stepped = true;
         progress.step(epoch, globalStep - epoch * stepsPerEpoch, step.loss, learningRate(),
             tokens / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
         double loss = step.loss;
@@ -202,7 +226,7 @@ final class TrainingRun implements TrainingContext {
         }
       }
     }
-    if (stopReason != null && trainLoss.count() == 0) {
+    if (stopReason != null && !stepped) {
       return;
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -210,7 +234,7 @@ final class TrainingRun implements TrainingContext {
     EpochRecord record =
         EpochRecord.builder(epoch)
             .steps(globalStep)
-            .trainLoss(trainLoss.mean())
+            .trainLoss(epochExamples == 0 ? Double.NaN : epochLossSum / epochExamples)
             .validationLoss(metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN))
             .validationMetrics(metrics)
             .learningRate(learningRate())
@@ -292,11 +316,12 @@ final class TrainingRun implements TrainingContext {
         GradientClipping.clipByGlobalNorm(gradients, config.maxGradNorm());
       }
       double lr = learningRate();
+      OptionalDouble momentum = momentum();
       List<ParameterUpdate> updates = new ArrayList<>(trainable.size());
       for (int i = 0; i < trainable.size(); i++) {
         ModelParameter p = trainable.get(i);
         updates.add(new ParameterUpdate(p.hfName(), p.parameter().getArray(), gradients.get(i),
-            lr * multiplier(p), weightDecay(p)));
+            lr * multiplier(p), weightDecay(p), momentum));
       }
       optimizer.step(updates);
     }
@@ -432,6 +457,16 @@ final class TrainingRun implements TrainingContext {
     return active.lr(Math.min(globalStep, Math.max(0, totalSteps - 1)), totalSteps);
   }
 
+  /**
+   * The momentum (SGD) or beta1 (Adam, AdamW) that the schedule in force cycles for the next step
+   * ({@code OneCycleLR}, {@code CyclicLR} with {@code cycle_momentum}); empty leaves the
+   * optimizer's own. Per-parameter LR multipliers do not scale it.
+   */
+  private OptionalDouble momentum() {
+    LrSchedule active = override != null ? override : schedule;
+    return active.momentum(Math.min(globalStep, Math.max(0, totalSteps - 1)), totalSteps);
+  }
+
   @Override
   public void overrideSchedule(LrSchedule schedule) {
     this.override = schedule;
@@ -471,11 +506,26 @@ final class TrainingRun implements TrainingContext {
     return nextBatch;
   }
 
-  void restorePosition(int epoch, int nextBatch, long globalStep, Map<String, Double> metrics) {
+  void restorePosition(int epoch, int nextBatch, long globalStep, Map<String, Double> metrics,
+      double epochLossSum, long epochExamples) {
     this.epoch = epoch;
     this.nextBatch = nextBatch;
     this.globalStep = globalStep;
     this.latestMetrics = Map.copyOf(metrics);
+    this.epochLossSum = epochLossSum;
+    this.epochExamples = epochExamples;
+  }
+
+  double epochLossSum() {
+    return epochLossSum;
+  }
+
+  long epochExamples() {
+    return epochExamples;
+  }
+
+  List<TrainingListener> listeners() {
+    return listeners;
   }
 
   TrainingReport.Builder reportBuilder() {

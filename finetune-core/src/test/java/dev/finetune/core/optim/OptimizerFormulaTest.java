@@ -250,6 +250,68 @@ class OptimizerFormulaTest {
     assertThatThrownBy(() -> Optimizers.adam().betas(1.0, 0.9)).hasMessageContaining("betas");
   }
 
+  @Test
+  void sgdUsesTheMomentumGivenWithTheStep() {
+    // spec momentum 0.9, but step 2 gives 0.5 (as OneCycleLR would):
+    // buf 0.1 -> w 0.99; buf 0.5 * 0.1 + 0.1 = 0.15 -> w 0.975 (0.971 with 0.9)
+    NDArray w = manager.create(new float[] {1f});
+    try (Optimizer sgd = Optimizers.sgd().momentum(0.9).create(manager);
+        NDArray g = manager.create(new float[] {0.1f})) {
+      sgd.step(List.of(new ParameterUpdate("w", w, g, 0.1, 0).withMomentum(0.95)));
+      assertThat((double) w.getFloat(0)).isCloseTo(0.99, within(TOLERANCE));
+      sgd.step(List.of(new ParameterUpdate("w", w, g, 0.1, 0).withMomentum(0.5)));
+      assertThat((double) w.getFloat(0)).isCloseTo(0.975, within(TOLERANCE));
+    }
+  }
+
+  @Test
+  void adamUsesTheBeta1GivenWithEachStepAsTorchDoes() {
+    // beta1 changes every step (OneCycleLR's 0.95 -> 0.85 -> 0.9); torch's bias correction uses
+    // the step's beta1: 1 - beta1_t ^ t. The spec's own beta1 (0.5) is not used.
+    double[] beta1s = {0.95, 0.85, 0.9};
+    double b2 = 0.999;
+    double eps = 1e-8;
+    double lr = 0.01;
+    double wd = 0.1;
+    double[] w = toDouble(W0);
+    double[] m = new double[w.length];
+    double[] v = new double[w.length];
+    NDArray weight = manager.create(W0.clone());
+    try (Optimizer adamW = Optimizers.adamW().betas(0.5, b2).eps(eps).create(manager)) {
+      for (int t = 1; t <= GRADS.length; t++) {
+        double b1 = beta1s[t - 1];
+        float[] g = GRADS[t - 1];
+        try (NDArray gradient = manager.create(g)) {
+          adamW.step(List.of(new ParameterUpdate("w", weight, gradient, lr, wd).withMomentum(b1)));
+        }
+        for (int i = 0; i < w.length; i++) {
+          w[i] *= 1 - lr * wd;
+          m[i] = b1 * m[i] + (1 - b1) * g[i];
+          v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+          double denom = Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
+          w[i] -= lr / (1 - Math.pow(b1, t)) * m[i] / denom;
+        }
+        assertClose(weight, w);
+      }
+    }
+  }
+
+  @Test
+  void aCycledMomentumNeedsAnSgdWithMomentumAndAValueBelowOne() {
+    NDArray w = manager.create(new float[] {1f});
+    try (Optimizer plain = Optimizers.sgd().create(manager);
+        NDArray g = manager.create(new float[] {0.1f})) {
+      assertThatThrownBy(() -> plain.step(
+              List.of(new ParameterUpdate("w", w, g, 0.1, 0).withMomentum(0.9))))
+          .hasMessageContaining("this SGD has momentum 0")
+          .hasMessageContaining("cycle_momentum=False");
+      plain.step(List.of(new ParameterUpdate("w", w, g, 0.1, 0).withMomentum(0)));
+      assertThat((double) w.getFloat(0)).isCloseTo(0.99, within(TOLERANCE));
+      assertThatThrownBy(() -> new ParameterUpdate("w", w, g, 0.1, 0).withMomentum(1.0))
+          .hasMessageContaining("momentum (beta1) of parameter 'w' must be in [0, 1)");
+    }
+  }
+
   static void step(Optimizer optimizer, String name, NDArray w, float[] g, double lr, double wd) {
     try (NDArray gradient = w.getManager().create(g)) {
       optimizer.step(List.of(new ParameterUpdate(name, w, gradient, lr, wd)));

@@ -3,8 +3,9 @@ package dev.finetune.core.train.callbacks;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.finetune.core.train.ListenerState;
+import dev.finetune.core.train.StatefulListener;
 import dev.finetune.core.train.TrainingContext;
-import dev.finetune.core.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * metric improves, with {@code best.json} beside it (epoch, step, the monitored value and all
  * metrics). Reload it with {@code Encoders.load(dir).forSequenceClassification(numLabels)}. Each
  * save is written to a fresh sibling folder and swapped in by renames, so the folder always holds
- * one complete model. On resume the best value so far is read back from {@code best.json}.
+ * one complete model. The best value so far is saved in resume checkpoints (key
+ * {@code best-checkpoint/<metric>}) and restored on resume, so only a real improvement over the
+ * whole run replaces the saved model.
  *
  * <pre>{@code
  * FineTune.of(model).epochs(5)
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * SequenceClassifier best = Encoders.load(Path.of("runs/best")).forSequenceClassification(2);
  * }</pre>
  */
-public final class BestCheckpoint implements TrainingListener {
+public final class BestCheckpoint implements StatefulListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BestCheckpoint.class);
   private static final Gson GSON =
@@ -110,18 +113,27 @@ public final class BestCheckpoint implements TrainingListener {
 
   @Override
   public void onFitStart(TrainingContext context) {
-    best = Double.NaN;
-    Path file = directory.resolve(BEST_JSON);
-    if (context.resumed() && Files.isRegularFile(file)) {
-      try {
-        JsonObject saved = GSON.fromJson(Files.readString(file), JsonObject.class);
-        best = saved.get("value").getAsDouble();
-        LOG.info("resumed: best {} so far is {} ({})", metric, best, file);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("cannot read {} ({}); the next evaluation will be saved as the best", file,
-            e.getMessage());
-      }
+    if (!context.resumed()) {
+      best = Double.NaN;
     }
+  }
+
+  /** @return {@code "best-checkpoint/<metric>"} */
+  @Override
+  public String stateKey() {
+    return "best-checkpoint/" + metric;
+  }
+
+  /** @return the best value so far (NaN before the first evaluation) */
+  @Override
+  public ListenerState saveState(TrainingContext context) {
+    return ListenerState.builder().put("best", best).build();
+  }
+
+  @Override
+  public void restoreState(TrainingContext context, ListenerState state) {
+    best = state.getDouble("best");
+    LOG.info("resumed: best {} so far is {}", metric, best);
   }
 
   @Override

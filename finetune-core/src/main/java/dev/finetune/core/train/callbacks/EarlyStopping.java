@@ -1,7 +1,8 @@
 package dev.finetune.core.train.callbacks;
 
+import dev.finetune.core.train.ListenerState;
+import dev.finetune.core.train.StatefulListener;
 import dev.finetune.core.train.TrainingContext;
-import dev.finetune.core.train.TrainingListener;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,8 +11,10 @@ import java.util.Objects;
  * row (once per epoch, or every n steps with {@code FineTune.evaluateEvery(n)}). An improvement
  * is a change by more than {@code minDelta} in the metric's direction: losses go down, other
  * metrics up ({@link Mode#infer(String)}), unless {@link #mode(Mode)} says otherwise. The run
- * stops through {@link TrainingContext#requestStop(String)}, so the report says why. State is
- * reset at every fit start (also on resume, which restarts the patience count).
+ * stops through {@link TrainingContext#requestStop(String)}, so the report says why. The best
+ * value and the patience count are reset at every fresh fit start and saved in resume checkpoints
+ * (key {@code early-stopping/<metric>}), so a resumed run stops at the same evaluation as an
+ * uninterrupted one.
  *
  * <pre>{@code
  * FineTune.of(model).epochs(20)
@@ -19,7 +22,7 @@ import java.util.Objects;
  *     .fit(train, dev);
  * }</pre>
  */
-public final class EarlyStopping implements TrainingListener {
+public final class EarlyStopping implements StatefulListener {
 
   private final String metric;
   private final int patience;
@@ -92,8 +95,31 @@ public final class EarlyStopping implements TrainingListener {
 
   @Override
   public void onFitStart(TrainingContext context) {
-    best = Double.NaN;
-    bad = 0;
+    if (!context.resumed()) {
+      best = Double.NaN;
+      bestEpoch = 0;
+      bad = 0;
+    }
+  }
+
+  /** @return {@code "early-stopping/<metric>"} */
+  @Override
+  public String stateKey() {
+    return "early-stopping/" + metric;
+  }
+
+  /** @return the best value so far, its epoch and the evaluations since */
+  @Override
+  public ListenerState saveState(TrainingContext context) {
+    return ListenerState.builder().put("best", best).put("best_epoch", bestEpoch).put("bad", bad)
+        .build();
+  }
+
+  @Override
+  public void restoreState(TrainingContext context, ListenerState state) {
+    best = state.getDouble("best");
+    bestEpoch = state.getInt("best_epoch");
+    bad = state.getInt("bad");
   }
 
   @Override

@@ -1,7 +1,8 @@
 package dev.finetune.core.train.callbacks;
 
+import dev.finetune.core.train.ListenerState;
+import dev.finetune.core.train.StatefulListener;
 import dev.finetune.core.train.TrainingContext;
-import dev.finetune.core.train.TrainingListener;
 
 /**
  * An exponential moving average of the trainable weights, updated after every optimizer step (or
@@ -10,13 +11,14 @@ import dev.finetune.core.train.TrainingListener;
  * update). At fit end the averaged weights are copied into the model (which keeps them),
  * evaluated and reported as an extra row labelled {@code ema}; the last epoch row keeps the plain
  * weights' metrics. Used together with {@link Swa}, the callback listed last leaves its weights in
- * the model. The average lives in its own NDManager, closed at fit end.
+ * the model. The average lives in its own NDManager, closed at fit end; it is saved in resume
+ * checkpoints (key {@code ema}) and restored exactly on resume.
  *
  * <pre>{@code
  * FineTune.of(model).callbacks(Ema.decay(0.999)).fit(train, dev);
  * }</pre>
  */
-public final class Ema implements TrainingListener {
+public final class Ema implements StatefulListener {
 
   /** The label of the averaged weights' row in the report. */
   public static final String LABEL = "ema";
@@ -58,7 +60,10 @@ public final class Ema implements TrainingListener {
 
   @Override
   public void onFitStart(TrainingContext context) {
-    average = new WeightAverage(context);
+    if (!context.resumed() || average == null) {
+      closeAverage();
+      average = new WeightAverage(context);
+    }
   }
 
   @Override
@@ -75,9 +80,34 @@ public final class Ema implements TrainingListener {
         WeightAverage.swapInAndReport(context, average, LABEL);
       }
     } finally {
+      closeAverage();
+    }
+  }
+
+  private void closeAverage() {
+    if (average != null) {
       average.close();
       average = null;
     }
+  }
+
+  /** @return {@code "ema"} */
+  @Override
+  public String stateKey() {
+    return LABEL;
+  }
+
+  /** @return the running average: its count, parameter names and tensors */
+  @Override
+  public ListenerState saveState(TrainingContext context) {
+    return average.state();
+  }
+
+  @Override
+  public void restoreState(TrainingContext context, ListenerState state) {
+    closeAverage();
+    average = new WeightAverage(context);
+    average.restore(context, state, "Ema");
   }
 
   @Override

@@ -1,7 +1,8 @@
 package dev.finetune.core.train.callbacks;
 
+import dev.finetune.core.train.ListenerState;
+import dev.finetune.core.train.StatefulListener;
 import dev.finetune.core.train.TrainingContext;
-import dev.finetune.core.train.TrainingListener;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterSelector;
 import java.util.Objects;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * started ({@link TrainingContext#trainableAtStart()}), so a PEFT method's frozen base stays
  * frozen. An explicit {@code unfreeze(sel)} unfreezes whatever the selector picks. Times are
  * checked at every epoch start and step start; "step n" is the 0-based optimizer step about to
- * run. The callback is immutable and may be reused across fits.
+ * run. Whether the freeze is in force is saved in resume checkpoints (key {@code freezing},
+ * numbered when repeated), so a resume exactly at the end of the freeze still reverts it. The
+ * settings are immutable; the callback may be reused across fits.
  *
  * <pre>{@code
  * FineTune.of(model)
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *     .fit(train, dev);
  * }</pre>
  */
-public final class Freezing implements TrainingListener {
+public final class Freezing implements StatefulListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(Freezing.class);
 
@@ -160,8 +163,27 @@ public final class Freezing implements TrainingListener {
 
   @Override
   public void onFitStart(TrainingContext context) {
-    inForce = false;
+    if (!context.resumed()) {
+      inForce = false;
+    }
     update(context);
+  }
+
+  /** @return {@code "freezing"} */
+  @Override
+  public String stateKey() {
+    return "freezing";
+  }
+
+  /** @return whether the freeze (or unfreeze) is in force */
+  @Override
+  public ListenerState saveState(TrainingContext context) {
+    return ListenerState.builder().put("in_force", inForce).build();
+  }
+
+  @Override
+  public void restoreState(TrainingContext context, ListenerState state) {
+    inForce = state.getBoolean("in_force");
   }
 
   @Override

@@ -1,8 +1,9 @@
 package dev.finetune.core.train.callbacks;
 
 import dev.finetune.core.report.EpochRecord;
+import dev.finetune.core.train.ListenerState;
+import dev.finetune.core.train.StatefulListener;
 import dev.finetune.core.train.TrainingContext;
-import dev.finetune.core.train.TrainingListener;
 import dev.finetune.schedules.Anneal;
 import dev.finetune.schedules.LrSchedule;
 import dev.finetune.schedules.SwaLr;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * point of SWA), evaluated on the validation set and reported as an extra row labelled
  * {@code swa}; the last epoch row still holds the plain final weights' metrics. Transformers use
  * LayerNorm, so no batch-norm statistics need recomputing. The average lives in its own NDManager,
- * closed at fit end. On resume the LR phase is restored exactly; the average restarts from the
- * resume point.
+ * closed at fit end. On resume (its state is saved in resume checkpoints under the key
+ * {@code swa}) the LR phase and the running average are restored exactly, so a resumed run ends
+ * with the same weights as an uninterrupted one.
  *
  * <pre>{@code
  * FineTune.of(model).epochs(4)
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * report.extraRows();   // includes the "swa" row
  * }</pre>
  */
-public final class Swa implements TrainingListener {
+public final class Swa implements StatefulListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(Swa.class);
   /** The label of the averaged weights' row in the report. */
@@ -157,7 +159,10 @@ public final class Swa implements TrainingListener {
   public void onFitStart(TrainingContext context) {
     startStep = startStep(context.stepsPerEpoch(), context.totalSteps());
     started = false;
-    average = new WeightAverage(context);
+    if (!context.resumed() || average == null) {
+      closeAverage();
+      average = new WeightAverage(context);
+    }
     if (fromEpoch >= context.config().epochs()) {
       LOG.warn("Swa.fromEpoch({}) but the run has only {} epochs: no averaging will happen",
           fromEpoch, context.config().epochs());
@@ -203,9 +208,34 @@ public final class Swa implements TrainingListener {
       LOG.info("swapping in the average of {} snapshots", average.count());
       WeightAverage.swapInAndReport(context, average, LABEL);
     } finally {
+      closeAverage();
+    }
+  }
+
+  private void closeAverage() {
+    if (average != null) {
       average.close();
       average = null;
     }
+  }
+
+  /** @return {@code "swa"} */
+  @Override
+  public String stateKey() {
+    return LABEL;
+  }
+
+  /** @return the running average: its count, parameter names and tensors */
+  @Override
+  public ListenerState saveState(TrainingContext context) {
+    return average.state();
+  }
+
+  @Override
+  public void restoreState(TrainingContext context, ListenerState state) {
+    closeAverage();
+    average = new WeightAverage(context);
+    average.restore(context, state, "Swa");
   }
 
   /** A schedule whose step 0 is a later step of the run. */

@@ -7,15 +7,18 @@ import dev.finetune.core.metrics.MetricAccumulator;
 import dev.finetune.core.optim.NoGradScope;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.report.EvaluationRecord;
+import dev.finetune.core.train.ListenerState;
 import dev.finetune.core.train.TrainingContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A running average of the trainable parameters (equal-weight for SWA, exponential for EMA), in
  * its own NDManager. Tracks the parameters trainable at fit start plus those trainable at the
- * first update; frozen ones are constant, so averaging them would change nothing.
+ * first update; frozen ones are constant, so averaging them would change nothing. Its state (count,
+ * names, averages) goes into resume checkpoints through the owning callback.
  */
 final class WeightAverage implements AutoCloseable {
 
@@ -66,6 +69,40 @@ final class WeightAverage implements AutoCloseable {
         scaled.close();
       }
     }
+  }
+
+  /** The count, the averaged parameters' names and the averages (live, not copied). */
+  ListenerState state() {
+    return ListenerState.builder()
+        .put("count", count)
+        .putStrings("names", List.copyOf(averages.keySet()))
+        .tensors(List.copyOf(averages.values()))
+        .build();
+  }
+
+  /** Replaces the average with a saved one, copying its tensors into this average's manager. */
+  void restore(TrainingContext ctx, ListenerState state, String owner) {
+    List<String> names = state.getStrings("names");
+    List<NDArray> tensors = state.tensors();
+    if (names.size() != tensors.size()) {
+      throw new IllegalStateException(owner + " state lists " + names.size() + " parameters but has "
+          + tensors.size() + " tensors; the checkpoint is damaged, start afresh with another directory");
+    }
+    averages.values().forEach(NDArray::close);
+    averages.clear();
+    for (int i = 0; i < names.size(); i++) {
+      ModelParameter p = ctx.parameters().get(names.get(i)); // throws, naming it, when missing
+      NDArray saved = tensors.get(i);
+      if (!p.parameter().getArray().getShape().equals(saved.getShape())) {
+        throw new IllegalStateException(owner + " state averages '" + names.get(i) + "' with shape "
+            + saved.getShape() + " but the model's is " + p.parameter().getArray().getShape()
+            + "; resume with the same model and PEFT setup, or use another checkpoint directory");
+      }
+      NDArray copy = saved.duplicate();
+      copy.attach(manager);
+      averages.put(names.get(i), copy);
+    }
+    count = state.getLong("count");
   }
 
   /** Copies the averages into the model's live parameters, in place. */
