@@ -14,7 +14,7 @@ import java.util.Objects;
  * }</pre>
  *
  * @param label what was evaluated, e.g. {@code swa}
- * @param epoch the epoch after which it was evaluated
+ * @param epoch the epoch after which it was evaluated, from 1
  * @param validationLoss the mean validation loss, NaN if unknown
  * @param validationMetrics the validation metrics by name, in column order
  */

@@ -75,7 +75,7 @@ final class ProgressBar implements AutoCloseable {
 
   void epochDone(EpochRecord record) {
     if (logging) {
-      LOG.info("epoch {}/{} done in {} s: train loss {}, validation {}", record.epoch() + 1, epochs,
+      LOG.info("epoch {}/{} done in {} s: train loss {}, validation {}", record.epoch(), epochs,
           String.format(Locale.ROOT, "%.1f", record.seconds()),
           String.format(Locale.ROOT, "%.4f", record.trainLoss()), record.validationMetrics());
     }

@@ -132,6 +132,7 @@ final class TrainingRun implements TrainingContext {
     this.batchesPerEpoch = trainBatches.batchesPerEpoch(train);
     this.stepsPerEpoch = (batchesPerEpoch + config.accumulation() - 1) / config.accumulation();
     this.totalSteps = stepsPerEpoch * config.epochs();
+    checkScheduleFits(schedule, totalSteps);
     this.report =
         TrainingReport.builder()
             .model(config.modelName())
@@ -141,6 +142,21 @@ final class TrainingRun implements TrainingContext {
     config.describe().forEach(report::setting);
     this.progress = new ProgressBar(config.progress(), config.epochs(), stepsPerEpoch);
     this.checkpoints = config.checkpointDir() == null ? null : new Checkpoints(config.checkpointDir());
+  }
+
+  /**
+   * Asks the schedule for its first LR now, so a schedule that cannot run this many steps (e.g.
+   * OneCycleLR whose warm-up would be under one step) fails before training starts, with the
+   * step count in the message.
+   */
+  private static void checkScheduleFits(LrSchedule schedule, long totalSteps) {
+    try {
+      schedule.lr(0, totalSteps);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("the LR schedule " + schedule + " cannot run this fit's "
+          + totalSteps + " optimizer steps: " + e.getMessage()
+          + ". Train for more steps (epochs, data, smaller batch) or choose another schedule", e);
+    }
   }
 
   private static String describeMethod(TrainingConfig config) {
@@ -160,7 +176,7 @@ final class TrainingRun implements TrainingContext {
         resumed = checkpoints != null && checkpoints.restore(this);
         if (resumed) {
           LOG.info("resumed from {} at epoch {} batch {} (step {})",
-              checkpoints.directory(), epoch, nextBatch, globalStep);
+              checkpoints.directory(), epoch + 1, nextBatch, globalStep);
         }
         listeners.forEach(l -> l.onFitStart(this));
         while (epoch < config.epochs() && stopReason == null) {
@@ -204,7 +220,7 @@ final class TrainingRun implements TrainingContext {
           stopReason = String.format(
               "training loss became %s at epoch %d step %d; the update was skipped and the last"
                   + " checkpoint kept. Lower the learning rate or enable clipping (maxGradNorm).",
-              step.loss, epoch, globalStep);
+              step.loss, epoch + 1, globalStep);
           LOG.error(stopReason);
           break;
         }
@@ -232,7 +248,7 @@ final class TrainingRun implements TrainingContext {
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, Double> metrics = runEvaluation();
     EpochRecord record =
-        EpochRecord.builder(epoch)
+        EpochRecord.builder(epoch + 1) // reports count epochs from 1
             .steps(globalStep)
             .trainLoss(epochExamples == 0 ? Double.NaN : epochLossSum / epochExamples)
             .validationLoss(metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN))
@@ -262,7 +278,7 @@ final class TrainingRun implements TrainingContext {
     List<ModelParameter> trainable = parameters.trainable();
     if (trainable.isEmpty()) {
       throw new IllegalStateException(
-          "no parameter is trainable at epoch " + epoch + " step " + globalStep
+          "no parameter is trainable at epoch " + (epoch + 1) + " step " + globalStep
               + ": every parameter is frozen. Unfreeze some (ModelParameters.unfreeze) or check"
               + " the PEFT method and unfreeze schedule.");
     }

@@ -10,6 +10,7 @@ import dev.finetune.core.metrics.MetricAccumulator;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.report.EpochRecord;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.Schedules;
@@ -51,6 +52,7 @@ class FineTuneTest {
               .progressBar(false)
               .fit(train, dev);
       assertThat(report.epochs()).hasSize(4);
+      assertThat(report.epochs()).extracting(EpochRecord::epoch).containsExactly(1, 2, 3, 4);
       double first = report.epochs().get(0).trainLoss();
       double last = report.lastEpoch().trainLoss();
       assertThat(last).isLessThan(first * 0.5);
@@ -180,6 +182,21 @@ class FineTuneTest {
               .progressBar(false).fit(train, null);
       assertThat(report.settings().get("stopped")).asString().contains("training loss became");
       assertThat(report.epochs().size()).isLessThan(3);
+    }
+  }
+
+  @Test
+  void aScheduleThatCannotRunThisManyStepsFailsBeforeTraining() {
+    TextDataset train = TinySetup.toyTask("toy", 16, 8);
+    try (SequenceClassifier model = TinySetup.model(0f, 23)) {
+      float[] before = model.parameters().all().get(0).parameter().getArray().toFloatArray();
+      // 16 examples at batch 8 for one epoch = 2 steps: OneCycle's warm-up would be under a step
+      assertThatThrownBy(() -> FineTune.of(model).tokenizer(tokenizer).schedule("OneCycleLR(max_lr=1e-3)")
+              .epochs(1).batchSize(8).progressBar(false).fit(train, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot run this fit's 2 optimizer steps")
+          .hasMessageContaining("OneCycle");
+      assertThat(model.parameters().all().get(0).parameter().getArray().toFloatArray()).isEqualTo(before);
     }
   }
 

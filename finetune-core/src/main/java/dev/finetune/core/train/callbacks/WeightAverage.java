@@ -119,7 +119,7 @@ final class WeightAverage implements AutoCloseable {
     average.copyIntoModel(ctx);
     Map<String, Double> metrics = ctx.evaluate();
     if (!metrics.isEmpty()) {
-      ctx.addEvaluation(new EvaluationRecord(label, Math.max(0, ctx.epoch() - 1),
+      ctx.addEvaluation(new EvaluationRecord(label, Math.max(1, ctx.epoch()),
           metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN), metrics));
     }
   }
