@@ -39,9 +39,9 @@ import java.util.function.Supplier;
  *
  * <p>Options: {@code epochs}, {@code batch_size}, {@code max_length} (whole numbers);
  * {@code learning_rate}, {@code lr_scale}, {@code train_fraction} (numbers); {@code optimizer},
- * {@code lr_policy}, {@code method}, {@code schedule} (a PyTorch/Hugging Face spec for
- * {@code Schedules.parse}, as a multiplier of the learning rate... parsed with the base LR);
- * {@code callbacks} (a name or an array of names); names as in {@link NamedOptions}.
+ * {@code lr_policy}, {@code method}, {@code schedule} (a PyTorch/Hugging Face spec, parsed by
+ * {@code Schedules.parse} with the learning rate as its base LR); {@code callbacks} (a name or
+ * an array of names, {@code []} for none); names as in {@link NamedOptions}.
  *
  * <pre>{@code
  * {
@@ -164,7 +164,8 @@ public final class GridConfig {
     for (String key : OPTIONS) {
       if (root.has(key)) {
         defaults.add(option(key, root.get(key), key));
-        grid.describe(key + " = " + root.get(key));
+        JsonElement v = root.get(key);
+        grid.describe(key + " = " + (v.isJsonPrimitive() ? v.getAsString() : v.toString()));
       }
     }
     grid.configure(s -> defaults.forEach(d -> d.accept(s)));
@@ -226,6 +227,9 @@ public final class GridConfig {
 
   /** A variant name from a plain value: its text with characters outside [A-Za-z0-9._+-] as '_'. */
   private static String nameOf(JsonElement v) {
+    if (v.isJsonArray() && v.getAsJsonArray().isEmpty()) {
+      return "none";
+    }
     String text = v.isJsonPrimitive() ? v.getAsString() : v.toString();
     String name = text.replaceAll("[^A-Za-z0-9._+-]+", "_").replaceAll("^_+|_+$", "");
     return name.isEmpty() ? "value" : name;
@@ -309,7 +313,9 @@ public final class GridConfig {
     try {
       build.get();
     } catch (IllegalArgumentException e) {
-      throw new GridConfigException(source, key, "one of " + known, quote(text) + " (" + e.getMessage() + ")");
+      String why = e.getMessage() != null && e.getMessage().contains("is unknown; use one of")
+          ? "" : " (" + e.getMessage() + ")";
+      throw new GridConfigException(source, key, "one of " + known, quote(text) + why);
     }
   }
 

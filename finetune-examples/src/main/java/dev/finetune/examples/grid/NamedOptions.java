@@ -28,17 +28,20 @@ import java.util.regex.Pattern;
  */
 public final class NamedOptions {
 
-  /** Methods: {@code full} applies none. */
-  public static final List<String> METHODS = List.of("full", "lora(r=8)", "bitfit", "houlsby(reduction=16)",
-      "pfeiffer(reduction=16)", "ia3", "prompt(tokens=20)", "head", "embeddings", "encoder", "top_layers(k)");
-  /** Optimizers. */
-  public static final List<String> OPTIMIZERS = List.of("adamw", "adam", "sgd(momentum=0.9)", "nesterov(momentum=0.9)");
+  /**
+   * Methods ({@code full} applies none; the number is LoRA's rank, the adapters' reduction, the
+   * prompt's tokens, the top layers; the defaults are shown).
+   */
+  public static final List<String> METHODS = List.of("full", "lora(8)", "bitfit", "houlsby(16)",
+      "pfeiffer(16)", "ia3", "prompt(20)", "head", "embeddings", "encoder", "top_layers(K)");
+  /** Optimizers (the number is the momentum). */
+  public static final List<String> OPTIMIZERS = List.of("adamw", "adam", "sgd(0.9)", "nesterov(0.9)");
   /** Parameter-group LR policies. */
-  public static final List<String> POLICIES = List.of("uniform", "discriminative(factor=2.6)",
-      "layerwise_decay(decay)", "grouped_decay(groups, decay)");
-  /** Callbacks. */
-  public static final List<String> CALLBACKS = List.of("gradual_unfreezing", "reinit_top(n)",
-      "swa(fraction, lr?)", "ema(decay)");
+  public static final List<String> POLICIES = List.of("uniform", "discriminative(2.6)",
+      "layerwise_decay(DECAY)", "grouped_decay(GROUPS, DECAY)");
+  /** Callbacks ({@code swa(FRACTION)} holds the LR in force when the phase starts, {@code swa(FRACTION, LR)} sets it). */
+  public static final List<String> CALLBACKS = List.of("gradual_unfreezing", "reinit_top(N)",
+      "swa(FRACTION)", "swa(FRACTION, LR)", "ema(DECAY)");
 
   private static final Pattern CALL = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\((.*)\\))?\\s*");
 
