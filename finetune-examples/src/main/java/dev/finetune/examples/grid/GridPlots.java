@@ -107,13 +107,15 @@ public final class GridPlots {
   /**
    * The base learning rate over the optimizer steps for each configuration (its first repeat's
    * {@code absolute_schedule} setting; schedules a callback changes, like SWA's, are drawn as
-   * configured). Parameter-group multipliers are not drawn.
+   * configured); configurations with the same schedule share a line. Parameter-group
+   * multipliers are not drawn.
    *
    * @param results the results
    * @return the chart
    */
   public static XYChart schedules(GridResults results) {
-    Map<String, LrSchedule> schedules = new LinkedHashMap<>();
+    Map<String, List<String>> bySpec = new LinkedHashMap<>();
+    Map<String, LrSchedule> parsed = new LinkedHashMap<>();
     int totalSteps = 1;
     for (ConfigurationSummary c : results.configurations()) {
       CellResult first = c.repeats().get(0);
@@ -122,16 +124,25 @@ public final class GridPlots {
         continue;
       }
       try {
-        schedules.put(c.configuration(), Schedules.parse(spec));
+        parsed.computeIfAbsent(spec, Schedules::parse);
+        bySpec.computeIfAbsent(spec, k -> new ArrayList<>()).add(c.configuration());
         totalSteps = Math.max(totalSteps, (int) first.report().lastEpoch().steps());
       } catch (IllegalArgumentException e) {
         LOG.warn("{}: schedule '{}' not drawn: {}", c.configuration(), spec, e.getMessage());
       }
     }
-    XYChart chart = SchedulePlots.schedules(results.name() + ": learning-rate schedules",
-        totalSteps, schedules);
+    // configurations with the same schedule share one line, named after all of them
+    Map<String, LrSchedule> series = new LinkedHashMap<>();
+    bySpec.forEach((spec, names) -> series.put(legend(names), parsed.get(spec)));
+    XYChart chart = SchedulePlots.schedules("learning-rate schedules (base LR)", totalSteps, series);
     style(chart);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     return chart;
+  }
+
+  private static String legend(List<String> names) {
+    String all = String.join(", ", names);
+    return all.length() <= 60 ? all : names.get(0) + " and " + (names.size() - 1) + " more";
   }
 
   private interface XValue {

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * The three reference studies of {@code shared/SEEDS.md} as experiment grids, each in two
  * profiles: {@link Profile#CPU} (small samples, a truncated MiniLM, few epochs: 10-20 minutes on
- * two CPU cores) and {@link Profile#FULL} (the studies' own sizes, for a GPU machine). Building a
+ * two CPU cores), {@link Profile#FULL} (the studies' own sizes, for a GPU machine) and
+ * {@link Profile#SMOKE} (a minute or two, to check that every cell runs). Building a
  * grid loads nothing; the data and the model load when the first cell runs. Every setting is in
  * the grid's {@link ExperimentGrid#description()}, printed above its result table.
  *
@@ -49,7 +50,9 @@ public final class Studies {
     /** Small enough for 10-20 minutes per study on two CPU cores. */
     CPU,
     /** The studies' own settings, for a GPU machine. */
-    FULL;
+    FULL,
+    /** A minute or two: 64 examples, one epoch, to check that every cell of a study runs. */
+    SMOKE;
 
     /**
      * Reads a profile name.
@@ -62,7 +65,8 @@ public final class Studies {
       return switch (name.toLowerCase(Locale.ROOT)) {
         case "cpu" -> CPU;
         case "full" -> FULL;
-        default -> throw new IllegalArgumentException("profile '" + name + "' is unknown; use cpu or full");
+        case "smoke" -> SMOKE;
+        default -> throw new IllegalArgumentException("profile '" + name + "' is unknown; use cpu, full or smoke");
       };
     }
   }
@@ -103,13 +107,15 @@ public final class Studies {
    * @return the grid
    */
   public static ExperimentGrid studyA(Profile profile, Path dataRoot, Path modelDir) {
-    boolean cpu = profile == Profile.CPU;
-    int layers = cpu ? 3 : 0;
-    int trainSize = cpu ? 1000 : 0;
-    int validationSize = cpu ? 500 : 0;
-    int maxLength = cpu ? 64 : 128;
-    int sst2Epochs = cpu ? 3 : 5;
-    int colaEpochs = cpu ? 3 : 10;
+    boolean cpu = profile != Profile.FULL;
+    boolean smoke = profile == Profile.SMOKE;
+    int layers = smoke ? 1 : cpu ? 3 : 0;
+    int trainSize = smoke ? 64 : cpu ? 1000 : 0;
+    int validationSize = smoke ? 32 : cpu ? 500 : 0;
+    int maxLength = smoke ? 32 : cpu ? 64 : 128;
+    int sst2Epochs = smoke ? 1 : cpu ? 3 : 5;
+    int colaEpochs = smoke ? 1 : cpu ? 3 : 10;
+    int batch = smoke ? 4 : 32;
     double adamLr = cpu ? 1e-4 : 2e-5;
     double sgdLr = 0.01;
     double adapterScale = 10;
@@ -124,7 +130,7 @@ public final class Studies {
     ExperimentGrid.Builder grid = ExperimentGrid.builder("Study A (" + profile.name().toLowerCase(Locale.ROOT)
         + "): learning schemes on SST-2 and CoLA");
     describeCommon(grid, profile, modelDir, layers, trainSize, validationSize, maxLength, seeds);
-    grid.describe("epochs: SST-2 " + sst2Epochs + ", CoLA " + colaEpochs + "; batch 32; gradient clipping 1.0")
+    grid.describe("epochs: SST-2 " + sst2Epochs + ", CoLA " + colaEpochs + "; batch " + batch + "; gradient clipping 1.0")
         .describe("Fixed: AdamW (weight decay 0.01), one LR " + adamLr + " for all parameters;"
             + " Nesterov: SGD momentum 0.9 Nesterov, LR " + sgdLr + " (the report's initial LR);"
             + " Differential: AdamW, LR " + adamLr + " at the top, divided by 2.6 per layer down"
@@ -135,7 +141,7 @@ public final class Studies {
         .describe("schedule: constant LR, or slanted triangular (ULMFiT: cut_frac 0.1, ratio 32) on the"
             + " Fixed rows only, as in the report")
         .model(cell -> encoder.get().forSequenceClassification(2))
-        .configure(s -> s.chain(c -> c.batchSize(32).maxLength(maxLength).device(device.get())))
+        .configure(s -> s.chain(c -> c.batchSize(batch).maxLength(maxLength).device(device.get())))
         .axis("data",
             Variant.of("sst2", s -> s.data(sst2.get().train(), sst2.get().validation())
                 .chain(c -> c.epochs(sst2Epochs))),
@@ -177,11 +183,13 @@ public final class Studies {
    * @return the grid
    */
   public static ExperimentGrid studyB(Profile profile, Path dataRoot, Path modelDir) {
-    boolean cpu = profile == Profile.CPU;
-    int layers = cpu ? 2 : 0;
-    int pool = cpu ? 1000 : 0;
-    int maxLength = cpu ? 128 : 256;
-    int epochs = cpu ? 3 : 10;
+    boolean cpu = profile != Profile.FULL;
+    boolean smoke = profile == Profile.SMOKE;
+    int layers = smoke ? 1 : cpu ? 2 : 0;
+    int pool = smoke ? 100 : cpu ? 1000 : 0;
+    int maxLength = smoke ? 32 : cpu ? 128 : 256;
+    int epochs = smoke ? 1 : cpu ? 3 : 10;
+    int batch = smoke ? 4 : 32;
     double lr = cpu ? 1e-4 : 5e-5;
     long[] seeds = cpu ? new long[] {42} : new long[] {42, 43, 44};
     Supplier<Device> device = device(profile);
@@ -196,12 +204,12 @@ public final class Studies {
     describeCommon(grid, profile, modelDir, layers, -1, -1, maxLength, seeds);
     grid.describe("data: " + (pool > 0 ? "a seeded sample of " + pool + " reviews of" : "all of")
             + " IMDb's train set, split stratified (seed " + DATA_SEED + ") into train/validation 90/10 or 30/70")
-        .describe("epochs " + epochs + "; batch 32; AdamW (weight decay 0.01); 10% linear warm-up then"
+        .describe("epochs " + epochs + "; batch " + batch + "; AdamW (weight decay 0.01); 10% linear warm-up then"
             + " linear decay; LR " + lr + " for all layers / embeddings only / encoder only (Selective"
             + " presets: the head trains too), 1e-3 for BitFit, 1e-2 for prompt tuning (20 random soft"
             + " tokens, the head trains too)")
         .model(cell -> encoder.get().forSequenceClassification(2))
-        .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(32).maxLength(maxLength)
+        .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(batch).maxLength(maxLength)
             .device(device.get())))
         .axis("split",
             Variant.of("90-10", s -> split(s, data.get(), 0.9)),
@@ -232,16 +240,19 @@ public final class Studies {
    * @return the grid
    */
   public static ExperimentGrid studyC(Profile profile, Path dataRoot, Path modelDir) {
-    boolean cpu = profile == Profile.CPU;
+    boolean cpu = profile != Profile.FULL;
+    boolean smoke = profile == Profile.SMOKE;
     int layers = cpu ? 3 : 0;
-    int trainSize = cpu ? 2000 : 0;
-    int validationSize = cpu ? 500 : 0;
-    int maxLength = 64;
-    int epochs = 3;
+    int trainSize = smoke ? 64 : cpu ? 1500 : 0;
+    int validationSize = smoke ? 32 : cpu ? 500 : 0;
+    int maxLength = smoke ? 32 : 64;
+    int epochs = smoke ? 1 : 3;
+    int batch = smoke ? 4 : 32;
     double lr = cpu ? 1e-4 : 2e-5;
     int warmupSteps = cpu ? 10 : 50;
     int reinit = cpu ? 1 : 2;
-    long[] seeds = cpu ? new long[] {42, 43} : new long[] {42, 43, 44};
+    int swaEvery = smoke ? 1 : cpu ? 5 : 50;
+    long[] seeds = smoke ? new long[] {42} : cpu ? new long[] {42, 43} : new long[] {42, 43, 44};
     Supplier<Device> device = device(profile);
     Supplier<PretrainedEncoder> encoder = encoder(layers, modelDir, device);
     Supplier<DatasetSplit> sst2 = Lazy.of(() -> subset(dataRoot == null ? Glue.sst2()
@@ -250,17 +261,17 @@ public final class Studies {
     ExperimentGrid.Builder grid = ExperimentGrid.builder("Study C (" + profile.name().toLowerCase(Locale.ROOT)
         + "): advanced techniques on SST-2");
     describeCommon(grid, profile, modelDir, layers, trainSize, validationSize, maxLength, seeds);
-    grid.describe("epochs " + epochs + "; batch 32; AdamW (weight decay 0.01), LR " + lr
+    grid.describe("epochs " + epochs + "; batch " + batch + "; AdamW (weight decay 0.01), LR " + lr
             + "; baseline: one LR for all parameters, linear decay to 0 without warm-up")
         .describe("llrd: LR x0.9 per layer down from the top (LrPolicies.layerwiseDecay(0.9));"
             + " grouped-llrd: three layer groups, LR x0.5 per group down, embeddings lowest, head at the"
             + " base LR (LrPolicies.groupedDecay(3, 0.5)); warmup: " + warmupSteps + " steps linear from 0,"
             + " then linear decay; reinit-top: the top " + reinit + " layer(s) and the pooler"
             + " re-initialised (ReinitTopLayers); swa: the last 25% of the steps at the LR in force when the"
-            + " phase starts, weights averaged (Swa.lastFraction(0.25)), reported as 'swa acc'")
+            + " phase starts, weights averaged every " + swaEvery + " steps (Swa.lastFraction(0.25)), reported as 'swa acc'")
         .model(cell -> encoder.get().forSequenceClassification(2))
         .data(sst2)
-        .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(32).maxLength(maxLength)
+        .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(batch).maxLength(maxLength)
             .optimizer(Optimizers.adamW()).schedule(Schedules.warmup(0).thenLinearDecay())
             .device(device.get())))
         .axis("technique",
@@ -269,7 +280,7 @@ public final class Studies {
             Variant.of("grouped-llrd", s -> s.lrPolicy(LrPolicies.groupedDecay(3, 0.5))),
             Variant.of("warmup", s -> s.chain(c -> c.schedule(Schedules.warmupSteps(warmupSteps).thenLinearDecay()))),
             Variant.of("reinit-top", s -> s.chain(c -> c.callbacks(Callbacks.reinitTopLayers(reinit)))),
-            Variant.of("swa", s -> s.chain(c -> c.callbacks(Callbacks.swa(0.25)))))
+            Variant.of("swa", s -> s.chain(c -> c.callbacks(Callbacks.swa(0.25).averageEverySteps(swaEvery)))))
         .seeds(seeds);
     return grid.build();
   }

@@ -63,11 +63,12 @@ class StudiesTest {
     assertThat(cpu.cells()).hasSize(12);
     assertThat(cpu.cells().get(6).id()).isEqualTo("baseline__s43");
     assertThat(Studies.grid("C", Profile.FULL, NOWHERE, null).cells()).hasSize(18);
+    assertThat(Studies.grid("C", Profile.SMOKE, NOWHERE, null).cells()).hasSize(6);
   }
 
   @Test
   void unknownStudyOrProfileIsRejected() {
     assertThatThrownBy(() -> Studies.grid("D", Profile.CPU, null, null)).hasMessage("study 'D' is unknown; use A, B or C");
-    assertThatThrownBy(() -> Profile.of("gpu")).hasMessage("profile 'gpu' is unknown; use cpu or full");
+    assertThatThrownBy(() -> Profile.of("gpu")).hasMessage("profile 'gpu' is unknown; use cpu, full or smoke");
   }
 }
