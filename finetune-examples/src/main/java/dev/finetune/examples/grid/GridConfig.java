@@ -259,8 +259,7 @@ public final class GridConfig {
         if (f > 1) {
           throw new GridConfigException(source, key, "a fraction in (0, 1]", value.toString());
         }
-        return s -> s.train(s.train().sample((int) Math.max(1, Math.round(s.train().size() * f)), DATA_SEED))
-            .setting("train_fraction", f);
+        return Variant.trainFraction("fraction", f, DATA_SEED).configure();
       }
       case "optimizer" -> {
         String text = text(value, key);

@@ -29,7 +29,7 @@ public final class GridMain {
       Run an experiment grid (resumable: finished cells are skipped), then write results.csv,
       summary.csv, README.md (Markdown table) and plots/*.png into the output folder.
 
-      usage: grid (--study A|B|C [--profile cpu|full] | --config FILE | --report-only) [options]
+      usage: grid (--study A|B|C [--profile cpu|full|smoke] | --config FILE | --report-only) [options]
         --study NAME       A: schemes on SST-2 and CoLA; B: PEFT methods on IMDb at 90/10 and
                            30/70 splits; C: LLRD, grouped LLRD, warm-up, re-init, SWA on SST-2
         --profile NAME     cpu (default; 10-20 minutes per study on 2 cores), full (the studies'

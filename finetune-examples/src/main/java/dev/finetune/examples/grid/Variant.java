@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * Variant bitFit = Variant.of("bitfit", s -> s.chain(c -> c.peft(Peft.bitFit())).scaleLearningRate(20));
- * Variant half = Variant.of("half", s -> s.train(s.train().sample(s.train().size() / 2, 42)));
+ * Variant half = Variant.trainFraction("half", 0.5, 42);   // seeded sample of the training set
  * Variant plain = Variant.none("plain");
  * }</pre>
  *
@@ -33,6 +33,23 @@ public record Variant(String name, Consumer<CellSetup> configure) {
    */
   public static Variant of(String name, Consumer<CellSetup> configure) {
     return new Variant(name, configure);
+  }
+
+  /**
+   * A variant that trains on a seeded sample of a fraction of the training set (at least one
+   * example), recorded as the setting {@code train_fraction}.
+   *
+   * @param name its name, e.g. {@code 10pct}
+   * @param fraction the fraction in (0, 1]
+   * @param seed the sampling seed (keep it fixed across repeats to vary only the training seed)
+   * @return the variant
+   */
+  public static Variant trainFraction(String name, double fraction, long seed) {
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("train fraction must be in (0, 1], got " + fraction);
+    }
+    return new Variant(name, s -> s.train(s.train().sample(
+        (int) Math.max(1, Math.round(s.train().size() * fraction)), seed)).setting("train_fraction", fraction));
   }
 
   /**

@@ -84,7 +84,7 @@ class ExperimentGridTest {
               }
               s.chain(c -> c.peft(Peft.bitFit())).scaleLearningRate(10).setting("note", "bitfit");
             }),
-            Variant.of("half", s -> s.train(s.train().sample(16, 7))))
+            Variant.trainFraction("half", 0.5, 7))
         .build();
   }
 
@@ -118,7 +118,7 @@ class ExperimentGridTest {
     assertThat(full.axes()).containsEntry("method", "full");
     assertThat(full.settings()).containsEntry("train_size", "32").containsEntry("validation_size", "16")
         .containsEntry("learning_rate", "0.001").containsKey("absolute_schedule");
-    assertThat(half.settings()).containsEntry("train_size", "16");
+    assertThat(half.settings()).containsEntry("train_size", "16").containsEntry("train_fraction", "0.5");
     assertThat(bitfit.settings()).containsEntry("note", "bitfit").containsEntry("learning_rate", "0.01");
     assertThat(bitfit.report().lastEpoch().trainableParameters())
         .isLessThan(full.report().lastEpoch().trainableParameters());
