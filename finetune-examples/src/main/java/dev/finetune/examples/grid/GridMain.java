@@ -1,0 +1,188 @@
+package dev.finetune.examples.grid;
+
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.data.DataException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs an experiment grid (a study of {@link Studies} or a JSON config file, see
+ * {@link GridConfig}) into a results folder, resuming where an earlier run stopped, then writes
+ * the tables and plots ({@link GridReport}); or only rewrites those from existing results.
+ *
+ * <pre>{@code
+ * java -cp ... dev.finetune.examples.grid.GridMain --study A --profile cpu --data ../shared/data
+ * java -cp ... dev.finetune.examples.grid.GridMain --config my-grid.json --output runs/my-grid
+ * java -cp ... dev.finetune.examples.grid.GridMain --report-only --output runs/grids/study-a-cpu
+ * }</pre>
+ */
+public final class GridMain {
+
+  static final String USAGE =
+      """
+      Run an experiment grid (resumable: finished cells are skipped), then write results.csv,
+      summary.csv, README.md (Markdown table) and plots/*.png into the output folder.
+
+      usage: grid (--study A|B|C [--profile cpu|full|smoke] | --config FILE | --report-only) [options]
+        --study NAME       A: schemes on SST-2 and CoLA; B: PEFT methods on IMDb at 90/10 and
+                           30/70 splits; C: LLRD, grouped LLRD, warm-up, re-init, SWA on SST-2
+        --profile NAME     cpu (default; 10-20 minutes per study on 2 cores), full (the studies'
+                           own sizes, for a GPU) or smoke (a minute or two: checks every cell runs)
+        --config FILE      a JSON grid description (see docs/GRIDS.md)
+        --output DIR       results folder; default runs/grids/study-<x>-<profile> for a study,
+                           runs/grids/<file name> for a config; required with --report-only
+        --data DIR         studies: the folder holding sst2/, cola/ and imdb/ (default: the data
+                           root -Dfinetune.data / FINETUNE_DATA, then the cache)
+        --model DIR        studies: a Hugging Face model folder instead of the embedded MiniLM
+        --report-only      do not train: rewrite the tables and plots from the output folder
+        --progress         show each cell's progress bar
+        --help             this text
+      """;
+
+  private static final List<String> FLAGS = List.of("help", "report-only", "progress");
+  private static final List<String> VALUED = List.of("study", "profile", "config", "output", "data", "model");
+
+  private GridMain() {}
+
+  /**
+   * Runs the command line.
+   *
+   * @param args the options above
+   */
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the command line with explicit streams.
+   *
+   * @param args the options
+   * @param out where progress and the table go
+   * @param err where errors go
+   * @return 0 on success, 1 when cells failed or files could not be read/written, 2 on bad
+   *     arguments or config
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    if (o.containsKey("help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    Path output;
+    ExperimentGrid grid = null;
+    try {
+      if (o.containsKey("report-only")) {
+        if (!o.containsKey("output")) {
+          throw new IllegalArgumentException("--report-only needs --output DIR (the folder of an earlier run)");
+        }
+        output = Path.of(o.get("output"));
+      } else if (o.containsKey("study")) {
+        Studies.Profile profile = Studies.Profile.of(o.getOrDefault("profile", "cpu"));
+        grid = Studies.grid(o.get("study"), profile, path(o.get("data")), path(o.get("model")));
+        output = Path.of(o.getOrDefault("output", "runs/grids/study-" + o.get("study").toLowerCase(Locale.ROOT)
+            + "-" + profile.name().toLowerCase(Locale.ROOT)));
+      } else {
+        Path config = Path.of(o.get("config"));
+        grid = GridConfig.read(config);
+        String base = config.getFileName().toString().replaceFirst("\\.json$", "");
+        output = Path.of(o.getOrDefault("output", "runs/grids/" + base));
+      }
+      if (grid != null && o.containsKey("progress")) {
+        grid = grid.withProgressBar(true);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+    try {
+      int failed = 0;
+      if (grid != null) {
+        out.println("grid '" + grid.name() + "': " + grid.cells().size() + " cells -> " + output.toAbsolutePath());
+        grid.description().forEach(line -> out.println("  " + line));
+        try {
+          grid.run(output);
+        } catch (GridException e) {
+          err.println("error: " + e.getMessage());
+          failed = 1;
+        }
+      }
+      GridResults results = GridResults.load(output);
+      List<Path> files = GridReport.write(results, output);
+      out.println();
+      out.print(results.markdownTable());
+      out.println();
+      out.println("wrote " + files.size() + " files into " + output.toAbsolutePath()
+          + " (README.md, results.csv, summary.csv, plots/)");
+      return failed;
+    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static Path path(String value) {
+    return value == null ? null : Path.of(value);
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (FLAGS.contains(name)) {
+        options.put(name, "true");
+      } else if (VALUED.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--" + name + " needs a value");
+          }
+          value = args[++i];
+        }
+        options.put(name, value);
+      } else {
+        throw new IllegalArgumentException("unknown option --" + name);
+      }
+    }
+    if (options.containsKey("help")) {
+      return options;
+    }
+    int modes = (options.containsKey("study") ? 1 : 0) + (options.containsKey("config") ? 1 : 0)
+        + (options.containsKey("report-only") ? 1 : 0);
+    if (modes != 1) {
+      throw new IllegalArgumentException("give exactly one of --study NAME, --config FILE and --report-only");
+    }
+    if (options.containsKey("profile") && !options.containsKey("study")) {
+      throw new IllegalArgumentException("--profile only applies to --study");
+    }
+    return options;
+  }
+}

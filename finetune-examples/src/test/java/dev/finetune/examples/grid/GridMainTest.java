@@ -1,0 +1,74 @@
+package dev.finetune.examples.grid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: help, bad arguments and config, and --report-only on existing results. */
+class GridMainTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return GridMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String errors() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsTheOptions() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--study NAME", "--profile NAME", "--config FILE", "--output DIR", "--report-only");
+  }
+
+  @Test
+  void badArgumentsAndConfigsExitWithTwoAndSayWhy() throws Exception {
+    assertThat(run()).isEqualTo(2);
+    assertThat(errors()).contains("give exactly one of --study NAME, --config FILE and --report-only");
+    err.reset();
+    assertThat(run("--study", "A", "--config", "x.json")).isEqualTo(2);
+    err.reset();
+    assertThat(run("--study", "Z")).isEqualTo(2);
+    assertThat(errors()).contains("study 'Z' is unknown");
+    err.reset();
+    assertThat(run("--study", "A", "--profile", "huge")).isEqualTo(2);
+    assertThat(errors()).contains("profile 'huge' is unknown");
+    err.reset();
+    assertThat(run("--report-only")).isEqualTo(2);
+    assertThat(errors()).contains("--report-only needs --output DIR");
+    err.reset();
+    Path bad = Files.writeString(dir.resolve("bad.json"), "{\"name\": \"x\", \"task\": \"sst2\", \"batch_size\": 0}");
+    assertThat(run("--config", bad.toString())).isEqualTo(2);
+    assertThat(errors()).contains("bad.json: key 'batch_size': expected a whole number >= 1, got 0");
+    err.reset();
+    assertThat(run("--report-only", "--output", dir.resolve("empty").toString())).isEqualTo(1);
+    assertThat(errors()).contains("cells/ is missing");
+  }
+
+  @Test
+  void reportOnlyRewritesTablesAndPlotsFromResults() throws Exception {
+    List<CellResult> cells = List.of(Fixtures.result("full", 42, 0.7, 0.8, 0.5, 5000),
+        Fixtures.result("bitfit", 42, 0.6, 0.65, 0.7, 100));
+    for (CellResult c : cells) {
+      c.write(dir.resolve("cells").resolve(c.id() + ".json"));
+    }
+    assertThat(run("--report-only", "--output", dir.toString())).as(errors()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("| bitfit | 1 | 0.650 |", "wrote 7 files");
+    assertThat(dir.resolve("README.md")).content().contains("# " + dir.getFileName());
+    assertThat(dir.resolve("plots/accuracy_vs_trainable_parameters.png")).isNotEmptyFile();
+  }
+}
