@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,34 +213,7 @@ public final class Quickstart {
       "device", "checkpoints", "output");
 
   static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    List<String> rest = new ArrayList<>(List.of(args));
-    for (int i = 0; i < rest.size(); i++) {
-      String arg = rest.get(i);
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (FLAGS.contains(name)) {
-        options.put(name, "true");
-      } else if (VALUED.contains(name)) {
-        if (value == null) {
-          if (i + 1 >= rest.size()) {
-            throw new IllegalArgumentException("--" + name + " needs a value");
-          }
-          value = rest.get(++i);
-        }
-        options.put(name, value);
-      } else {
-        throw new IllegalArgumentException("unknown option --" + name);
-      }
-    }
+    Map<String, String> options = CommandLineOptions.parse(args, FLAGS, VALUED);
     for (String numeric : List.of("layers", "train-size", "dev-size", "epochs", "batch-size",
         "max-length", "seed")) {
       if (options.containsKey(numeric)) {

@@ -2,11 +2,11 @@ package dev.finetune.examples.grid;
 
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
+import dev.finetune.examples.CommandLineOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,33 +145,7 @@ public final class GridMain {
   }
 
   static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (FLAGS.contains(name)) {
-        options.put(name, "true");
-      } else if (VALUED.contains(name)) {
-        if (value == null) {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("--" + name + " needs a value");
-          }
-          value = args[++i];
-        }
-        options.put(name, value);
-      } else {
-        throw new IllegalArgumentException("unknown option --" + name);
-      }
-    }
+    Map<String, String> options = CommandLineOptions.parse(args, FLAGS, VALUED);
     if (options.containsKey("help")) {
       return options;
     }
