@@ -141,7 +141,7 @@ public final class Quickstart {
     if (o.containsKey("layers")) {
       modelName += ", first " + o.get("layers") + " layers";
     }
-    try (SequenceClassifier model = encoder.forSequenceClassification(train.numLabels())) {
+    try (SequenceClassifier model = encoder.classifier().numLabels(train.numLabels()).seed(seed).build()) {
       FineTune chain = FineTune.of(model)
           .name(modelName)
           .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")))

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ExperimentGrid grid = ExperimentGrid.builder("methods")
- *     .model(cell -> encoder.forSequenceClassification(2))
+ *     .model(cell -> encoder.classifier().seed(cell.seed()).build())  // head init follows the seed
  *     .data(sst2.train().sample(1000, 42), sst2.validation())
  *     .configure(s -> s.learningRate(5e-5).chain(c -> c.epochs(2).maxLength(64)))
  *     .axis(Axis.of("method", Variant.none("full"),
@@ -432,7 +432,7 @@ public final class ExperimentGrid {
     public ExperimentGrid build() {
       if (modelFactory == null) {
         throw new IllegalStateException("grid '" + name + "' has no model factory; call"
-            + " .model(cell -> encoder.forSequenceClassification(2))");
+            + " .model(cell -> encoder.classifier().seed(cell.seed()).build())");
       }
       return new ExperimentGrid(this);
     }

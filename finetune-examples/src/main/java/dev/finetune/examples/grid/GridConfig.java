@@ -153,7 +153,7 @@ public final class GridConfig {
       Encoders.Loader loader = Encoders.loader().keepLayers(layers);
       return model == null ? loader.embeddedMiniLm() : loader.load(model);
     });
-    grid.model(cell -> encoder.get().forSequenceClassification(2));
+    grid.model(cell -> encoder.get().classifier().numLabels(2).seed(cell.seed()).build());
     grid.describe("task " + task + (data == null ? "" : " (" + dataDir + ")")
         + (trainSize > 0 ? ", train sample " + trainSize + " (seed " + DATA_SEED + ")" : "")
         + (validationSize > 0 ? ", first " + validationSize + " validation examples" : ""));

@@ -140,7 +140,7 @@ public final class Studies {
             + " LR x" + (int) adapterScale + " with AdamW (x1 with SGD)")
         .describe("schedule: constant LR, or slanted triangular (ULMFiT: cut_frac 0.1, ratio 32) on the"
             + " Fixed rows only, as in the report")
-        .model(cell -> encoder.get().forSequenceClassification(2))
+        .model(cell -> encoder.get().classifier().numLabels(2).seed(cell.seed()).build())
         .configure(s -> s.chain(c -> c.batchSize(batch).maxLength(maxLength).device(device.get())))
         .axis("data",
             Variant.of("sst2", s -> s.data(sst2.get().train(), sst2.get().validation())
@@ -208,7 +208,7 @@ public final class Studies {
             + " linear decay; LR " + lr + " for all layers / embeddings only / encoder only (Selective"
             + " presets: the head trains too), 1e-3 for BitFit, 1e-2 for prompt tuning (20 random soft"
             + " tokens, the head trains too)")
-        .model(cell -> encoder.get().forSequenceClassification(2))
+        .model(cell -> encoder.get().classifier().numLabels(2).seed(cell.seed()).build())
         .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(batch).maxLength(maxLength)
             .device(device.get())))
         .axis("split",
@@ -269,7 +269,7 @@ public final class Studies {
             + " then linear decay; reinit-top: the top " + reinit + " layer(s) and the pooler"
             + " re-initialised (ReinitTopLayers); swa: the last 25% of the steps at the LR in force when the"
             + " phase starts, weights averaged every " + swaEvery + " steps (Swa.lastFraction(0.25)), reported as 'swa acc'")
-        .model(cell -> encoder.get().forSequenceClassification(2))
+        .model(cell -> encoder.get().classifier().numLabels(2).seed(cell.seed()).build())
         .data(sst2)
         .configure(s -> s.learningRate(lr).chain(c -> c.epochs(epochs).batchSize(batch).maxLength(maxLength)
             .optimizer(Optimizers.adamW()).schedule(Schedules.warmup(0).thenLinearDecay())
