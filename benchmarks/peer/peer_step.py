@@ -29,6 +29,7 @@ Run it with Debian's torch (benchmarks/peer/install.sh) through /usr/bin/python3
 """
 import argparse
 import math
+import resource
 import statistics
 import sys
 import time
@@ -274,7 +275,8 @@ def main(argv=None):
           f" batch={batch} length={length} steps={len(measured)} median_s={median:.4f}"
           f" min_s={measured[0]:.4f} max_s={measured[-1]:.4f} tokens_per_step={tokens}"
           f" tokens_per_s={tokens / median:.1f} trainable={n_trainable} total={total}"
-          f" threads={torch.get_num_threads()} torch={torch.__version__}", flush=True)
+          f" threads={torch.get_num_threads()} torch={torch.__version__}"
+          f" peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
     return 0
 
 

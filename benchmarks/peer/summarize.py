@@ -58,7 +58,7 @@ def main(argv):
             if not runs:
                 row.update({f"{impl}_runs": 0, f"{impl}_s_per_step": float("nan"),
                             f"{impl}_tokens_per_s": float("nan"), f"{impl}_mfu": float("nan"),
-                            f"{impl}_trainable": ""})
+                            f"{impl}_trainable": "", f"{impl}_peak_rss_mb": float("nan")})
                 continue
             seconds = statistics.median(float(r["median_s"]) for r in runs)
             tokens = int(runs[0]["tokens_per_step"])
@@ -69,13 +69,15 @@ def main(argv):
             row[f"{impl}_tokens_per_s"] = tokens / seconds
             row[f"{impl}_mfu"] = gflop / seconds / peak
             row[f"{impl}_trainable"] = runs[0].get("trainable", "")
+            rss = [float(r["peak_rss_mb"]) for r in runs if "peak_rss_mb" in r]
+            row[f"{impl}_peak_rss_mb"] = statistics.median(rss) if rss else float("nan")
         row["ratio_java_over_pytorch"] = row["java_tokens_per_s"] / row["pytorch_tokens_per_s"]
         rows.append(row)
 
     columns = ["method", "java_tokens_per_s", "pytorch_tokens_per_s", "ratio_java_over_pytorch",
                "java_s_per_step", "pytorch_s_per_step", "java_s_range", "pytorch_s_range",
                "java_mfu", "pytorch_mfu", "gflop_per_step", "java_runs", "pytorch_runs",
-               "java_trainable", "pytorch_trainable"]
+               "java_trainable", "pytorch_trainable", "java_peak_rss_mb", "pytorch_peak_rss_mb"]
     csv_path = log.with_suffix(".csv")
     with csv_path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
@@ -89,8 +91,9 @@ def main(argv):
           f" peer's torch: {max(torch_peaks):.1f} GFLOP/s." if torch_peaks else
           f"Matmul peak, DJL libtorch: {peak:.1f} GFLOP/s.", "",
           "| method | Java tokens/s | PyTorch tokens/s | Java/PyTorch | Java s/step (range) |"
-          " PyTorch s/step (range) | GFLOP/step | MFU Java | MFU PyTorch | trainable (Java / PyTorch) |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+          " PyTorch s/step (range) | GFLOP/step | MFU Java | MFU PyTorch | trainable (Java / PyTorch) |"
+          " peak RSS MiB (Java / PyTorch) |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         md.append(
             f"| {r['method']} | {r['java_tokens_per_s']:,.0f} | {r['pytorch_tokens_per_s']:,.0f} |"
@@ -98,7 +101,8 @@ def main(argv):
             f" {r['java_s_per_step']:.3f} ({r.get('java_s_range', '-')}) |"
             f" {r['pytorch_s_per_step']:.3f} ({r.get('pytorch_s_range', '-')}) |"
             f" {r['gflop_per_step']:.3g} | {r['java_mfu']:.2f} | {r['pytorch_mfu']:.2f} |"
-            f" {r['java_trainable']} / {r['pytorch_trainable']} |")
+            f" {r['java_trainable']} / {r['pytorch_trainable']} |"
+            f" {r['java_peak_rss_mb']:,.0f} / {r['pytorch_peak_rss_mb']:,.0f} |")
     md_path = log.with_suffix(".md")
     md_path.write_text("\n".join(md) + "\n")
     print("\n".join(md))

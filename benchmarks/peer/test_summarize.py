@@ -14,11 +14,11 @@ import summarize
 LOG = """# compare T shape=small weights=random rounds=3 steps=1 warmup=0 methods=full,lora
 MATMUL_PEAK gflops=100.0 square=90.0 ffn=100.0
 MATMUL_PEAK impl=pytorch gflops=95.0 threads=2 torch=1.13
-RESULT round=1 impl=java method=full shape=small median_s=2.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9
-RESULT round=1 impl=pytorch method=full shape=small median_s=4.0 tokens_per_step=400 trainable=9 total=9
+RESULT round=1 impl=java method=full shape=small median_s=2.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9 peak_rss_mb=1000
+RESULT round=1 impl=pytorch method=full shape=small median_s=4.0 tokens_per_step=400 trainable=9 total=9 peak_rss_mb=800
 RESULT round=2 impl=pytorch method=full shape=small median_s=5.0 tokens_per_step=400 trainable=9 total=9
-RESULT round=2 impl=java method=full shape=small median_s=1.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9
-RESULT round=3 impl=java method=full shape=small median_s=9.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9
+RESULT round=2 impl=java method=full shape=small median_s=1.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9 peak_rss_mb=1200
+RESULT round=3 impl=java method=full shape=small median_s=9.0 tokens_per_step=400 gflop_per_step=50 trainable=9 total=9 peak_rss_mb=1100
 RESULT round=3 impl=pytorch method=full shape=small median_s=4.5 tokens_per_step=400 trainable=9 total=9
 RESULT round=1 impl=java method=lora shape=small median_s=1.0 tokens_per_step=400 gflop_per_step=30 trainable=2 total=11
 MATMUL_PEAK gflops=125.0 square=125.0 ffn=120.0
@@ -41,6 +41,9 @@ class SummarizeTest(unittest.TestCase):
             # MFU against the best DJL matmul peak (125): 50 GFLOP / 2 s / 125
             self.assertAlmostEqual(float(full["java_mfu"]), 0.2)
             self.assertEqual(rows["lora"]["pytorch_runs"], "0")
+            # peak RSS: median over the runs that report it
+            self.assertAlmostEqual(float(full["java_peak_rss_mb"]), 1100)
+            self.assertAlmostEqual(float(full["pytorch_peak_rss_mb"]), 800)
             self.assertIn("| full | 200 | 89 | **2.25** |", out.getvalue())
             self.assertTrue(log.with_suffix(".md").exists())
 

@@ -105,10 +105,10 @@ public final class WholeStepBenchmark {
       System.out.printf(Locale.ROOT,
           "RESULT impl=java method=%s shape=%s weights=%s batch=%d length=%d steps=%d"
               + " median_s=%.4f min_s=%.4f max_s=%.4f tokens_per_step=%d tokens_per_s=%.1f"
-              + " gflop_per_step=%.3f trainable=%d total=%d%n",
+              + " gflop_per_step=%.3f trainable=%d total=%d peak_rss_mb=%.0f%n",
           method.id(), shape.id(), weights, batch, length, measured.length, median, measured[0],
           measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
-          epoch.trainableParameters(), epoch.totalParameters());
+          epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0);
     }
   }
 
