@@ -15,13 +15,17 @@ import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.ModelTransform;
+import dev.finetune.schedules.policy.LrPolicies;
+import dev.finetune.schedules.policy.LrPolicy;
 import dev.finetune.peft.Adapters;
+import dev.finetune.peft.Lora;
 import dev.finetune.peft.Peft;
 import dev.finetune.peft.Selective;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +59,15 @@ public final class Quickstart {
         --batch-size N       default 32
         --max-length N       default 64
         --lr X               base learning rate, default 5e-5
+        --layer-decay D      layer-wise LR decay: the top layer gets the LR, each layer below D
+                             times the one above (default 1: one LR for all layers)
+        --head-lr-factor F   the classification head's LR = F x the top layer's (default 1)
+        --lora-r N           LoRA rank with --method lora (default 8)
+        --lora-alpha X       LoRA alpha (default: equal to r, PEFT's scale 1)
+        --lora-targets LIST  LoRA target module suffixes, comma-separated (default query,value;
+                             e.g. query,key,value,dense for every linear layer)
+        --bucketing N        length bucketing: sort by length within windows of N batches to
+                             cut padding (default 0 = off)
         --optimizer NAME     adamw (default), adam, sgd, nesterov
         --schedule SPEC      PyTorch/HF spec, e.g. 'OneCycleLR(max_lr=1e-4)'; default: 10% linear
                              warm-up, then linear decay
@@ -120,7 +133,8 @@ public final class Quickstart {
   }
 
   private static TrainingReport fineTune(Map<String, String> o) {
-    ModelTransform method = method(o.getOrDefault("method", "full"));
+    ModelTransform method = method(o.getOrDefault("method", "full"), o);
+    LrPolicy policy = lrPolicy(o);
     String task = o.getOrDefault("task", "sst2").toLowerCase(Locale.ROOT);
     DatasetSplit data = loadData(task, o.get("data"));
     long seed = Long.parseLong(o.getOrDefault("seed", "42"));
@@ -145,7 +159,7 @@ public final class Quickstart {
       FineTune chain = FineTune.of(model)
           .name(modelName)
           .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")))
-          .learningRate(Double.parseDouble(o.getOrDefault("lr", "5e-5")))
+          .learningRate(Double.parseDouble(o.getOrDefault("lr", "5e-5")), policy)
           .epochs(Integer.parseInt(o.getOrDefault("epochs", "1")))
           .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")))
           .maxLength(Integer.parseInt(o.getOrDefault("max-length", "64")))
@@ -157,6 +171,10 @@ public final class Quickstart {
       }
       if (o.containsKey("schedule")) {
         chain.schedule(o.get("schedule"));
+      }
+      int bucketing = Integer.parseInt(o.getOrDefault("bucketing", "0"));
+      if (bucketing > 0) {
+        chain.lengthBucketing(bucketing);
       }
       if (o.containsKey("checkpoints")) {
         chain.checkpoints(Path.of(o.get("checkpoints")), 50);
@@ -178,10 +196,44 @@ public final class Quickstart {
     };
   }
 
-  private static ModelTransform method(String name) {
+  private static LrPolicy lrPolicy(Map<String, String> o) {
+    double decay = Double.parseDouble(o.getOrDefault("layer-decay", "1"));
+    double head = Double.parseDouble(o.getOrDefault("head-lr-factor", "1"));
+    if (!(decay > 0 && decay <= 1)) {
+      throw new IllegalArgumentException("--layer-decay must be in (0, 1], got " + o.get("layer-decay"));
+    }
+    if (!(head > 0)) {
+      throw new IllegalArgumentException("--head-lr-factor must be > 0, got " + o.get("head-lr-factor"));
+    }
+    LrPolicy policy = decay < 1 ? LrPolicies.layerwiseDecay(decay) : LrPolicies.uniform();
+    return head != 1 ? policy.withHeadMultiplier(head) : policy;
+  }
+
+  private static ModelTransform lora(Map<String, String> o) {
+    int r = Integer.parseInt(o.getOrDefault("lora-r", "8"));
+    Lora lora = Peft.lora().r(r).alpha(Double.parseDouble(o.getOrDefault("lora-alpha", Integer.toString(r))));
+    if (o.containsKey("lora-targets")) {
+      String[] targets = Arrays.stream(o.get("lora-targets").split(","))
+          .map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
+      if (targets.length == 0) {
+        throw new IllegalArgumentException("--lora-targets needs at least one module suffix, e.g. query,value");
+      }
+      lora = lora.targets(targets);
+    }
+    return lora;
+  }
+
+  private static ModelTransform method(String name, Map<String, String> o) {
+    if (!"lora".equalsIgnoreCase(name)) {
+      for (String option : List.of("lora-r", "lora-alpha", "lora-targets")) {
+        if (o.containsKey(option)) {
+          throw new IllegalArgumentException("--" + option + " applies to --method lora only, not " + name);
+        }
+      }
+    }
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "full" -> null;
-      case "lora" -> Peft.lora().r(8);
+      case "lora" -> lora(o);
       case "bitfit" -> Peft.bitFit();
       case "houlsby" -> Adapters.houlsby();
       case "pfeiffer" -> Adapters.pfeiffer();
@@ -210,12 +262,13 @@ public final class Quickstart {
   private static final List<String> FLAGS = List.of("help", "quiet");
   private static final List<String> VALUED = List.of("task", "data", "model", "layers", "method", "train-size",
       "dev-size", "epochs", "batch-size", "max-length", "lr", "optimizer", "schedule", "seed",
-      "device", "checkpoints", "output");
+      "device", "checkpoints", "output", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha",
+      "lora-targets", "bucketing");
 
   static Map<String, String> parse(String[] args) {
     Map<String, String> options = CommandLineOptions.parse(args, FLAGS, VALUED);
     for (String numeric : List.of("layers", "train-size", "dev-size", "epochs", "batch-size",
-        "max-length", "seed")) {
+        "max-length", "seed", "lora-r", "bucketing")) {
       if (options.containsKey(numeric)) {
         try {
           Long.parseLong(options.get(numeric));
@@ -225,11 +278,13 @@ public final class Quickstart {
         }
       }
     }
-    if (options.containsKey("lr")) {
-      try {
-        Double.parseDouble(options.get("lr"));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--lr must be a number, got '" + options.get("lr") + "'");
+    for (String decimal : List.of("lr", "layer-decay", "head-lr-factor", "lora-alpha")) {
+      if (options.containsKey(decimal)) {
+        try {
+          Double.parseDouble(options.get(decimal));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--" + decimal + " must be a number, got '" + options.get(decimal) + "'");
+        }
       }
     }
     return options;

@@ -44,6 +44,18 @@ class QuickstartTest {
     assertThat(run("--method", "magic", "--data", dir.toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--method magic is unknown");
     err.reset();
+    assertThat(run("--lora-r", "4", "--data", dir.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lora-r applies to --method lora only, not full");
+    err.reset();
+    assertThat(run("--layer-decay", "1.5", "--data", dir.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--layer-decay must be in (0, 1], got 1.5");
+    err.reset();
+    assertThat(run("--method", "lora", "--lora-targets", " , ", "--data", dir.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lora-targets needs at least one module suffix");
+    err.reset();
+    assertThat(run("--head-lr-factor", "ten")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--head-lr-factor must be a number, got 'ten'");
+    err.reset();
     assertThat(run("--data", dir.resolve("nowhere").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a folder");
   }
@@ -51,12 +63,18 @@ class QuickstartTest {
   @Test
   void finetunesTheEmbeddedModelOnASliceOfSst2AndSavesTheReport() {
     Path sst2 = SharedResources.require("data/sst2/train.tsv").getParent();
-    int code = run("--data", sst2.toString(), "--layers", "1", "--method", "lora", "--train-size", "64",
+    int code = run("--data", sst2.toString(), "--layers", "1", "--method", "lora", "--lora-r", "4",
+        "--lora-alpha", "8", "--lora-targets", "query,key,value,dense", "--layer-decay", "0.9",
+        "--head-lr-factor", "10", "--bucketing", "4", "--train-size", "64",
         "--dev-size", "32", "--max-length", "32", "--batch-size", "16", "--quiet",
         "--output", dir.resolve("report").toString());
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy", "lora");
+    assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy",
+        "lora(r=4, alpha=8.0, targets=query,key,value,dense)", "bucketing=4", "LayerwiseDecay");
+    // r=4 on q, k, v and attention-output (384 -> 384: 4 x 768 each), intermediate and output
+    // (384 <-> 1536: 4 x 1920 each) of one layer, plus the 770-value head
+    assertThat(table).contains(Integer.toString(4 * 4 * 768 + 2 * 4 * 1920 + 770));
     assertThat(dir.resolve("report/report.json")).exists();
     assertThat(dir.resolve("report/report.csv")).exists();
   }
