@@ -63,13 +63,13 @@ public final class Ia3 implements ModelTransform {
   private static void scaleOutput(SequenceClassifier model, Projection p) {
     int out = p.outFeatures();
     Parameter l = PeftParameters.add(model, p.name() + ".ia3_l", PeftParameters.constant(out, 1f), out, 1);
-    wrap(p, (ctx, base, x) -> base.base(ctx, x).mul(ctx.value(l).reshape(out)));
+    wrap(p, (ctx, base, x) -> base.base(ctx, x).mul(ctx.temporary(ctx.value(l).reshape(out))));
   }
 
   private static void scaleInput(SequenceClassifier model, Projection p) {
     int in = p.inFeatures();
     Parameter l = PeftParameters.add(model, p.name() + ".ia3_l", PeftParameters.constant(in, 1f), 1, in);
-    wrap(p, (ctx, base, x) -> base.base(ctx, x.mul(ctx.value(l).reshape(in))));
+    wrap(p, (ctx, base, x) -> base.base(ctx, x.mul(ctx.temporary(ctx.value(l).reshape(in)))));
   }
 
   private static void wrap(Projection p, ProjectionWrapper w) {

@@ -176,8 +176,8 @@ public final class PrefixTuning implements ModelTransform {
       layer.setKeyValuePrefix((ctx, batch) -> {
         NDArray all = table.values(ctx);
         return new KeyValuePrefix.Prefix(
-            all.get(new NDIndex(":, {}:{}", keys, keys + h)),
-            all.get(new NDIndex(":, {}:{}", keys + h, keys + 2 * h)));
+            ctx.temporary(all.get(new NDIndex(":, {}:{}", keys, keys + h))),
+            ctx.temporary(all.get(new NDIndex(":, {}:{}", keys + h, keys + 2 * h))));
       });
     }
     model.encoder().setPositionShift(tokens);
@@ -247,8 +247,8 @@ public final class PrefixTuning implements ModelTransform {
       NDArray e = ctx.value(embedding);
       NDArray out = e;
       if (w0 != null) {
-        NDArray z = Linear.linear(e, ctx.value(w0), ctx.value(b0)).singletonOrThrow().tanh();
-        out = Linear.linear(z, ctx.value(w2), ctx.value(b2)).singletonOrThrow();
+        NDArray z = ctx.temporary(Linear.linear(e, ctx.value(w0), ctx.value(b0)).singletonOrThrow());
+        out = Linear.linear(z.tanh(), ctx.value(w2), ctx.value(b2)).singletonOrThrow();
       }
       lastContext = ctx;
       lastValues = out;

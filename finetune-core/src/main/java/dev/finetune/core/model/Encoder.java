@@ -69,9 +69,9 @@ public final class Encoder {
     NDArray positionIds = ids;
     SoftTokens soft = softTokens;
     if (soft != null) {
-      NDArray prompt = batched(soft.embeddings(ctx, (int) batch), batch);
+      NDArray prompt = batched(ctx, soft.embeddings(ctx, (int) batch), batch);
       long p = prompt.getShape().get(1);
-      words = prompt.concat(words, 1);
+      words = ctx.temporary(prompt.concat(words, 1)); // else owned by the prompt's manager
       mask = m.ones(new Shape(batch, p), DataType.INT64).concat(mask, 1);
       types = m.zeros(new Shape(batch, p), DataType.INT64).concat(types, 1);
       positionIds = null;
@@ -86,10 +86,11 @@ public final class Encoder {
     return new EncoderOutput(hidden, mask);
   }
 
-  static NDArray batched(NDArray x, long batch) {
+  /** A (P, H) array broadcast to (B, P, H) as a temporary of the pass; (B, P, H) as given. */
+  static NDArray batched(ForwardContext ctx, NDArray x, long batch) {
     if (x.getShape().dimension() == 2) {
       Shape s = x.getShape();
-      return x.expandDims(0).broadcast(new Shape(batch, s.get(0), s.get(1)));
+      return ctx.temporary(x.expandDims(0)).broadcast(new Shape(batch, s.get(0), s.get(1)));
     }
     return x;
   }

@@ -81,11 +81,11 @@ public final class EncoderLayer {
     KeyValuePrefix prefix = keyValuePrefix;
     if (prefix != null) {
       KeyValuePrefix.Prefix kv = prefix.prefix(ctx, (int) batch);
-      NDArray pk = Encoder.batched(kv.keys(), batch);
-      NDArray pv = Encoder.batched(kv.values(), batch);
+      NDArray pk = Encoder.batched(ctx, kv.keys(), batch);
+      NDArray pv = Encoder.batched(ctx, kv.values(), batch);
       long p = pk.getShape().get(1);
-      k = pk.concat(k, 1);
-      v = pv.concat(v, 1);
+      k = ctx.temporary(pk.concat(k, 1)); // else owned by the prefix's manager
+      v = ctx.temporary(pv.concat(v, 1));
       mask = ctx.manager().zeros(new Shape(batch, 1, 1, p)).concat(additiveMask, 3);
     }
     long s = k.getShape().get(1);

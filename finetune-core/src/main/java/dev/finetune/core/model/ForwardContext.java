@@ -53,6 +53,21 @@ public final class ForwardContext {
   }
 
   /**
+   * Hands an array computed in this pass to the pass's manager, so it is freed with the batch.
+   * DJL attaches an op's result to its first operand's manager: an op whose first operand is a
+   * parameter ({@code ctx.value(p).reshape(...)}, {@code prompt.concat(words)}) yields an array
+   * owned by the model, which would live as long as the model together with the autograd graph
+   * it holds. Pass such results through here; never pass a parameter's own array.
+   *
+   * @param computed an array this pass created
+   * @return the same array, now owned by {@link #manager()}
+   */
+  public NDArray temporary(NDArray computed) {
+    computed.attach(manager);
+    return computed;
+  }
+
+  /**
    * Tells whether this is a training pass.
    *
    * @return true when dropout is active
