@@ -106,8 +106,7 @@ public final class Ema implements StatefulListener {
   @Override
   public void restoreState(TrainingContext context, ListenerState state) {
     closeAverage();
-    average = new WeightAverage(context);
-    average.restore(context, state, "Ema");
+    average = WeightAverage.restored(context, state, "Ema");
   }
 
   @Override

@@ -234,8 +234,7 @@ public final class Swa implements StatefulListener {
   @Override
   public void restoreState(TrainingContext context, ListenerState state) {
     closeAverage();
-    average = new WeightAverage(context);
-    average.restore(context, state, "Swa");
+    average = WeightAverage.restored(context, state, "Swa");
   }
 
   /** A schedule whose step 0 is a later step of the run. */

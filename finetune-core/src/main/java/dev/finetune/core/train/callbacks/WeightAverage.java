@@ -80,8 +80,19 @@ final class WeightAverage implements AutoCloseable {
         .build();
   }
 
+  /**
+   * A new average holding a saved one (what SWA and EMA restore on resume).
+   *
+   * @param owner the callback's name for error messages
+   */
+  static WeightAverage restored(TrainingContext ctx, ListenerState state, String owner) {
+    WeightAverage average = new WeightAverage(ctx);
+    average.restore(ctx, state, owner);
+    return average;
+  }
+
   /** Replaces the average with a saved one, copying its tensors into this average's manager. */
-  void restore(TrainingContext ctx, ListenerState state, String owner) {
+  private void restore(TrainingContext ctx, ListenerState state, String owner) {
     List<String> names = state.getStrings("names");
     List<NDArray> tensors = state.tensors();
     if (names.size() != tensors.size()) {
