@@ -1,5 +1,6 @@
 package dev.finetune.bench;
 
+import ai.djl.pytorch.jni.JniUtils;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.SequenceClassifier;
@@ -34,7 +35,7 @@ public final class WholeStepBenchmark {
 
   private static final String USAGE = "usage: WholeStepBenchmark [--method full|lora|houlsby|bitfit|prompt]"
       + " [--shape minilm|small] [--weights embedded|random] [--batch N] [--length N] [--steps N]"
-      + " [--warmup N]";
+      + " [--warmup N] [--profile TRACE.json]";
 
   private WholeStepBenchmark() {}
 
@@ -67,6 +68,7 @@ public final class WholeStepBenchmark {
       System.err.println("error: --weights embedded needs --shape minilm\n" + USAGE);
       System.exit(2);
     }
+    String profile = arg(args, "--profile", null);
     TextDataset data = SyntheticText.filling(batch * (steps + warmup), length, 1);
     List<Double> seconds = new ArrayList<>();
     TrainingListener timer = new TrainingListener() {
@@ -74,12 +76,18 @@ public final class WholeStepBenchmark {
 
       @Override
       public void onStepStart(TrainingContext context) {
+        if (profile != null && seconds.size() == warmup) {
+          JniUtils.startProfile(false, true, true);
+        }
         start = System.nanoTime();
       }
 
       @Override
       public void onStepEnd(TrainingContext context, double loss) {
         seconds.add((System.nanoTime() - start) / 1e9);
+        if (profile != null && seconds.size() == warmup + steps) {
+          JniUtils.stopProfile(profile);
+        }
       }
     };
     SequenceClassifier built = weights.equals("embedded")

@@ -78,8 +78,10 @@ public final class Encoder {
     }
     NDArray hidden = embeddings.finish(ctx, words, positionIds, types, positionShift);
     long t = mask.getShape().get(1);
-    NDArray additive =
-        mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    // Without padding the additive mask is all zeros: skip it (one add over B x heads x T x T
+    // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
+    NDArray additive = !hasPadding(mask) ? null
+        : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
     for (EncoderLayer layer : layers) {
       hidden = layer.forward(ctx, hidden, additive);
     }
@@ -93,6 +95,12 @@ public final class Encoder {
       return ctx.temporary(x.expandDims(0)).broadcast(new Shape(batch, s.get(0), s.get(1)));
     }
     return x;
+  }
+
+  private static boolean hasPadding(NDArray mask) {
+    try (NDArray smallest = mask.min()) {
+      return smallest.getLong() == 0;
+    }
   }
 
   private static NDArray asInt64(NDArray x) {

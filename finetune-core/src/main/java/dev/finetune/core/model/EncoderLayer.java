@@ -68,6 +68,12 @@ public final class EncoderLayer {
     return new Projection(name, w, b, in, out);
   }
 
+  /**
+   * Runs the layer.
+   *
+   * @param additiveMask (B, 1, 1, T): 0 where a key is visible, a large negative number where it is
+   *     padding; null when no row of the batch is padded
+   */
   NDArray forward(ForwardContext ctx, NDArray x, NDArray additiveMask) {
     long[] shape = x.getShape().getShape();
     long batch = shape[0];
@@ -86,14 +92,17 @@ public final class EncoderLayer {
       long p = pk.getShape().get(1);
       k = ctx.temporary(pk.concat(k, 1)); // else owned by the prefix's manager
       v = ctx.temporary(pv.concat(v, 1));
-      mask = ctx.manager().zeros(new Shape(batch, 1, 1, p)).concat(additiveMask, 3);
+      if (additiveMask != null) {
+        mask = ctx.manager().zeros(new Shape(batch, 1, 1, p)).concat(additiveMask, 3);
+      }
     }
     long s = k.getShape().get(1);
     NDArray qh =
         q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(Scalars.like(q, scale));
     NDArray kh = k.reshape(batch, s, heads, headSize).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(batch, s, heads, headSize).transpose(0, 2, 1, 3);
-    NDArray probs = qh.matMul(kh).add(mask).softmax(3);
+    NDArray scores = qh.matMul(kh);
+    NDArray probs = (mask == null ? scores : scores.add(mask)).softmax(3);
     probs = ctx.dropout(probs, config.attentionDropout());
     NDArray context =
         probs.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, t, config.hiddenSize());

@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 public final class MemoryProbe {
 
   private static final Path STATUS = Path.of("/proc/self/status");
+  private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
   private MemoryProbe() {}
 
@@ -43,6 +44,31 @@ public final class MemoryProbe {
    */
   public static OptionalLong peakResidentBytes() {
     return readStatus("VmHWM:");
+  }
+
+  /**
+   * Restarts the peak resident set size ({@code VmHWM}) at the current resident size, so that
+   * {@link #peakResidentBytes()} measures what follows (Linux 4.0 and later: writes {@code 5} to
+   * {@code /proc/self/clear_refs}). This changes a process-wide figure: call it only where the
+   * process runs one measured job after another, as an experiment grid does between cells.
+   *
+   * <pre>{@code
+   * boolean perCell = MemoryProbe.resetPeakResident();
+   * }</pre>
+   *
+   * @return whether the peak was reset; false where the platform does not allow it (the peak then
+   *     stays the process's peak since it started)
+   */
+  public static boolean resetPeakResident() {
+    if (!Files.isWritable(CLEAR_REFS)) {
+      return false;
+    }
+    try {
+      Files.writeString(CLEAR_REFS, "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.finetune.core.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,25 @@ class MemoryProbeTest {
     } else {
       assertThat(MemoryProbe.residentBytes()).isEmpty();
     }
+  }
+
+  @Test
+  void peakResidentRestartsAfterALargeNativeArrayIsFreed() {
+    if (!Files.isWritable(Path.of("/proc/self/clear_refs"))) {
+      assertThat(MemoryProbe.resetPeakResident()).isFalse();
+      return;
+    }
+    long mib = 1024L * 1024;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray big = manager.ones(new Shape(64, 1024, 1024)); // 256 MiB, written so it is resident
+      assertThat(big.getFloat(63, 1023, 1023)).isEqualTo(1f);
+      big.close();
+    }
+    long current = MemoryProbe.residentBytes().orElseThrow();
+    assertThat(MemoryProbe.peakResidentBytes().orElseThrow()).isGreaterThan(current + 200 * mib);
+    assertThat(MemoryProbe.resetPeakResident()).isTrue();
+    long peak = MemoryProbe.peakResidentBytes().orElseThrow();
+    assertThat(peak).isLessThan(MemoryProbe.residentBytes().orElseThrow() + 64 * mib);
   }
 
   @Test

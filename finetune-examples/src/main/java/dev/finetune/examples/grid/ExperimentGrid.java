@@ -4,6 +4,7 @@ import dev.finetune.core.checkpoint.AtomicFiles;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.report.MemoryProbe;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import java.io.IOException;
@@ -244,6 +245,7 @@ public final class ExperimentGrid {
       throw new IllegalStateException("cell " + cell.id() + " has no " + (setup.train() == null
           ? "training" : "validation") + " data: give the grid data(...) or set it in a variant");
     }
+    boolean peakPerCell = MemoryProbe.resetPeakResident();
     long start = System.nanoTime();
     try (SequenceClassifier model = Objects.requireNonNull(modelFactory.apply(cell),
         "the model factory returned null")) {
@@ -256,6 +258,7 @@ public final class ExperimentGrid {
       settings.put("validation_size", Integer.toString(setup.validation().size()));
       settings.put("learning_rate", Double.toString(setup.effectiveLearningRate()));
       settings.put("lr_policy", setup.lrPolicy().toString());
+      settings.put("peak_rss_scope", peakPerCell ? "cell" : "process");
       settings.put("absolute_schedule", chain.config().absoluteSchedule().toString());
       TrainingReport report = chain.fit(setup.train(), setup.validation());
       settings.put("cell_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));

@@ -63,9 +63,8 @@ public final class GridReport {
     }
     out.append(String.format("%d finished cells, %d configurations. Values are mean ± sample std"
         + " over the repeats (seeds) where n > 1; accuracy, loss and MCC on the validation set after"
-        + " the last epoch (best: the best epoch); peak RSS is the process's peak so far, so within"
-        + " one run it never decreases from cell to cell.%n%n",
-        results.cells().size(), results.configurations().size()));
+        + " the last epoch (best: the best epoch); %s%n%n",
+        results.cells().size(), results.configurations().size(), peakRssNote(results)));
     out.append(results.markdownTable()).append('\n');
     if (!results.cells().isEmpty()) {
       for (String png : GridPlots.FILES) {
@@ -79,5 +78,19 @@ public final class GridReport {
   private static Path text(Path file, String content) {
     AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
     return file;
+  }
+
+  /** Says what the peak RSS column measures, from the cells' {@code peak_rss_scope} setting. */
+  static String peakRssNote(GridResults results) {
+    long perCell = results.cells().stream()
+        .filter(cell -> "cell".equals(cell.settings().get("peak_rss_scope"))).count();
+    if (perCell == results.cells().size()) {
+      return "peak RSS is each cell's own peak (reset before the cell's model is built).";
+    }
+    String processWide = "peak RSS is the process's peak so far, so within one run it never"
+        + " decreases from cell to cell";
+    return perCell == 0 ? processWide + "."
+        : String.format("%s for the %d cells run before per-cell peaks were recorded; the other %d"
+            + " are each cell's own peak.", processWide, results.cells().size() - perCell, perCell);
   }
 }
