@@ -3,9 +3,12 @@ package dev.finetune.core.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import java.util.SplittableRandom;
 
 /**
  * What a forward pass needs beside its inputs: where parameter values come from (the DJL
@@ -26,6 +29,7 @@ public final class ForwardContext {
   private final Device device;
   private final boolean training;
   private final NDManager manager;
+  private SplittableRandom dropoutSeeds;
 
   /**
    * Creates a context.
@@ -95,7 +99,11 @@ public final class ForwardContext {
   }
 
   /**
-   * Applies dropout in training passes only.
+   * Applies dropout in training passes only: each element is zeroed with probability {@code rate}
+   * and the others are scaled by {@code 1 / (1 - rate)}, as {@code torch.nn.functional.dropout}.
+   * On CPU the mask is drawn by {@link DropoutMasks} on all cores (libtorch's own draws one
+   * element at a time on non-Intel CPUs); its random stream starts from one number drawn from the
+   * engine's generator per pass, so {@code Engine.setRandomSeed} still makes a pass reproducible.
    *
    * @param x the input
    * @param rate the drop probability
@@ -105,6 +113,20 @@ public final class ForwardContext {
     if (!training || rate <= 0f) {
       return x;
     }
-    return Dropout.dropout(x, rate, true).singletonOrThrow();
+    if (!DropoutMasks.supports(x, rate)) {
+      return Dropout.dropout(x, rate, true).singletonOrThrow();
+    }
+    NDArray mask = DropoutMasks.scaledKeep(manager, x.getShape(), rate, nextDropoutSeed());
+    return x.mul(mask);
+  }
+
+  private long nextDropoutSeed() {
+    if (dropoutSeeds == null) {
+      try (NDArray drawn =
+          manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(), DataType.INT64)) {
+        dropoutSeeds = new SplittableRandom(drawn.getLong());
+      }
+    }
+    return dropoutSeeds.nextLong();
   }
 }
