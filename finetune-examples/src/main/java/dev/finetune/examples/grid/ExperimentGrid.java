@@ -183,6 +183,26 @@ public final class ExperimentGrid {
    * @throws IOException when the folder cannot be written
    */
   public GridResults run(Path outputDir) throws IOException {
+    return run(outputDir, cell -> true);
+  }
+
+  /**
+   * Runs the unfinished cells that {@code which} accepts and leaves the others for a later run
+   * (the grid file still lists every cell, so tables and plots cover the whole grid). Running
+   * one cell per process this way gives each cell's peak memory without the previous cells'.
+   *
+   * <pre>{@code
+   * grid.run(dir, cell -> cell.value("method").equals("bitfit"));
+   * }</pre>
+   *
+   * @param outputDir the results folder
+   * @param which the cells to run now
+   * @return the results of all finished cells, in cell order
+   * @throws GridException after the other cells ran, when some cells failed (rerun to retry them)
+   * @throws IOException when the folder cannot be written
+   */
+  public GridResults run(Path outputDir, Predicate<Cell> which) throws IOException {
+    Objects.requireNonNull(which, "which");
     Path cellsDir = outputDir.resolve(CELLS_DIR);
     Files.createDirectories(cellsDir);
     GridResults.writeGridFile(outputDir, name, description, axes.stream().map(Axis::name).toList(),
@@ -190,6 +210,9 @@ public final class ExperimentGrid {
     Map<String, RuntimeException> failures = new LinkedHashMap<>();
     int ran = 0;
     for (Cell cell : cells) {
+      if (!which.test(cell)) {
+        continue;
+      }
       Path file = cellsDir.resolve(cell.id() + ".json");
       if (Files.exists(file)) {
         try {

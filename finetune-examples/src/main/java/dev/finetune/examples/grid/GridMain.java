@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Runs an experiment grid (a study of {@link Studies} or a JSON config file, see
@@ -41,12 +44,17 @@ public final class GridMain {
                            root -Dfinetune.data / FINETUNE_DATA, then the cache)
         --model DIR        studies: a Hugging Face model folder instead of the embedded MiniLM
         --report-only      do not train: rewrite the tables and plots from the output folder
+        --cells REGEX      run only the cells whose id matches REGEX (e.g. '^30-70__bitfit__s42$');
+                           the others stay for a later run. One cell per process gives each
+                           cell's own peak memory: for id in $(... --list); do ... --cells "^$id$"; done
+        --list             print the grid's cell ids, one per line, and exit without training
         --progress         show each cell's progress bar
         --help             this text
       """;
 
-  private static final List<String> FLAGS = List.of("help", "report-only", "progress");
-  private static final List<String> VALUED = List.of("study", "profile", "config", "output", "data", "model");
+  private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list");
+  private static final List<String> VALUED = List.of("study", "profile", "config", "output", "data", "model",
+      "cells");
 
   private GridMain() {}
 
@@ -87,6 +95,7 @@ public final class GridMain {
     }
     Path output;
     ExperimentGrid grid = null;
+    Predicate<Cell> which;
     try {
       if (o.containsKey("report-only")) {
         if (!o.containsKey("output")) {
@@ -107,17 +116,29 @@ public final class GridMain {
       if (grid != null && o.containsKey("progress")) {
         grid = grid.withProgressBar(true);
       }
+      if ((o.containsKey("list") || o.containsKey("cells")) && grid == null) {
+        throw new IllegalArgumentException("--list and --cells need --study or --config");
+      }
+      which = cellFilter(o.get("cells"));
+      if (grid != null && grid.cells().stream().noneMatch(which)) {
+        throw new IllegalArgumentException("--cells " + o.get("cells") + " matches none of the "
+            + grid.cells().size() + " cells (ids like " + grid.cells().get(0).id() + "; --list shows them)");
+      }
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
     }
     try {
+      if (o.containsKey("list")) {
+        grid.cells().forEach(cell -> out.println(cell.id()));
+        return 0;
+      }
       int failed = 0;
       if (grid != null) {
         out.println("grid '" + grid.name() + "': " + grid.cells().size() + " cells -> " + output.toAbsolutePath());
         grid.description().forEach(line -> out.println("  " + line));
         try {
-          grid.run(output);
+          grid.run(output, which);
         } catch (GridException e) {
           err.println("error: " + e.getMessage());
           failed = 1;
@@ -137,6 +158,19 @@ public final class GridMain {
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("error: " + e.getMessage());
       return 2;
+    }
+  }
+
+  private static Predicate<Cell> cellFilter(String regex) {
+    if (regex == null) {
+      return cell -> true;
+    }
+    try {
+      Pattern pattern = Pattern.compile(regex);
+      return cell -> pattern.matcher(cell.id()).find();
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("--cells: not a regular expression: " + regex + " ("
+          + e.getDescription() + ")");
     }
   }
 

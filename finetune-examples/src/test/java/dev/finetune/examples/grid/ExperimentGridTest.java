@@ -89,6 +89,23 @@ class ExperimentGridTest {
   }
 
   @Test
+  void aSubsetRunsAloneWithItsOwnPeakMemoryAndTheRestRunsLater() throws Exception {
+    AtomicInteger models = new AtomicInteger();
+    ExperimentGrid grid = tinyGrid(models, new AtomicBoolean(false));
+    GridResults first = grid.run(dir.resolve("out"), cell -> cell.value("method").equals("half"));
+    assertThat(models).hasValue(1);
+    assertThat(first.cells()).extracting(CellResult::id).containsExactly("half__s42");
+    String scope = java.nio.file.Files.isWritable(Path.of("/proc/self/clear_refs")) ? "cell" : "process";
+    assertThat(first.cells().get(0).settings()).containsEntry("peak_rss_scope", scope);
+    assertThat(GridResults.load(dir.resolve("out")).cells()).hasSize(1);
+
+    models.set(0);
+    GridResults all = grid.run(dir.resolve("out"));
+    assertThat(models).hasValue(2);   // the subset's cell is not run again
+    assertThat(all.cells()).extracting(CellResult::id).containsExactly("full__s42", "b__s42", "half__s42");
+  }
+
+  @Test
   void failedCellIsRetriedAloneOnRerunAndResultsAreComplete() throws Exception {
     AtomicInteger models = new AtomicInteger();
     AtomicBoolean fail = new AtomicBoolean(true);

@@ -60,6 +60,21 @@ class GridMainTest {
   }
 
   @Test
+  void listPrintsTheCellIdsAndCellsChoosesSomeOrSaysWhyNone() {
+    assertThat(run("--study", "B", "--list")).as(errors()).isZero();
+    List<String> ids = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(ids).hasSize(10).startsWith("90-10__all-layers__s42").contains("30-70__bitfit__s42");
+
+    assertThat(run("--study", "B", "--cells", "^nothing$")).isEqualTo(2);
+    assertThat(errors()).contains("--cells ^nothing$ matches none of the 10 cells",
+        "ids like 90-10__all-layers__s42");
+    assertThat(run("--study", "B", "--cells", "(")).isEqualTo(2);
+    assertThat(errors()).contains("--cells: not a regular expression: (");
+    assertThat(run("--report-only", "--output", dir.toString(), "--list")).isEqualTo(2);
+    assertThat(errors()).contains("--list and --cells need --study or --config");
+  }
+
+  @Test
   void reportOnlyRewritesTablesAndPlotsFromResults() throws Exception {
     List<CellResult> cells = List.of(Fixtures.result("full", 42, 0.7, 0.8, 0.5, 5000),
         Fixtures.result("bitfit", 42, 0.6, 0.65, 0.7, 100));
