@@ -167,6 +167,7 @@ final class TrainingRun implements TrainingContext {
   }
 
   TrainingReport run() {
+    AllocatorAdvice.logOnce(model.device());
     try (NDManager manager = model.manager().newSubManager()) {
       runManager = manager;
       try (Optimizer opt = optimizerFactory.apply(manager)) {
