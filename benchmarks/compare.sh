@@ -14,6 +14,10 @@
 #   --shape NAME     minilm (32 x 128) or small (8 x 32)                    [minilm]
 #   --weights W      Java side: random (like the peer) or embedded (real all-MiniLM-L6-v2,
 #                    --shape minilm only)                                   [random]
+#   --allocator A    keep: both sides run with GLIBC_TUNABLES=glibc.malloc.mmap_max=0:
+#                    glibc.malloc.trim_threshold=68719476736, so freed tensors stay in the
+#                    process instead of being page-faulted back in every step (docs/
+#                    PERFORMANCE.md, "Memory allocator"); default: glibc as it comes  [keep]
 #   --out DIR        results folder                                         [benchmarks/results]
 # Environment: PYTHON (default /usr/bin/python3, Debian's torch, see peer/install.sh),
 # SKIP_BUILD=1 to reuse the last build.
@@ -37,8 +41,9 @@ WARMUP=2
 SHAPE=minilm
 WEIGHTS=random
 OUT_DIR=$ROOT/benchmarks/results
+ALLOCATOR=keep
 PYTHON=${PYTHON:-/usr/bin/python3}
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --methods) METHODS=$2; shift 2 ;;
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
     --shape) SHAPE=$2; shift 2 ;;
     --weights) WEIGHTS=$2; shift 2 ;;
     --out) OUT_DIR=$2; shift 2 ;;
+    --allocator) ALLOCATOR=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -64,6 +70,11 @@ for method in "${METHOD_LIST[@]}"; do
   esac
 done
 case "$SHAPE" in minilm|small) ;; *) echo "error: --shape must be minilm or small, got '$SHAPE'" >&2; exit 2 ;; esac
+case "$ALLOCATOR" in
+  keep) export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736 ;;
+  default) unset GLIBC_TUNABLES ;;
+  *) echo "error: --allocator must be keep or default, got '$ALLOCATOR'" >&2; exit 2 ;;
+esac
 if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
   echo "error: $PYTHON cannot import torch; run: bash benchmarks/peer/install.sh (or set PYTHON)" >&2
   exit 1
@@ -79,7 +90,7 @@ CP=$(bash "$ROOT/benchmarks/build-classpath.sh")
 JAVA=(java -Xmx6g -Dai.djl.offline=true -cp "$CP")
 cd "$ROOT"
 {
-  echo "# compare $STAMP shape=$SHAPE weights=$WEIGHTS rounds=$ROUNDS steps=$STEPS warmup=$WARMUP methods=$METHODS"
+  echo "# compare $STAMP shape=$SHAPE weights=$WEIGHTS rounds=$ROUNDS steps=$STEPS warmup=$WARMUP methods=$METHODS allocator=$ALLOCATOR"
   echo "# host: $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$LOG"
 
