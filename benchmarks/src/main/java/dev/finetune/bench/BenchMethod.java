@@ -10,7 +10,8 @@ import java.util.Optional;
  * The fine-tuning methods the benchmarks compare, with the settings the PyTorch peer
  * ({@code benchmarks/peer/peer_step.py}) mirrors: full fine-tuning; LoRA r=8 (alpha 8) on query
  * and value; Houlsby adapters (reduction 16, ReLU, after attention and after the FFN); BitFit
- * (all biases); prompt tuning with 20 soft tokens. Every PEFT method also trains the head.
+ * (all biases); prompt tuning with 20 soft tokens; prefix tuning with 20 key/value prefixes per
+ * layer (Java only: the peer has no prefix tuning). Every PEFT method also trains the head.
  *
  * <pre>{@code
  * BenchMethod.parse("lora").transform().ifPresent(chain::peft);
@@ -26,7 +27,9 @@ public enum BenchMethod {
   /** Biases only. */
   BITFIT,
   /** 20 soft prompt tokens. */
-  PROMPT;
+  PROMPT,
+  /** 20 key/value prefixes per layer, no projection (no PyTorch peer). */
+  PREFIX;
 
   /** LoRA rank. */
   public static final int LORA_RANK = 8;
@@ -36,13 +39,13 @@ public enum BenchMethod {
   public static final int ADAPTER_REDUCTION = 16;
   /** Houlsby adapters per layer (after attention, after the FFN). */
   public static final int ADAPTERS_PER_LAYER = 2;
-  /** Soft prompt tokens. */
+  /** Soft prompt tokens, and prefix length of prefix tuning. */
   public static final int PROMPT_TOKENS = 20;
 
   /**
    * Looks a method up by name, ignoring case.
    *
-   * @param name full, lora, houlsby, bitfit or prompt
+   * @param name full, lora, houlsby, bitfit, prompt or prefix
    * @return the method
    * @throws IllegalArgumentException naming the known methods when the name is unknown
    */
@@ -53,7 +56,7 @@ public enum BenchMethod {
       }
     }
     throw new IllegalArgumentException(
-        "method '" + name + "' is unknown; use full, lora, houlsby, bitfit or prompt");
+        "method '" + name + "' is unknown; use full, lora, houlsby, bitfit, prompt or prefix");
   }
 
   /**
@@ -68,6 +71,7 @@ public enum BenchMethod {
       case HOULSBY -> Optional.of(Adapters.houlsby().reduction(ADAPTER_REDUCTION));
       case BITFIT -> Optional.of(Peft.bitFit());
       case PROMPT -> Optional.of(Peft.promptTuning(PROMPT_TOKENS));
+      case PREFIX -> Optional.of(Peft.prefixTuning(PROMPT_TOKENS));
     };
   }
 

@@ -8,7 +8,8 @@ package dev.finetune.bench;
  *
  * <ul>
  *   <li>dense forward = {@code 2·T·L·(4h² + 2h·f)} (Q, K, V, attention output, FFN in and out);
- *   <li>attention forward = {@code L·4·B·s²·h} (QKᵀ and probabilities·V);
+ *   <li>attention forward = {@code L·4·B·s²·h} (QKᵀ and probabilities·V); prefix tuning's
+ *       keys and values are {@code p} positions longer: {@code L·4·B·s·(s + p)·h};
  *   <li>PEFT forward: LoRA {@code L·targets·2·T·r·(h + h)}, Houlsby {@code L·adapters·4·T·h·m}
  *       (down and up, bottleneck {@code m = h/16}), else 0;
  *   <li>head forward = {@code 2·B·h·C};
@@ -74,7 +75,9 @@ public final class StepFlops {
     double s = length + (method == BenchMethod.PROMPT ? BenchMethod.PROMPT_TOKENS : 0);
     double t = batch * s;
     double dense = 2 * t * layers * (4 * h * h + 2 * h * f);
-    double attention = layers * 4 * batch * s * s * h;
+    // prefix tuning: queries see `length` positions, keys and values `length + prefix`
+    double keys = s + (method == BenchMethod.PREFIX ? BenchMethod.PROMPT_TOKENS : 0);
+    double attention = layers * 4 * batch * s * keys * h;
     double peft = switch (method) {
       case LORA -> layers * BenchMethod.LORA_TARGETS * 2 * t * BenchMethod.LORA_RANK * (h + h);
       case HOULSBY -> layers * BenchMethod.ADAPTERS_PER_LAYER * 4 * t * h

@@ -33,7 +33,7 @@ import java.util.Locale;
  */
 public final class WholeStepBenchmark {
 
-  private static final String USAGE = "usage: WholeStepBenchmark [--method full|lora|houlsby|bitfit|prompt]"
+  private static final String USAGE = "usage: WholeStepBenchmark [--method full|lora|houlsby|bitfit|prompt|prefix]"
       + " [--shape minilm|small] [--weights embedded|random] [--batch N] [--length N] [--steps N]"
       + " [--warmup N] [--profile TRACE.json]";
 

@@ -44,6 +44,15 @@ class StepFlopsTest {
   }
 
   @Test
+  void prefixTuningLengthensOnlyTheKeysOfAttention() {
+    // MiniLM 32 x 128, 20 prefixes: dense 2*4096*6*(4*384^2 + 2*384*1536) = 86,973,087,744;
+    // attention 6*4*32*128*148*384 = 5,586,812,928; head 2*32*384*2 = 49,152; frozen base:
+    // dense twice (forward, dX), attention and head three times
+    assertThat(StepFlops.perStep(ModelShape.MINILM, BenchMethod.PREFIX, 32, 128))
+        .isCloseTo(2 * 86_973_087_744.0 + 3 * 5_586_812_928.0 + 3 * 49_152.0, within(1.0));
+  }
+
+  @Test
   void rejectsEmptyBatches() {
     assertThatThrownBy(() -> StepFlops.perStep(ModelShape.SMALL, BenchMethod.FULL, 0, 32))
         .isInstanceOf(IllegalArgumentException.class)
@@ -55,7 +64,7 @@ class StepFlopsTest {
     assertThat(BenchMethod.parse("LoRA")).isEqualTo(BenchMethod.LORA);
     assertThat(ModelShape.parse("MiniLM")).isEqualTo(ModelShape.MINILM);
     assertThatThrownBy(() -> BenchMethod.parse("ia3"))
-        .hasMessageContaining("full, lora, houlsby, bitfit or prompt");
+        .hasMessageContaining("full, lora, houlsby, bitfit, prompt or prefix");
     assertThatThrownBy(() -> ModelShape.parse("base")).hasMessageContaining("minilm or small");
   }
 }
