@@ -33,7 +33,8 @@ class StudiesTest {
         rows.stream().flatMap(r -> List.of("sst2__" + r, "cola__" + r).stream()).toList());
     assertThat(cpu.seeds()).containsExactly(42L);
     assertThat(String.join("\n", cpu.description()))
-        .contains("profile cpu", "first 3 of its layers", "1000 training examples", "max length 64");
+        .contains("profile cpu", "first 3 of its layers", "1000 training examples", "max length 64",
+            "CoLA: its full training set (8,551 sentences)");
 
     ExperimentGrid full = Studies.grid("a", Profile.FULL, NOWHERE, null);
     assertThat(full.cells()).hasSize(60);
