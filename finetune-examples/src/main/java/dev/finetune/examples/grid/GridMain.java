@@ -35,7 +35,7 @@ public final class GridMain {
       usage: grid (--study A|B|C [--profile cpu|full|smoke] | --config FILE | --report-only) [options]
         --study NAME       A: schemes on SST-2 and CoLA; B: PEFT methods on IMDb at 90/10 and
                            30/70 splits; C: LLRD, grouped LLRD, warm-up, re-init, SWA on SST-2
-        --profile NAME     cpu (default; 10-20 minutes per study on 2 cores), full (the studies'
+        --profile NAME     cpu (default; 10-45 minutes per study on 2 cores), full (the studies'
                            own sizes, for a GPU) or smoke (a minute or two: checks every cell runs)
         --config FILE      a JSON grid description (see docs/GRIDS.md)
         --output DIR       results folder; default runs/grids/study-<x>-<profile> for a study,

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The three reference studies of {@code shared/SEEDS.md} as experiment grids, each in two
- * profiles: {@link Profile#CPU} (small samples, a truncated MiniLM, few epochs: 10-20 minutes on
+ * profiles: {@link Profile#CPU} (small samples, a truncated MiniLM, few epochs: 10-45 minutes on
  * two CPU cores), {@link Profile#FULL} (the studies' own sizes, for a GPU machine) and
  * {@link Profile#SMOKE} (a minute or two, to check that every cell runs). Building a
  * grid loads nothing; the data and the model load when the first cell runs. Every setting is in
@@ -47,7 +47,7 @@ public final class Studies {
 
   /** The size of a study run. */
   public enum Profile {
-    /** Small enough for 10-20 minutes per study on two CPU cores. */
+    /** Small enough for 10-45 minutes per study on two CPU cores (under the hour each). */
     CPU,
     /** The studies' own settings, for a GPU machine. */
     FULL,
