@@ -80,7 +80,7 @@ public final class Encoder {
     long t = mask.getShape().get(1);
     // Without padding the additive mask is all zeros: skip it (one add over B x heads x T x T
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
-    NDArray additive = !hasPadding(mask) ? null
+    NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
     for (EncoderLayer layer : layers) {
       hidden = layer.forward(ctx, hidden, additive);
