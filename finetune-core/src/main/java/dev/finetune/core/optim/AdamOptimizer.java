@@ -3,14 +3,24 @@ package dev.finetune.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-/** {@code torch.optim.Adam} / {@code AdamW} (no amsgrad) over DJL arrays; see {@link AdamSpec}. */
+/**
+ * {@code torch.optim.Adam} / {@code AdamW} (no amsgrad) over DJL arrays; see {@link AdamSpec}.
+ * Float32 CPU parameters are updated in one pass by {@link FusedAdamCpu}, others with eager ops.
+ */
 final class AdamOptimizer extends AbstractOptimizer {
 
   private final AdamSpec spec;
+  private final boolean fused;
 
   AdamOptimizer(AdamSpec spec, NDManager manager) {
+    this(spec, manager, true);
+  }
+
+  /** With {@code fused} false every update runs as eager ops (tests compare the two paths). */
+  AdamOptimizer(AdamSpec spec, NDManager manager, boolean fused) {
     super(manager);
     this.spec = spec;
+    this.fused = fused;
   }
 
   @Override
@@ -38,7 +48,24 @@ final class AdamOptimizer extends AbstractOptimizer {
     double wd = update.weightDecay();
     double beta1 = update.momentumOr(spec.beta1()); // a cycled beta1, as PyTorch's schedulers set
     double beta2 = spec.beta2();
+    long t = state.steps;
+    double biasCorrection1 = 1 - Math.pow(beta1, t);
+    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+    double stepSize = lr / biasCorrection1;
 
+    if (fused && FusedAdamCpu.supports(weight, update.gradient(), mean, variance)) {
+      FusedAdamCpu.update(weight, update.gradient(), mean, variance, new FusedAdamCpu.Step(
+          spec.decoupled() ? 0f : (float) wd,
+          spec.decoupled() ? (float) (1 - lr * wd) : 1f,
+          (float) (1 - beta1),
+          (float) beta2,
+          (float) (1 - beta2),
+          (float) biasCorrection2Sqrt,
+          (float) spec.eps(),
+          (float) stepSize,
+          lr != 0));
+      return;
+    }
     if (spec.decoupled() && lr * wd != 0) {
       weight.muli(1 - lr * wd);
     }
@@ -67,10 +94,6 @@ final class AdamOptimizer extends AbstractOptimizer {
     if (lr == 0) {
       return;
     }
-    long t = state.steps;
-    double biasCorrection1 = 1 - Math.pow(beta1, t);
-    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-    double stepSize = lr / biasCorrection1;
     try (NDArray denominator = variance.sqrt()) {
       denominator.divi(biasCorrection2Sqrt).addi(spec.eps());
       try (NDArray step = mean.div(denominator)) {

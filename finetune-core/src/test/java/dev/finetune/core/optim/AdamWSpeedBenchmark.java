@@ -13,8 +13,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a unit test: milliseconds per AdamW step over MiniLM-L6's parameter shapes (22.7M values
- * in 101 tensors), our {@link Optimizer} against DJL's fused {@code NDArrayEx.adamUpdate} with
- * its bias correction and epsilon rewritten to torch's form. Run with
+ * in 101 tensors), our {@link Optimizer} (its one-pass CPU path and its eager-op path) against
+ * DJL's fused {@code NDArrayEx.adamUpdate} with its bias correction and epsilon rewritten to
+ * torch's form. Run with
  *
  * <pre>{@code
  * mvn -o -q -pl finetune-core -am verify -Dfinetune.bench=true \
@@ -43,12 +44,15 @@ class AdamWSpeedBenchmark {
       }
       System.out.printf("AdamW over %d tensors, %,d values%n", shapes.size(), total);
 
-      try (Optimizer ours = Optimizers.adamW().weightDecay(WD).create(manager)) {
+      AdamSpec adamW = Optimizers.adamW().weightDecay(WD);
+      try (Optimizer fused = new AdamOptimizer(adamW, manager, true);
+          Optimizer eager = new AdamOptimizer(adamW, manager, false)) {
         List<ParameterUpdate> updates = new ArrayList<>();
         for (int i = 0; i < weights.size(); i++) {
           updates.add(new ParameterUpdate("p" + i, weights.get(i), gradients.get(i), LR, WD));
         }
-        report("ours (NDArray ops)", () -> ours.step(updates));
+        report("ours (one pass, Java)", () -> fused.step(updates));
+        report("ours (eager NDArray ops)", () -> eager.step(updates));
       }
 
       try (Optimizer nesterov = Optimizers.sgd().momentum(0.9).nesterov(true).create(manager)) {
