@@ -81,7 +81,9 @@ final class LoraWrapper implements ProjectionWrapper {
       NDArray in = ctx.dropout(x, a.config().dropoutRate());
       NDArray low = Linear.linear(in, ctx.value(a.a())).singletonOrThrow();
       NDArray up = Linear.linear(low, ctx.value(a.b())).singletonOrThrow();
-      out = out.add(up.mul(Scalars.like(up, a.config().scaling())));
+      double scaling = a.config().scaling();
+      // alpha = r gives scaling 1: skip the multiply (and its backward), an exact no-op
+      out = out.add(scaling == 1.0 ? up : up.mul(Scalars.like(up, scaling)));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -126,7 +127,7 @@ final class FusedAdamCpu {
       throw new IllegalStateException("the engine did not expose the memory of " + array
           + "; FusedAdamCpu.supports must be checked first");
     }
-    return bytes.asFloatBuffer();
+    return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   private static void range(
