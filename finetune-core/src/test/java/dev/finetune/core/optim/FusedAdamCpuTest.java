@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,15 +27,10 @@ class FusedAdamCpuTest {
   private static final double RELATIVE = 1e-5;
   private static final double ABSOLUTE = 1e-8;
 
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
+  private final NDManager manager = NDManager.newBaseManager(); // JUnit: one instance per test
 
   @AfterEach
-  void close() {
+  void releaseArrays() {
     manager.close();
   }
 
