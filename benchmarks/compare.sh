@@ -14,10 +14,11 @@
 #   --shape NAME     minilm (32 x 128) or small (8 x 32)                    [minilm]
 #   --weights W      Java side: random (like the peer) or embedded (real all-MiniLM-L6-v2,
 #                    --shape minilm only)                                   [random]
-#   --allocator A    keep: both sides run with GLIBC_TUNABLES=glibc.malloc.mmap_max=0:
-#                    glibc.malloc.trim_threshold=68719476736, so freed tensors stay in the
-#                    process instead of being page-faulted back in every step (docs/
-#                    PERFORMANCE.md, "Memory allocator"); default: glibc as it comes  [keep]
+#   --allocator A    keep: both sides run with GLIBC_TUNABLES=glibc.malloc.arena_max=1:
+#                    glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736, so
+#                    freed tensors stay in the process instead of being page-faulted back in
+#                    every step (docs/PERFORMANCE.md, "Memory allocator"); default: glibc as
+#                    it comes                                               [keep]
 #   --out DIR        results folder                                         [benchmarks/results]
 # Environment: PYTHON (default /usr/bin/python3, Debian's torch, see peer/install.sh),
 # SKIP_BUILD=1 to reuse the last build.
@@ -43,7 +44,7 @@ WEIGHTS=random
 OUT_DIR=$ROOT/benchmarks/results
 ALLOCATOR=keep
 PYTHON=${PYTHON:-/usr/bin/python3}
-usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --methods) METHODS=$2; shift 2 ;;
@@ -71,7 +72,7 @@ for method in "${METHOD_LIST[@]}"; do
 done
 case "$SHAPE" in minilm|small) ;; *) echo "error: --shape must be minilm or small, got '$SHAPE'" >&2; exit 2 ;; esac
 case "$ALLOCATOR" in
-  keep) export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736 ;;
+  keep) export GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736 ;;
   default) unset GLIBC_TUNABLES ;;
   *) echo "error: --allocator must be keep or default, got '$ALLOCATOR'" >&2; exit 2 ;;
 esac
