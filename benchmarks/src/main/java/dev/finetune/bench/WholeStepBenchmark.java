@@ -10,7 +10,6 @@ import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.TrainingContext;
 import dev.finetune.core.train.TrainingListener;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,20 +70,25 @@ public final class WholeStepBenchmark {
     String profile = arg(args, "--profile", null);
     TextDataset data = SyntheticText.filling(batch * (steps + warmup), length, 1);
     List<Double> seconds = new ArrayList<>();
+    List<Long> faults = new ArrayList<>();
     TrainingListener timer = new TrainingListener() {
       private long start;
+      private long faultsAtStart;
 
       @Override
       public void onStepStart(TrainingContext context) {
         if (profile != null && seconds.size() == warmup) {
           JniUtils.startProfile(false, true, true);
         }
+        faultsAtStart = PageFaults.minor();
         start = System.nanoTime();
       }
 
       @Override
       public void onStepEnd(TrainingContext context, double loss) {
         seconds.add((System.nanoTime() - start) / 1e9);
+        long now = PageFaults.minor();
+        faults.add(now < 0 || faultsAtStart < 0 ? -1 : now - faultsAtStart);
         if (profile != null && seconds.size() == warmup + steps) {
           JniUtils.stopProfile(profile);
         }
@@ -109,14 +113,20 @@ public final class WholeStepBenchmark {
           method.id(), shape.id(), weights, batch, length, median, tokensPerStep / median,
           measured[0], measured[measured.length - 1], measured.length,
           epoch.trainableParameters(), epoch.totalParameters());
-      System.out.println("per-step seconds: " + Arrays.toString(measured));
+      System.out.println("step seconds in order (warm-up first): " + seconds);
+      System.out.println("minor page faults per step, same order: " + faults);
+      long[] measuredFaults = faults.subList(warmup, faults.size()).stream()
+          .mapToLong(Long::longValue).sorted().toArray();
+      long medianFaults = measuredFaults[measuredFaults.length / 2];
       System.out.printf(Locale.ROOT,
           "RESULT impl=java method=%s shape=%s weights=%s batch=%d length=%d steps=%d"
               + " median_s=%.4f min_s=%.4f max_s=%.4f tokens_per_step=%d tokens_per_s=%.1f"
-              + " gflop_per_step=%.3f trainable=%d total=%d peak_rss_mb=%.0f%n",
+              + " gflop_per_step=%.3f trainable=%d total=%d peak_rss_mb=%.0f"
+              + " median_minor_faults=%d%n",
           method.id(), shape.id(), weights, batch, length, measured.length, median, measured[0],
           measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
-          epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0);
+          epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0,
+          medianFaults);
     }
   }
 
