@@ -53,7 +53,7 @@ final class AdamOptimizer extends AbstractOptimizer {
     double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
     double stepSize = lr / biasCorrection1;
 
-    if (fused && FusedAdamCpu.supports(weight, update.gradient(), mean, variance)) {
+    if (fused && CpuFloatPass.supports(weight, update.gradient(), mean, variance)) {
       FusedAdamCpu.update(weight, update.gradient(), mean, variance, new FusedAdamCpu.Step(
           spec.decoupled() ? 0f : (float) wd,
           spec.decoupled() ? (float) (1 - lr * wd) : 1f,

@@ -3,14 +3,25 @@ package dev.finetune.core.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-/** {@code torch.optim.SGD} (dampening 0) over DJL arrays; see {@link SgdSpec}. */
+/**
+ * {@code torch.optim.SGD} (dampening 0) over DJL arrays; see {@link SgdSpec}. Float32 CPU
+ * parameters are updated in one pass by {@link FusedSgdCpu} (after the first step with momentum,
+ * which creates the buffer), others with eager ops.
+ */
 final class SgdOptimizer extends AbstractOptimizer {
 
   private final SgdSpec spec;
+  private final boolean fused;
 
   SgdOptimizer(SgdSpec spec, NDManager manager) {
+    this(spec, manager, true);
+  }
+
+  /** With {@code fused} false every update runs as eager ops (tests compare the two paths). */
+  SgdOptimizer(SgdSpec spec, NDManager manager, boolean fused) {
     super(manager);
     this.spec = spec;
+    this.fused = fused;
   }
 
   @Override
@@ -39,6 +50,9 @@ final class SgdOptimizer extends AbstractOptimizer {
           + " momentum " + momentum + " (a schedule that cycles momentum, such as OneCycleLR) but"
           + " this SGD has momentum 0 and keeps no momentum buffer; configure it with momentum,"
           + " e.g. Optimizers.sgd().momentum(0.9), or set cycle_momentum=False in the schedule");
+    }
+    if (fused && updatedInOnePass(update, state, momentum)) {
+      return;
     }
     NDArray regularised = null;
     NDArray nesterov = null;
@@ -80,5 +94,25 @@ final class SgdOptimizer extends AbstractOptimizer {
         nesterov.close();
       }
     }
+  }
+
+  private boolean updatedInOnePass(ParameterUpdate update, ParameterState state, double momentum) {
+    NDArray weight = update.weight();
+    NDArray gradient = update.gradient();
+    FusedSgdCpu.Step step = new FusedSgdCpu.Step((float) update.weightDecay(), (float) momentum,
+        spec.nesterov(), (float) update.learningRate());
+    if (momentum == 0) {
+      if (!CpuFloatPass.supports(weight, gradient)) {
+        return false;
+      }
+      FusedSgdCpu.update(weight, gradient, step);
+      return true;
+    }
+    NDArray buffer = state.buffers[0];
+    if (buffer == null || !CpuFloatPass.supports(weight, gradient, buffer)) {
+      return false;
+    }
+    FusedSgdCpu.update(weight, gradient, buffer, step);
+    return true;
   }
 }
