@@ -3,6 +3,7 @@ package dev.finetune.examples.grid;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
 import dev.finetune.examples.CommandLineOptions;
+import dev.finetune.experiments.grid.*;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

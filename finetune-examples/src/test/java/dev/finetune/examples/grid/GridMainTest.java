@@ -2,6 +2,7 @@ package dev.finetune.examples.grid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.experiments.grid.*;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 /**
  * A grid config file that cannot be used: the message names the file, the key, what was expected

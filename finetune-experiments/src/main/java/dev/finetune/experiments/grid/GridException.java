@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 /**
  * Thrown after a grid run when some cells failed; the message lists them and the failures are

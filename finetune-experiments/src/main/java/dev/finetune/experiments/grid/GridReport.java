@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import dev.finetune.core.checkpoint.AtomicFiles;
 import java.io.IOException;

@@ -1,9 +1,9 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.finetune.examples.grid.Studies.Profile;
+import dev.finetune.experiments.grid.Studies.Profile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

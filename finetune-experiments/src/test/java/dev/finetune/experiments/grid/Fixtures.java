@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import dev.finetune.core.report.EpochRecord;
 import dev.finetune.core.report.EvaluationRecord;
@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Hand-made cell results with known numbers, for tests that need no training. */
-final class Fixtures {
+public final class Fixtures {
 
   private Fixtures() {}
 
   /** An epoch with the given accuracy, loss and seconds; 1 GiB RSS; 1000 trainable of 5000. */
-  static EpochRecord epoch(int epoch, double accuracy, double loss, double seconds, long trainable) {
+  public static EpochRecord epoch(int epoch, double accuracy, double loss, double seconds, long trainable) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("accuracy", accuracy);
     metrics.put("f1", accuracy - 0.01);
@@ -32,7 +32,7 @@ final class Fixtures {
    * @param loss2 validation loss after epoch 2
    * @param trainable trainable parameters
    */
-  static CellResult result(String method, long seed, double acc1, double acc2, double loss2, long trainable) {
+  public static CellResult result(String method, long seed, double acc1, double acc2, double loss2, long trainable) {
     TrainingReport.Builder report = TrainingReport.builder().model("tiny").method(method).device("cpu()")
         .seed(seed).setting("epochs", 2)
         .epoch(epoch(1, acc1, loss2 + 0.2, 10, trainable))

@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import java.util.Objects;
 import java.util.function.Consumer;

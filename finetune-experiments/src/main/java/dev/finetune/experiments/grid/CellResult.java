@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

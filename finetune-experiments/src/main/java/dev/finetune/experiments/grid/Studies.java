@@ -1,4 +1,4 @@
-package dev.finetune.examples.grid;
+package dev.finetune.experiments.grid;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
