@@ -21,7 +21,9 @@
 #                    it comes                                               [keep]
 #   --out DIR        results folder                                         [benchmarks/results]
 # Environment: PYTHON (default /usr/bin/python3, Debian's torch, see peer/install.sh),
-# SKIP_BUILD=1 to reuse the last build.
+# SKIP_BUILD=1 to reuse the last build; FINETUNE_MVN_ARGS adds Maven arguments ("-o" to stay
+# offline; Maven runs online otherwise, so a fresh clone downloads what it needs), and
+# MAVEN_OPTS="-Dmaven.repo.local=DIR" picks another local repository (benchmarks/build-classpath.sh).
 #
 # Order: rounds are the outer loop, methods the inner one; within each (round, method) Java and
 # PyTorch alternate and the side that goes first alternates between rounds. Each run is a fresh
@@ -44,7 +46,7 @@ WEIGHTS=random
 OUT_DIR=$ROOT/benchmarks/results
 ALLOCATOR=keep
 PYTHON=${PYTHON:-/usr/bin/python3}
-usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --methods) METHODS=$2; shift 2 ;;

@@ -14,7 +14,8 @@
 # step configuration (10 of them), 3 × 5 s + 8 × 5 s for the others (7 configurations): about
 # 10 × 2 min + 7 × 1 min ≈ 27 min of iterations plus ~10-20 s of model set-up per fork, so
 # ≈ 30-35 minutes. Run it alone on a quiet machine: one libtorch process at a time.
-# SKIP_BUILD=1 reuses the last build. Runs with GLIBC_TUNABLES=glibc.malloc.arena_max=1:
+# SKIP_BUILD=1 reuses the last build; FINETUNE_MVN_ARGS=-o keeps Maven offline (it runs online
+# otherwise, so a fresh clone downloads what it needs; benchmarks/build-classpath.sh). Runs with GLIBC_TUNABLES=glibc.malloc.arena_max=1:
 # glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736 (freed tensors stay in the process; docs/PERFORMANCE.md,
 # "Memory allocator") unless GLIBC_TUNABLES is already set (set it to "" for glibc's defaults).
 set -euo pipefail
