@@ -28,6 +28,17 @@ public record CosineAnnealingLr(long tMax, double etaMin, double lr) implements 
     Check.lr(NAME, "lr", lr);
   }
 
+  /**
+   * Multiplies the starting LR by the base LR; {@code eta_min} is an absolute LR and stays.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public CosineAnnealingLr atBaseLr(double baseLr) {
+    return new CosineAnnealingLr(tMax, etaMin, lr * baseLr);
+  }
+
   @Override
   public double lr(long step, long totalSteps) {
     Check.step(NAME, step);

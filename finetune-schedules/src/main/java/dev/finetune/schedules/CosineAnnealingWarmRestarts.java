@@ -33,6 +33,17 @@ public record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, do
     Check.lr(NAME, "lr", lr);
   }
 
+  /**
+   * Multiplies the starting LR by the base LR; {@code eta_min} is an absolute LR and stays.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public CosineAnnealingWarmRestarts atBaseLr(double baseLr) {
+    return new CosineAnnealingWarmRestarts(t0, tMult, etaMin, lr * baseLr);
+  }
+
   @Override
   public double lr(long step, long totalSteps) {
     Check.step(NAME, step);

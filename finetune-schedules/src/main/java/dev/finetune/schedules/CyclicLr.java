@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
  * {@code lr(t) = base_lr + (max_lr - base_lr) * f * scale}, where {@code scale} is 1
  * ({@code triangular}), {@code 1 / 2^(cycle - 1)} ({@code triangular2}) or {@code gamma^t}
  * ({@code exp_range}). Momentum: {@code max_momentum - (max_momentum - base_momentum) * f * scale}.
+ * An absolute schedule: the base LR of the optimizer does not scale it.
  *
  * <pre>{@code
  * LrSchedule s = Schedules.parse("CyclicLR(base_lr=0.001,max_lr=0.01,step_size_up=20,mode=triangular2)");
@@ -133,6 +134,12 @@ public record CyclicLr(
       case EXP_RANGE -> Math.pow(gamma, step);
     };
     return scaleFactor * scale;
+  }
+
+  /** @return true: the definition carries its learning rates */
+  @Override
+  public boolean absolute() {
+    return true;
   }
 
   @Override

@@ -11,10 +11,36 @@ import java.util.OptionalDouble;
  * caller's, so {@code Schedules.warmup(0.1).thenLinearDecay()} fits any run. Pass
  * {@link #UNKNOWN_TOTAL} when the total is unknown.
  *
- * <p>Values are absolute learning rates. Schedules whose reference takes the starting LR from the
- * optimizer carry it as {@code lr} (default 1.0, which makes the values multipliers). Parameter
- * groups multiply the schedule's value by their {@code LrPolicy} multiplier, which equals
- * PyTorch's per-group schedules because every schedule here is linear in its LR arguments.
+ * <p>Values are learning rates. One rule, PyTorch's, says which depend on the optimizer's
+ * learning rate: every argument the reference names as an LR ({@code max_lr}, {@code base_lr},
+ * {@code eta_min}, {@code lr_end}, {@code swa_lr}) is an absolute LR; the LR a reference takes
+ * from the optimizer is carried as {@code lr} (default 1.0, which makes the values multipliers)
+ * and stands for the base LR. Hence a schedule is either
+ *
+ * <ul>
+ *   <li><b>absolute</b> ({@link #absolute()}): it takes nothing from the optimizer
+ *       ({@code OneCycleLR}, {@code CyclicLR}); or
+ *   <li><b>relative</b>: it starts from the optimizer's LR ({@code StepLR}, {@code LinearLR},
+ *       {@code ExponentialLR}, {@code ConstantLR}, {@code PolynomialLR}, {@code constant}, Hugging
+ *       Face's {@code *_with_warmup}, {@code inverse_sqrt}, ULMFiT's {@code slanted_triangular}),
+ *       possibly towards an absolute floor or target ({@code CosineAnnealingLR},
+ *       {@code CosineAnnealingWarmRestarts}, {@code polynomial_decay_with_warmup},
+ *       {@code SWALR}).
+ * </ul>
+ *
+ * <p>{@link #atBaseLr(double)} is the schedule an optimizer with a base learning rate follows: an
+ * absolute schedule unchanged, a relative one with {@code lr} multiplied by the base LR and its
+ * absolute floor or target as it is. The trainer applies it to a schedule given as an object; a
+ * spec parsed with {@link Schedules#parse(String, double)} gets the base LR as {@code lr} where it
+ * has no {@code lr=}, with the same values (an explicit {@code lr=} in a spec pins the optimizer's
+ * LR, so the base LR no longer applies; in Java, keep a relative schedule's {@code lr} at 1.0 to
+ * follow the base LR). Composites: {@code warmup}, {@code scaled} and {@code per_epoch} are as
+ * absolute as the schedule they wrap; {@code SequentialLR} resolves each part by its own kind
+ * (PyTorch's {@code SequentialLR} hands the same optimizer to each) and is absolute when all
+ * parts are.
+ *
+ * <p>Parameter groups multiply the schedule's value by their {@code LrPolicy} multiplier, which
+ * equals PyTorch's per-group schedules because every schedule here is linear in its LR arguments.
  *
  * <p>{@code toString()} is a spec that {@link Schedules#parse(String)} reads back to an equal
  * schedule.
@@ -23,6 +49,8 @@ import java.util.OptionalDouble;
  * LrSchedule s = Schedules.parse("OneCycleLR(max_lr=0.01,total_steps=100)");
  * double lr = s.lr(10, 100);
  * double momentum = s.momentum(10, 100).orElse(0.9);
+ * Schedules.warmup(0.1).thenLinearDecay().atBaseLr(2e-5).lr(10, 100);  // 2e-5, the peak
+ * Schedules.oneCycle(1e-4).atBaseLr(2e-5).lr(29, 100);                  // 1e-4, the peak
  * }</pre>
  */
 public interface LrSchedule {
@@ -61,6 +89,29 @@ public interface LrSchedule {
    */
   default OptionalDouble momentum(long step, long totalSteps) {
     return OptionalDouble.empty();
+  }
+
+  /**
+   * Tells whether the values are learning rates of their own (the definition carries them all, as
+   * {@code OneCycleLR(max_lr)} does) rather than depending on the optimizer's learning rate.
+   *
+   * @return true for absolute schedules; false (the default) for relative ones
+   */
+  default boolean absolute() {
+    return false;
+  }
+
+  /**
+   * The schedule an optimizer with a base learning rate follows: this one when it is
+   * {@link #absolute()}, else its values times {@code baseLr} (those with an absolute floor or
+   * target scale only their {@code lr}; composites resolve each part).
+   *
+   * @param baseLr the optimizer's base learning rate, {@code >= 0}
+   * @return the schedule in learning rates
+   */
+  default LrSchedule atBaseLr(double baseLr) {
+    Check.lr("atBaseLr", "baseLr", baseLr);
+    return absolute() ? this : scaled(baseLr);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
  * ends. Momentum runs the opposite way between {@code max_momentum} and {@code base_momentum}
  * (constant {@code max_momentum} in the third phase). As in PyTorch, steps beyond {@code T} are an
  * error.
+ * An absolute schedule: the base LR of the optimizer does not scale it.
  *
  * <pre>{@code
  * LrSchedule s = Schedules.parse(
@@ -167,6 +168,12 @@ public record OneCycleLr(
       start = ends[i];
     }
     throw new AssertionError("unreachable");
+  }
+
+  /** @return true: the definition carries its learning rates */
+  @Override
+  public boolean absolute() {
+    return true;
   }
 
   @Override

@@ -33,6 +33,23 @@ public record PerEpoch(LrSchedule schedule, long stepsPerEpoch) implements LrSch
     return totalSteps <= 0 ? UNKNOWN_TOTAL : (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
   }
 
+  /** @return whether the wrapped schedule is absolute */
+  @Override
+  public boolean absolute() {
+    return schedule.absolute();
+  }
+
+  /**
+   * Steps the wrapped schedule at the base LR per epoch.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public LrSchedule atBaseLr(double baseLr) {
+    return new PerEpoch(schedule.atBaseLr(baseLr), stepsPerEpoch);
+  }
+
   @Override
   public double lr(long step, long totalSteps) {
     Check.step(NAME, step);

@@ -37,6 +37,17 @@ public record PolynomialDecayWithWarmup(
     Check.positive(NAME, "power", power);
   }
 
+  /**
+   * Multiplies the starting LR by the base LR; {@code lr_end} is an absolute LR and stays.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public PolynomialDecayWithWarmup atBaseLr(double baseLr) {
+    return new PolynomialDecayWithWarmup(warmup, numTrainingSteps, lrEnd, power, lr * baseLr);
+  }
+
   @Override
   public double lr(long step, long totalSteps) {
     return HfWarmup.lr(NAME, warmup, numTrainingSteps, step, totalSteps, lr, (s, w, t) -> {

@@ -26,6 +26,23 @@ public record Scaled(LrSchedule schedule, double factor) implements LrSchedule {
     Check.lr(NAME, "factor", factor);
   }
 
+  /** @return whether the wrapped schedule is absolute */
+  @Override
+  public boolean absolute() {
+    return schedule.absolute();
+  }
+
+  /**
+   * Scales the wrapped schedule at the base LR.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public LrSchedule atBaseLr(double baseLr) {
+    return new Scaled(schedule.atBaseLr(baseLr), factor);
+  }
+
   @Override
   public double lr(long step, long totalSteps) {
     return factor * schedule.lr(step, totalSteps);

@@ -26,7 +26,10 @@ import java.util.function.BiFunction;
  * {@code per_epoch(S, steps_per_epoch=)}. Arguments carry the reference's names and defaults;
  * where the reference takes the starting LR from the optimizer, the spec takes {@code lr=}, else
  * the base LR given to {@link #parse(String, double)} (1.0 by default, making values
- * multipliers). Hugging Face schedules also accept {@code warmup_ratio=} (as
+ * multipliers); {@code parse(spec, baseLr)} thus equals {@code parse(spec).atBaseLr(baseLr)} for
+ * a spec without {@code lr=} (see {@link LrSchedule} for absolute and relative schedules). The
+ * Java factories below build relative schedules with {@code lr} 1.0 unless they take an LR.
+ * Hugging Face schedules also accept {@code warmup_ratio=} (as
  * {@code TrainingArguments} does) and may omit {@code num_training_steps}; so may
  * {@code OneCycleLR}'s {@code total_steps} and {@code slanted_triangular}: they then span the
  * run's total. Names are matched exactly, then ignoring case.
@@ -281,10 +284,10 @@ public final class Schedules {
   // ---- Java factories ----
 
   /**
-   * Hugging Face's linear decay with warm-up, spanning the run's total.
+   * Hugging Face's linear decay with warm-up, spanning the run's total; relative.
    *
    * @param warmupSteps warm-up steps
-   * @param lr the peak learning rate
+   * @param lr the peak as a multiple of the base LR (1.0 for the trainer's base LR)
    * @return the schedule
    */
   public static LrSchedule linearWithWarmup(long warmupSteps, double lr) {
@@ -292,10 +295,10 @@ public final class Schedules {
   }
 
   /**
-   * Hugging Face's cosine decay with warm-up (half a cosine), spanning the run's total.
+   * Hugging Face's cosine decay with warm-up (half a cosine), spanning the run's total; relative.
    *
    * @param warmupSteps warm-up steps
-   * @param lr the peak learning rate
+   * @param lr the peak as a multiple of the base LR (1.0 for the trainer's base LR)
    * @return the schedule
    */
   public static LrSchedule cosineWithWarmup(long warmupSteps, double lr) {
@@ -303,9 +306,9 @@ public final class Schedules {
   }
 
   /**
-   * PyTorch's one-cycle policy with its defaults, spanning the run's total.
+   * PyTorch's one-cycle policy with its defaults, spanning the run's total; absolute.
    *
-   * @param maxLr the peak learning rate
+   * @param maxLr the peak learning rate (not scaled by the base LR)
    * @return the schedule
    */
   public static OneCycleLr oneCycle(double maxLr) {
@@ -314,9 +317,9 @@ public final class Schedules {
 
   /**
    * ULMFiT's slanted triangular LR with the paper's defaults (cut_frac 0.1, ratio 32), spanning
-   * the run's total.
+   * the run's total; relative (its peak is the optimizer's LR, as in fastai).
    *
-   * @param maxLr the peak learning rate
+   * @param maxLr the peak as a multiple of the base LR (1.0 for the trainer's base LR)
    * @return the schedule
    */
   public static SlantedTriangular slantedTriangular(double maxLr) {
@@ -324,9 +327,9 @@ public final class Schedules {
   }
 
   /**
-   * A constant learning rate.
+   * A constant learning rate; relative.
    *
-   * @param lr the learning rate
+   * @param lr the learning rate as a multiple of the base LR (1.0 for the trainer's base LR)
    * @return the schedule
    */
   public static LrSchedule constant(double lr) {

@@ -10,7 +10,9 @@ import java.util.OptionalDouble;
  * first) to milestone {@code i}, each starting at its own step 0.
  *
  * <p>{@code lr(t) = S_i.lr(t - m_(i-1), m_i - m_(i-1))} for {@code m_(i-1) <= t < m_i}; the last
- * schedule sees {@code T - m_last} as its total (unknown when the run's total is).
+ * schedule sees {@code T - m_last} as its total (unknown when the run's total is). Absolute and
+ * relative parts may mix: {@link #atBaseLr(double)} gives each part the base LR by its own kind
+ * (relative parts scale it, absolute ones keep their LRs), as the spec parser does.
  *
  * <pre>{@code
  * LrSchedule s = Schedules.parse(
@@ -73,6 +75,24 @@ public record Sequential(List<LrSchedule> schedules, List<Long> milestones) impl
       return milestones.get(i) - start(i);
     }
     return totalSteps > start(i) ? totalSteps - start(i) : UNKNOWN_TOTAL;
+  }
+
+  /** @return true when every part is absolute */
+  @Override
+  public boolean absolute() {
+    return schedules.stream().allMatch(LrSchedule::absolute);
+  }
+
+  /**
+   * Resolves each part by its own kind: relative parts take the base LR, absolute parts keep
+   * their learning rates, as PyTorch's {@code SequentialLR} hands the same optimizer to each.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the sequence in learning rates
+   */
+  @Override
+  public Sequential atBaseLr(double baseLr) {
+    return new Sequential(schedules.stream().map(s -> s.atBaseLr(baseLr)).toList(), milestones);
   }
 
   @Override

@@ -10,7 +10,8 @@ import dev.finetune.schedules.spec.SpecWriter;
  * max(1, anneal_epochs)))} with {@code anneal} = {@code (1 - cos(pi * x)) / 2} or {@code x}; with
  * {@code anneal_epochs = 0}, {@code alpha = 1} from step 0. This is what PyTorch's recursive
  * update yields when SWALR is stepped once per step and nothing else changes the LR. The unit is
- * whatever you step it by: wrap in {@code per_epoch(...)} for epochs.
+ * whatever you step it by: wrap in {@code per_epoch(...)} for epochs. {@code swa_lr} is an
+ * absolute LR; {@code lr} is the optimizer's, so {@link #atBaseLr(double)} scales only it.
  *
  * <pre>{@code
  * LrSchedule s = Schedules.parse("SWALR(swa_lr=0.05, anneal_epochs=10, anneal_strategy=linear, lr=0.1)");
@@ -21,7 +22,7 @@ import dev.finetune.schedules.spec.SpecWriter;
  * @param swaLr the target learning rate, {@code >= 0}
  * @param annealEpochs steps of the annealing, {@code >= 0} (default 10)
  * @param annealStrategy cos or linear (default cos)
- * @param lr the starting learning rate
+ * @param lr the starting learning rate (PyTorch takes it from the optimizer)
  */
 public record SwaLr(double swaLr, long annealEpochs, Anneal annealStrategy, double lr)
     implements LrSchedule {
@@ -34,6 +35,17 @@ public record SwaLr(double swaLr, long annealEpochs, Anneal annealStrategy, doub
     Check.nonNegative(NAME, "anneal_epochs", annealEpochs);
     java.util.Objects.requireNonNull(annealStrategy, "annealStrategy");
     Check.lr(NAME, "lr", lr);
+  }
+
+  /**
+   * Multiplies the starting LR by the base LR; {@code swa_lr} is an absolute LR and stays.
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public SwaLr atBaseLr(double baseLr) {
+    return new SwaLr(swaLr, annealEpochs, annealStrategy, lr * baseLr);
   }
 
   @Override

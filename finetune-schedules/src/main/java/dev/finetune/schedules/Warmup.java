@@ -12,7 +12,8 @@ import java.util.OptionalDouble;
  * {@code lr(t) = target * (s + (1 - s) * t / W)} ({@code linear}) or {@code target * s}
  * ({@code constant}), {@code s = start_factor}; for {@code t >= W},
  * {@code lr(t) = inner.lr(t - W, T - W)}. Momentum during warm-up is the inner schedule's at its
- * step 0.
+ * step 0. The warm-up is as absolute as the wrapped schedule: in front of {@code OneCycleLR} it
+ * ramps to {@code max_lr / div_factor} whatever the base LR.
  *
  * <pre>{@code
  * LrSchedule s = Schedules.parse("warmup(CosineAnnealingLR(T_max=90,lr=0.1),num_warmup_steps=10)");
@@ -59,6 +60,23 @@ public record Warmup(LrSchedule schedule, WarmupLength length, Mode mode, double
 
   private long innerTotal(long totalSteps, long w) {
     return totalSteps > w ? totalSteps - w : UNKNOWN_TOTAL;
+  }
+
+  /** @return whether the wrapped schedule is absolute */
+  @Override
+  public boolean absolute() {
+    return schedule.absolute();
+  }
+
+  /**
+   * Warms up to the wrapped schedule at the base LR (an absolute one keeps its own LRs).
+   *
+   * @param baseLr the optimizer's base learning rate
+   * @return the schedule in learning rates
+   */
+  @Override
+  public LrSchedule atBaseLr(double baseLr) {
+    return new Warmup(schedule.atBaseLr(baseLr), length, mode, startFactor);
   }
 
   @Override

@@ -105,9 +105,13 @@ public final class FineTune {
   }
 
   /**
-   * Sets the schedule as a multiplier of the base learning rate.
+   * Sets the schedule, with PyTorch's rule: a relative schedule (warm-up, linear, cosine,
+   * constant, step, ...) scales the base learning rate, while the LRs a schedule carries
+   * ({@code OneCycleLR}'s {@code max_lr}, {@code CyclicLR}'s bounds, {@code SWALR}'s
+   * {@code swa_lr}) stay as they are: the same values as the spec form.
    *
-   * @param schedule e.g. {@code Schedules.warmup(0.1).thenLinearDecay()}
+   * @param schedule e.g. {@code Schedules.warmup(0.1).thenLinearDecay()} (peak = the base LR) or
+   *     {@code Schedules.oneCycle(1e-4)} (peak 1e-4)
    * @return this
    */
   public FineTune schedule(LrSchedule schedule) {

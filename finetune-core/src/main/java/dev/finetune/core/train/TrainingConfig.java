@@ -21,9 +21,12 @@ import java.util.Objects;
  * length 128, seed 42, gradient clipping at global norm 1.0, CPU.
  *
  * <p>Learning rate of parameter {@code p} at step {@code t}: {@code schedule(t) · policy(p)},
- * where a schedule given as an object is a multiplier of {@link #learningRate()} (build it with
- * its default {@code lr=1}), and a schedule given as a spec string is parsed with the base LR
- * (so {@code OneCycleLR(max_lr=0.01,...)} is absolute and {@code LinearLR(...)} scales the base).
+ * with one rule for both forms of the schedule, as in PyTorch: the LRs a schedule carries
+ * ({@code OneCycleLR(max_lr)}, {@code CyclicLR}'s bounds, {@code SWALR}'s {@code swa_lr},
+ * {@code eta_min}) are absolute, and what the reference takes from the optimizer (warm-up, linear,
+ * cosine, constant, step, ...) scales {@link #learningRate()}. An object goes through
+ * {@link LrSchedule#atBaseLr(double)}; a spec string is parsed with the base LR, which gives the
+ * same values (a spec's explicit {@code lr=} replaces the base LR).
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(16).build();
@@ -37,7 +40,8 @@ import java.util.Objects;
  * @param optimizer the optimizer
  * @param learningRate the base learning rate
  * @param lrPolicy per-parameter multipliers of the base learning rate
- * @param schedule the schedule as an object (multiplier of the base LR), or null when a spec is used
+ * @param schedule the schedule as an object (resolved by {@link LrSchedule#atBaseLr(double)}), or
+ *     null when a spec is used
  * @param scheduleSpec the schedule as a spec string, or null when an object is used
  * @param weightDecay per-parameter weight decay, or null for the optimizer's decay with Hugging
  *     Face's exemptions (biases and LayerNorm)
@@ -117,10 +121,10 @@ public record TrainingConfig(
   /**
    * The schedule in absolute learning rates (before policy multipliers).
    *
-   * @return {@code schedule · learningRate}, or the spec parsed with the base LR
+   * @return {@code schedule.atBaseLr(learningRate)}, or the spec parsed with the base LR
    */
   public LrSchedule absoluteSchedule() {
-    return schedule != null ? schedule.scaled(learningRate) : Schedules.parse(scheduleSpec, learningRate);
+    return schedule != null ? schedule.atBaseLr(learningRate) : Schedules.parse(scheduleSpec, learningRate);
   }
 
   /**
@@ -276,7 +280,7 @@ public record TrainingConfig(
       return this;
     }
 
-    /** @param v schedule whose values multiply the base LR @return this */
+    /** @param v schedule, resolved with {@link LrSchedule#atBaseLr(double)} @return this */
     public Builder schedule(LrSchedule v) {
       schedule = Objects.requireNonNull(v, "schedule");
       scheduleSpec = null;

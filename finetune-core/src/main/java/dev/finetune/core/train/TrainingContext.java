@@ -106,7 +106,8 @@ public interface TrainingContext {
 
   /**
    * Replaces the run's schedule from now on: {@code schedule.lr(globalStep, totalSteps)} becomes
-   * the base learning rate (still multiplied by the parameter-group policy). Used by SWA.
+   * the base learning rate (still multiplied by the parameter-group policy), as it is: its values
+   * are learning rates, not resolved against the configured base LR. Used by SWA.
    *
    * @param schedule the schedule over global steps, or {@code null} to return to the run's own
    */
