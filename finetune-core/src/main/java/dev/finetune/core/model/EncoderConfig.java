@@ -197,7 +197,7 @@ public final class EncoderConfig {
     } catch (JsonParseException e) {
       throw new CheckpointException("config.json is not valid JSON: " + e.getMessage(), e);
     }
-    if (!o.has("model_type")) {
+    if (!o.has("model_type") || o.get("model_type").isJsonNull()) {
       throw new CheckpointException(
           "config.json has no model_type (expected one of " + ModelTypes.names() + ")");
     }

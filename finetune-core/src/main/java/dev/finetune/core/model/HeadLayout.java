@@ -27,6 +27,9 @@ public record HeadLayout(String poolerName, String classifierName, boolean dropo
   /**
    * Checks the names.
    *
+   * @param poolerName the dense layer on the first token
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
    * @throws IllegalArgumentException when a name is blank
    */
   public HeadLayout {

@@ -34,6 +34,9 @@ class ModelTypesTest {
         .hasMessageContaining("no model_type")
         .hasMessageContaining("bert")
         .hasMessageContaining("roberta");
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"model_type\": null}"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("no model_type");
   }
 
   @Test
