@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.finetune.core.model.ModelTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Reads the weights of a Hugging Face model folder: {@code model.safetensors}, or shards listed in
- * {@code model.safetensors.index.json}. Names lose the {@code bert.}/{@code roberta.} prefix that
+ * {@code model.safetensors.index.json}. Names lose the base-model prefix ({@code bert.},
+ * {@code roberta.}, ...: every registered family's {@link ModelTypes#checkpointPrefixes()}) that
  * checkpoints saved with a task head carry.
  *
  * <pre>{@code
@@ -24,9 +26,6 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class HfCheckpoint {
-
-  /** Prefixes stripped from tensor names (base-model prefixes of task models). */
-  public static final List<String> BASE_PREFIXES = List.of("bert.", "roberta.");
 
   private HfCheckpoint() {}
 
@@ -57,9 +56,10 @@ public final class HfCheckpoint {
       throw new CheckpointException(
           "no model.safetensors (or model.safetensors.index.json) in " + dir.toAbsolutePath());
     }
+    List<String> prefixes = ModelTypes.checkpointPrefixes();
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, HostTensor> e : raw.entrySet()) {
-      String name = stripPrefix(e.getKey());
+      String name = stripPrefix(e.getKey(), prefixes);
       if (out.put(name, e.getValue()) != null) {
         throw new CheckpointException(
             dir + ": tensor " + name + " appears both with and without a base-model prefix");
@@ -69,13 +69,18 @@ public final class HfCheckpoint {
   }
 
   /**
-   * Removes a leading {@code bert.} or {@code roberta.}.
+   * Removes a leading base-model prefix of a registered family ({@code bert.}, {@code roberta.},
+   * ...).
    *
    * @param name a checkpoint tensor name
    * @return the base-model name
    */
   public static String stripPrefix(String name) {
-    for (String prefix : BASE_PREFIXES) {
+    return stripPrefix(name, ModelTypes.checkpointPrefixes());
+  }
+
+  private static String stripPrefix(String name, List<String> prefixes) {
+    for (String prefix : prefixes) {
       if (name.startsWith(prefix)) {
         return name.substring(prefix.length());
       }

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * The sequence-classification head on top of an {@link Encoder}: pooling, dropout and a linear
- * classifier, with Hugging Face names ({@code pooler.dense.*} and {@code classifier.*}; for
- * RoBERTa {@code classifier.dense.*} and {@code classifier.out_proj.*}).
+ * classifier, laid out and named as the family's {@link HeadLayout} says (BERT
+ * {@code pooler.dense.*} and {@code classifier.*}; RoBERTa {@code classifier.dense.*} and
+ * {@code classifier.out_proj.*}).
  *
  * <pre>{@code
  * ClassificationHead head = classifier.head();
@@ -19,7 +20,7 @@ import java.util.Optional;
 public final class ClassificationHead {
 
   private final Pooling pooling;
-  private final ModelType modelType;
+  private final boolean dropoutBeforePooler;
   private final Projection pooler;
   private final Projection classifier;
   private final float dropout;
@@ -31,18 +32,16 @@ public final class ClassificationHead {
       throw new IllegalArgumentException("resolve Pooling.AUTO before building the head");
     }
     this.pooling = pooling;
-    this.modelType = config.modelType();
+    HeadLayout layout = config.modelType().headLayout();
+    this.dropoutBeforePooler = layout.dropoutBeforePooler();
     this.numLabels = numLabels;
     this.dropout = config.classifierDropout();
     int h = config.hiddenSize();
-    boolean roberta = modelType == ModelType.ROBERTA;
-    if (pooling == Pooling.CLS_POOLER) {
-      pooler = projection(factory, roberta ? "classifier.dense" : "pooler.dense", h, h, false);
-      classifier = projection(factory, roberta ? "classifier.out_proj" : "classifier", h, numLabels, fresh);
-    } else {
-      pooler = null;
-      classifier = projection(factory, "classifier", h, numLabels, fresh);
-    }
+    pooler =
+        pooling == Pooling.CLS_POOLER
+            ? projection(factory, layout.poolerName(), h, h, false)
+            : null;
+    classifier = projection(factory, layout.outputName(pooling), h, numLabels, fresh);
   }
 
   private static Projection projection(
@@ -66,12 +65,10 @@ public final class ClassificationHead {
       NDArray summed = hidden.mul(mask).sum(new int[] {1});
       NDArray counts = mask.sum(new int[] {1}).clip(1e-9f, Float.MAX_VALUE);
       pooled = ctx.dropout(summed.div(counts), dropout);
-    } else if (modelType == ModelType.ROBERTA) {
-      NDArray first = hidden.get(new NDIndex(":, 0, :"));
-      pooled = ctx.dropout(pooler.forward(ctx, ctx.dropout(first, dropout)).tanh(), dropout);
     } else {
       NDArray first = hidden.get(new NDIndex(":, 0, :"));
-      pooled = ctx.dropout(pooler.forward(ctx, first).tanh(), dropout);
+      NDArray in = dropoutBeforePooler ? ctx.dropout(first, dropout) : first;
+      pooled = ctx.dropout(pooler.forward(ctx, in).tanh(), dropout);
     }
     return classifier.forward(ctx, pooled);
   }
@@ -86,7 +83,8 @@ public final class ClassificationHead {
   }
 
   /**
-   * The pooler dense layer (RoBERTa: {@code classifier.dense}).
+   * The pooler dense layer ({@link HeadLayout#poolerName()}: BERT {@code pooler.dense}, RoBERTa
+   * {@code classifier.dense}).
    *
    * @return the projection; empty for mean pooling
    */
@@ -95,7 +93,8 @@ public final class ClassificationHead {
   }
 
   /**
-   * The output projection to the labels ({@code classifier}, RoBERTa {@code classifier.out_proj}).
+   * The output projection to the labels ({@link HeadLayout#outputName(Pooling)}:
+   * {@code classifier}, RoBERTa's CLS head {@code classifier.out_proj}).
    *
    * @return the projection
    */

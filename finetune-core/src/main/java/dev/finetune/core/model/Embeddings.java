@@ -58,7 +58,7 @@ public final class Embeddings {
    *
    * @param ctx the forward pass
    * @param wordEmbeddings (B, T, H)
-   * @param inputIds (B, T) ids used for RoBERTa's padding-aware positions, or null when the
+   * @param inputIds (B, T) ids used for padding-aware {@link PositionIds}, or null when the
    *     sequence holds soft tokens (positions are then sequential, as HF does for inputs_embeds)
    * @param tokenTypeIds (B, T) int64
    * @param shift added to every real token's position (k positions of a key/value prefix before
@@ -70,7 +70,8 @@ public final class Embeddings {
     long[] shape = wordEmbeddings.getShape().getShape();
     int t = (int) shape[1];
     NDManager m = ctx.manager();
-    int offset = config.modelType() == ModelType.ROBERTA ? config.padTokenId() + 1 : 0;
+    PositionIds positionIds = config.modelType().positionIds();
+    int offset = positionIds.firstPosition(config.padTokenId());
     if (t + offset + shift > config.maxPositionEmbeddings()) {
       throw new IllegalArgumentException(
           "sequence length "
@@ -82,7 +83,7 @@ public final class Embeddings {
     }
     NDArray positionTable = ctx.value(positions);
     NDArray positionEmbeddings;
-    if (config.modelType() == ModelType.ROBERTA && inputIds != null) {
+    if (positionIds.paddingAware() && inputIds != null) {
       NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
       positionEmbeddings =
           Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();

@@ -16,8 +16,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The shape of a BERT/RoBERTa encoder, as in a Hugging Face {@code config.json}. Immutable; build
- * one with {@link #builder()} or read one with {@link #fromJson(Path)}.
+ * The shape of an encoder of one of the registered architecture families ({@link ModelType}), as
+ * in a Hugging Face {@code config.json}. Immutable; build one with {@link #builder()} or read one
+ * with {@link #fromJson(Path)}.
  *
  * <pre>{@code
  * EncoderConfig tiny = EncoderConfig.builder()
@@ -73,10 +74,12 @@ public final class EncoderConfig {
       throw new IllegalArgumentException(
           "pad_token_id " + padTokenId + " is outside the vocabulary 0.." + (vocabSize - 1));
     }
-    if (modelType == ModelType.ROBERTA && maxPositionEmbeddings <= padTokenId + 1) {
+    int firstPosition = modelType.positionIds().firstPosition(padTokenId);
+    if (maxPositionEmbeddings <= firstPosition) {
       throw new IllegalArgumentException(
-          "RoBERTa positions start at pad_token_id + 1 = "
-              + (padTokenId + 1)
+          modelType.hfName()
+              + " positions start at pad_token_id + 1 = "
+              + firstPosition
               + "; max_position_embeddings "
               + maxPositionEmbeddings
               + " leaves no room");
@@ -177,7 +180,8 @@ public final class EncoderConfig {
   }
 
   /**
-   * Parses the text of a Hugging Face {@code config.json}; missing fields take BERT defaults.
+   * Parses the text of a Hugging Face {@code config.json}; missing fields take the defaults of its
+   * {@code model_type}'s family ({@link ModelType#applyConfigDefaults}).
    *
    * @param json the JSON text
    * @return the configuration
@@ -193,8 +197,9 @@ public final class EncoderConfig {
     } catch (JsonParseException e) {
       throw new CheckpointException("config.json is not valid JSON: " + e.getMessage(), e);
     }
-    if (!o.has("model_type")) {
-      throw new CheckpointException("config.json has no model_type (expected \"bert\" or \"roberta\")");
+    if (!o.has("model_type") || o.get("model_type").isJsonNull()) {
+      throw new CheckpointException(
+          "config.json has no model_type (expected one of " + ModelTypes.names() + ")");
     }
     ModelType type = ModelType.fromHf(o.get("model_type").getAsString());
     String positions = str(o, "position_embedding_type", "absolute");
@@ -202,10 +207,9 @@ public final class EncoderConfig {
       throw new CheckpointException(
           "config.json: position_embedding_type \"" + positions + "\" is not supported (only absolute)");
     }
-    Builder b = builder().modelType(type);
-    if (type == ModelType.ROBERTA) {
-      b.padTokenId(1).typeVocabSize(1).maxPositionEmbeddings(514).layerNormEps(1e-5);
-    }
+    Builder b = builder();
+    type.applyConfigDefaults(b);
+    b.modelType(type);
     b.vocabSize(integer(o, "vocab_size", b.vocabSize))
         .hiddenSize(integer(o, "hidden_size", b.hiddenSize))
         .numLayers(integer(o, "num_hidden_layers", b.numLayers))
@@ -277,9 +281,9 @@ public final class EncoderConfig {
   }
 
   /**
-   * The architecture.
+   * The architecture family.
    *
-   * @return BERT or RoBERTa
+   * @return e.g. {@link ModelType#BERT}
    */
   public ModelType modelType() {
     return modelType;
@@ -385,14 +389,13 @@ public final class EncoderConfig {
   }
 
   /**
-   * Longest input the position table allows (RoBERTa loses {@code pad_token_id + 1} rows).
+   * Longest input the position table allows (padding-aware families such as RoBERTa lose the
+   * {@code pad_token_id + 1} rows before their first position).
    *
    * @return the maximum sequence length
    */
   public int maxSequenceLength() {
-    return modelType == ModelType.ROBERTA
-        ? maxPositionEmbeddings - padTokenId - 1
-        : maxPositionEmbeddings;
+    return maxPositionEmbeddings - modelType.positionIds().firstPosition(padTokenId);
   }
 
   /**
@@ -490,9 +493,11 @@ public final class EncoderConfig {
     private Builder() {}
 
     /**
-     * Sets the architecture.
+     * Sets the architecture family (default {@link ModelType#BERT}). Only
+     * {@link EncoderConfig#fromJson(Path)} applies the family's config defaults; a builder keeps
+     * the values it is given.
      *
-     * @param value BERT or RoBERTa
+     * @param value e.g. {@link ModelType#ROBERTA}
      * @return this builder
      */
     public Builder modelType(ModelType value) {

@@ -1,69 +1,125 @@
 package dev.finetune.core.model;
 
 import dev.finetune.core.checkpoint.CheckpointException;
-import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
+import java.util.Set;
 
 /**
- * The encoder architectures this library builds, by their Hugging Face {@code model_type}.
+ * An encoder architecture family (BERT, RoBERTa, ...), by its Hugging Face {@code model_type}: the
+ * one place that knows everything in which a family differs from the others. The families share
+ * one implementation (embeddings, layers, head); each answers the questions below, and the code
+ * asks them instead of comparing types.
  *
- * <p>They share one implementation and differ in position ids: BERT numbers positions 0..T-1;
- * RoBERTa starts at {@code pad_token_id + 1} and gives padding tokens the padding position.
+ * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT} and
+ * {@link #ROBERTA}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
+ * immutable and compared by identity (one instance per family).
  *
  * <pre>{@code
  * ModelType t = ModelType.fromHf("roberta");
- * t.checkpointPrefix();  // "roberta."
+ * t.checkpointPrefix();                      // "roberta."
+ * t.sequenceClassificationArchitecture();    // "RobertaForSequenceClassification"
+ * t.defaultLoraTargets();                    // [query, value]
  * }</pre>
  */
-public enum ModelType {
-  /** BERT (also MiniLM and other BERT-architecture models). */
-  BERT("bert"),
-  /** RoBERTa. */
-  ROBERTA("roberta");
+public interface ModelType {
 
-  private final String hfName;
+  /** BERT (also MiniLM and other BERT-architecture models): {@link BertFamily}. */
+  ModelType BERT = new BertFamily();
 
-  ModelType(String hfName) {
-    this.hfName = hfName;
-  }
+  /** RoBERTa: {@link RobertaFamily}. */
+  ModelType ROBERTA = new RobertaFamily();
 
   /**
-   * The Hugging Face {@code model_type}.
+   * The Hugging Face {@code model_type} written to {@code config.json}.
    *
    * @return e.g. {@code bert}
    */
-  public String hfName() {
-    return hfName;
+  String hfName();
+
+  /**
+   * Every {@code model_type} this family reads (lower case); the first is {@link #hfName()}.
+   *
+   * @return the names, by default only {@link #hfName()}
+   */
+  default List<String> hfNames() {
+    return List.of(hfName());
   }
 
   /**
    * The prefix {@code *ForSequenceClassification} checkpoints put before encoder weights.
    *
-   * @return e.g. {@code bert.}
+   * @return e.g. {@code bert.}, ending with a dot
    */
-  public String checkpointPrefix() {
-    return hfName + ".";
-  }
+  String checkpointPrefix();
 
   /**
-   * Parses a Hugging Face {@code model_type}.
+   * The Hugging Face class name saved in {@code config.json}'s {@code architectures}.
    *
-   * @param modelType the value from {@code config.json}
-   * @return the type
-   * @throws CheckpointException when the type is not supported
+   * @return e.g. {@code BertForSequenceClassification}
    */
-  public static ModelType fromHf(String modelType) {
-    String wanted = modelType == null ? "" : modelType.toLowerCase(Locale.ROOT);
-    for (ModelType t : values()) {
-      if (t.hfName.equals(wanted)) {
-        return t;
-      }
-    }
-    throw new CheckpointException(
-        "config.json: model_type \""
-            + modelType
-            + "\" is not supported; supported: "
-            + Arrays.stream(values()).map(ModelType::hfName).toList()
-            + " (BERT-architecture models such as MiniLM use \"bert\")");
+  String sequenceClassificationArchitecture();
+
+  /**
+   * Sets the family's defaults on a builder before the values of a {@code config.json} are read
+   * over them (the builder starts with BERT-base defaults).
+   *
+   * @param builder the builder to change
+   */
+  void applyConfigDefaults(EncoderConfig.Builder builder);
+
+  /**
+   * How position ids are numbered.
+   *
+   * @return sequential (BERT) or padding-aware (RoBERTa)
+   */
+  PositionIds positionIds();
+
+  /**
+   * Names and dropout placement of the sequence-classification head.
+   *
+   * @return the layout
+   */
+  HeadLayout headLayout();
+
+  /**
+   * The pooling {@link Pooling#AUTO} resolves to for a checkpoint that records none.
+   *
+   * @param checkpointTensors the names of the checkpoint's tensors, prefix stripped
+   * @return {@link Pooling#CLS_POOLER} or {@link Pooling#MEAN}
+   */
+  Pooling defaultPooling(Set<String> checkpointTensors);
+
+  /**
+   * Hugging Face PEFT's default LoRA {@code target_modules} for this family.
+   *
+   * @return module-name suffixes, e.g. {@code [query, value]}
+   */
+  List<String> defaultLoraTargets();
+
+  /**
+   * Hugging Face PEFT's default IA3 {@code target_modules} for this family.
+   *
+   * @return module-name suffixes, e.g. {@code [key, value, output.dense]}
+   */
+  List<String> defaultIa3Targets();
+
+  /**
+   * Hugging Face PEFT's default IA3 {@code feedforward_modules} for this family (scaled on their
+   * input rather than their output).
+   *
+   * @return module-name suffixes, e.g. {@code [output.dense]}
+   */
+  List<String> defaultIa3FeedForward();
+
+  /**
+   * Looks a family up in {@link ModelTypes} by its Hugging Face {@code model_type}.
+   *
+   * @param modelType the value from {@code config.json} (case-insensitive)
+   * @return the family
+   * @throws CheckpointException naming the registered types when none matches
+   */
+  static ModelType fromHf(String modelType) {
+    return ModelTypes.fromHf(modelType);
   }
 }

@@ -9,14 +9,17 @@ package dev.finetune.core.model;
  */
 public enum Pooling {
   /**
-   * {@link #CLS_POOLER} when the checkpoint carries pooler weights (or was saved with that
-   * pooling), {@link #MEAN} otherwise (MiniLM sentence-embedding models have no pooler).
+   * The pooling a checkpoint saved by this library records, else the family's
+   * {@link ModelType#defaultPooling}: for BERT {@link #CLS_POOLER} when the checkpoint carries
+   * pooler weights, {@link #MEAN} otherwise (MiniLM sentence-embedding models have no pooler);
+   * for RoBERTa always {@link #CLS_POOLER}.
    */
   AUTO,
   /**
-   * Hugging Face's {@code *ForSequenceClassification}: the first token's state through the
-   * pooler (dense + tanh, {@code pooler.dense.*}), dropout, {@code classifier.*}. For RoBERTa:
-   * dropout, {@code classifier.dense} + tanh, dropout, {@code classifier.out_proj}.
+   * Hugging Face's {@code *ForSequenceClassification}, as the family's {@link HeadLayout} says:
+   * for BERT the first token's state through the pooler (dense + tanh, {@code pooler.dense.*}),
+   * dropout, {@code classifier.*}; for RoBERTa dropout, {@code classifier.dense} + tanh, dropout,
+   * {@code classifier.out_proj}.
    */
   CLS_POOLER,
   /** Mean of the real tokens' states (sentence-transformers), dropout, {@code classifier.*}. */

@@ -196,10 +196,7 @@ public final class PretrainedEncoder {
     if (savedPooling != null) {
       return savedPooling;
     }
-    if (config.modelType() == ModelType.ROBERTA || weights.containsKey("pooler.dense.weight")) {
-      return Pooling.CLS_POOLER;
-    }
-    return Pooling.MEAN;
+    return config.modelType().defaultPooling(weights.keySet());
   }
 
   /**
@@ -285,10 +282,7 @@ public final class PretrainedEncoder {
     public SequenceClassifier build() {
       Pooling resolved = resolve(pooling);
       if (!freshHead) {
-        String name =
-            config.modelType() == ModelType.ROBERTA && resolved == Pooling.CLS_POOLER
-                ? "classifier.out_proj.weight"
-                : "classifier.weight";
+        String name = config.modelType().headLayout().outputName(resolved) + ".weight";
         HostTensor existing = weights.get(name);
         if (existing != null && !existing.hasShape(numLabels, config.hiddenSize())) {
           throw new CheckpointException(

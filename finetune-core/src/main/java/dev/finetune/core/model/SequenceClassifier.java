@@ -177,11 +177,12 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     List<String> fresh =
         freshParameters.stream().filter(n -> !n.startsWith("classifier.")).toList();
     if (!weights.isEmpty() && !fresh.isEmpty()) {
-      boolean poolerOnly = fresh.stream().allMatch(n -> n.startsWith("pooler."));
+      String poolerName = config.modelType().headLayout().poolerName();
+      boolean poolerOnly = fresh.stream().allMatch(n -> n.startsWith(poolerName + "."));
       LOG.warn(
           "{}: {} newly initialised (seeded {}, N(0, {})): {}",
           poolerOnly
-              ? "the checkpoint has no pooler weights (pooler.dense.*) for CLS pooling"
+              ? "the checkpoint has no pooler weights (" + poolerName + ".*) for CLS pooling"
               : "weights missing from the checkpoint",
           fresh.size() == 1 ? "it is" : "they are",
           seed,
@@ -320,8 +321,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
 
   /**
    * Saves the model in Hugging Face layout: {@code config.json} (with labels, pooling and
-   * architecture), {@code model.safetensors} (encoder weights under the {@code bert.} or
-   * {@code roberta.} prefix, head unprefixed, as {@code *ForSequenceClassification} does) and
+   * architecture), {@code model.safetensors} (encoder weights under the family's
+   * {@link ModelType#checkpointPrefix()}, {@code classifier.*} unprefixed, as
+   * {@code *ForSequenceClassification} does) and
    * {@code tokenizer.json}. Each file is written atomically.
    *
    * @param dir the target folder (created if needed)
@@ -354,8 +356,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private String savedConfig() {
     JsonObject o = config.toJsonObject();
     JsonArray architectures = new JsonArray();
-    String arch = config.modelType() == ModelType.ROBERTA ? "Roberta" : "Bert";
-    architectures.add(arch + "ForSequenceClassification");
+    architectures.add(config.modelType().sequenceClassificationArchitecture());
     o.add("architectures", architectures);
     JsonObject id2label = new JsonObject();
     JsonObject label2id = new JsonObject();

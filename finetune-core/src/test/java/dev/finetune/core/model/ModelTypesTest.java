@@ -1,0 +1,131 @@
+package dev.finetune.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.checkpoint.HfCheckpoint;
+import dev.finetune.core.families.MiniBertFamily;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The family registry, and the facts each built-in family declares. */
+class ModelTypesTest {
+
+  @Test
+  void looksFamiliesUpByModelTypeIgnoringCase() {
+    assertThat(ModelType.fromHf("bert")).isSameAs(ModelType.BERT).isInstanceOf(BertFamily.class);
+    assertThat(ModelType.fromHf("RoBERTa")).isSameAs(ModelType.ROBERTA).isInstanceOf(RobertaFamily.class);
+    assertThat(ModelTypes.names()).startsWith("bert", "roberta");
+    assertThat(ModelTypes.all()).startsWith(ModelType.BERT, ModelType.ROBERTA);
+  }
+
+  @Test
+  void unknownModelTypeNamesTheRegisteredOnesAndHowToAddOne() {
+    assertThatThrownBy(() -> ModelType.fromHf("gpt2"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("model_type \"gpt2\" is not supported")
+        .hasMessageContaining(ModelTypes.names().toString())
+        .hasMessageContaining("ModelTypes.register")
+        .hasMessageContaining("META-INF/services/dev.finetune.core.model.ModelType");
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"vocab_size\": 10}"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("no model_type")
+        .hasMessageContaining("bert")
+        .hasMessageContaining("roberta");
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"model_type\": null}"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("no model_type");
+  }
+
+  @Test
+  void aRegisteredFamilyIsFoundAndItsPrefixStripped() {
+    MiniBertFamily family = new MiniBertFamily("registered-in-test", "registered_in_test.");
+    ModelTypes.register(family);
+    assertThat(ModelType.fromHf("Registered-In-Test")).isSameAs(family);
+    assertThat(ModelTypes.checkpointPrefixes()).contains("registered_in_test.");
+    assertThat(HfCheckpoint.stripPrefix("registered_in_test.encoder.layer.0.output.dense.weight"))
+        .isEqualTo("encoder.layer.0.output.dense.weight");
+    assertThat(HfCheckpoint.stripPrefix("roberta.pooler.dense.bias")).isEqualTo("pooler.dense.bias");
+  }
+
+  @Test
+  void aSecondFamilyForARegisteredNameIsRefused() {
+    assertThatThrownBy(() -> ModelTypes.register(new MiniBertFamily("BERT", "other.")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("model_type \"bert\" is already registered by " + BertFamily.class.getName());
+    assertThatThrownBy(() -> ModelTypes.register(ModelType.ROBERTA))
+        .hasMessageContaining("\"roberta\" is already registered");
+    assertThat(ModelType.fromHf("bert")).isSameAs(ModelType.BERT);
+    assertThat(ModelTypes.checkpointPrefixes()).doesNotContain("other.");
+  }
+
+  @Test
+  void malformedFamiliesAreRefused() {
+    assertThatThrownBy(() -> ModelTypes.register(new MiniBertFamily("no-dot", "nodot")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("checkpointPrefix() must be a name followed by a dot")
+        .hasMessageContaining("\"nodot\"");
+    assertThatThrownBy(() -> ModelTypes.register(new MiniBertFamily(" ", "blank.")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank model_type");
+    assertThatThrownBy(() -> ModelType.fromHf("no-dot")).isInstanceOf(CheckpointException.class);
+  }
+
+  @Test
+  void bertDeclaresItsFacts() {
+    ModelType bert = ModelType.BERT;
+    assertThat(bert.hfName()).isEqualTo("bert");
+    assertThat(bert.hfNames()).containsExactly("bert");
+    assertThat(bert.checkpointPrefix()).isEqualTo("bert.");
+    assertThat(bert.sequenceClassificationArchitecture()).isEqualTo("BertForSequenceClassification");
+    assertThat(bert.positionIds()).isEqualTo(PositionIds.SEQUENTIAL);
+    assertThat(bert.positionIds().firstPosition(1)).isZero();
+    assertThat(bert.headLayout()).isEqualTo(new HeadLayout("pooler.dense", "classifier", false));
+    assertThat(bert.defaultPooling(Set.of("pooler.dense.weight", "pooler.dense.bias")))
+        .isEqualTo(Pooling.CLS_POOLER);
+    assertThat(bert.defaultPooling(Set.of("embeddings.word_embeddings.weight"))).isEqualTo(Pooling.MEAN);
+    assertThat(bert.defaultLoraTargets()).containsExactly("query", "value");
+    assertThat(bert.defaultIa3Targets()).containsExactly("key", "value", "output.dense");
+    assertThat(bert.defaultIa3FeedForward()).containsExactly("output.dense");
+    EncoderConfig.Builder b = EncoderConfig.builder().vocabSize(10);
+    bert.applyConfigDefaults(b);
+    assertThat(b.build().typeVocabSize()).isEqualTo(2);
+    assertThat(b.build().layerNormEps()).isEqualTo(1e-12);
+  }
+
+  @Test
+  void robertaDeclaresItsFacts() {
+    ModelType roberta = ModelType.ROBERTA;
+    assertThat(roberta.hfName()).isEqualTo("roberta");
+    assertThat(roberta.checkpointPrefix()).isEqualTo("roberta.");
+    assertThat(roberta.sequenceClassificationArchitecture()).isEqualTo("RobertaForSequenceClassification");
+    assertThat(roberta.positionIds()).isEqualTo(PositionIds.PADDING_AWARE);
+    assertThat(roberta.positionIds().firstPosition(1)).isEqualTo(2);
+    assertThat(roberta.headLayout())
+        .isEqualTo(new HeadLayout("classifier.dense", "classifier.out_proj", true));
+    assertThat(roberta.headLayout().outputName(Pooling.MEAN)).isEqualTo("classifier");
+    assertThat(roberta.defaultPooling(Set.of())).isEqualTo(Pooling.CLS_POOLER);
+    assertThat(roberta.defaultLoraTargets()).containsExactly("query", "value");
+    assertThat(roberta.defaultIa3Targets()).containsExactly("key", "value", "output.dense");
+    assertThat(roberta.defaultIa3FeedForward()).containsExactly("output.dense");
+    EncoderConfig.Builder b = EncoderConfig.builder().vocabSize(10);
+    roberta.applyConfigDefaults(b);
+    EncoderConfig c = b.modelType(roberta).build();
+    assertThat(List.of(c.padTokenId(), c.typeVocabSize(), c.maxPositionEmbeddings()))
+        .containsExactly(1, 1, 514);
+    assertThat(c.layerNormEps()).isEqualTo(1e-5);
+    assertThat(c.maxSequenceLength()).isEqualTo(512);
+  }
+
+  @Test
+  void positionsThatLeaveNoRoomAreRefusedNamingTheFamily() {
+    assertThatThrownBy(
+            () -> EncoderConfig.builder().modelType(ModelType.ROBERTA).padTokenId(1)
+                .maxPositionEmbeddings(2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("roberta positions start at pad_token_id + 1 = 2")
+        .hasMessageContaining("max_position_embeddings 2");
+  }
+}
