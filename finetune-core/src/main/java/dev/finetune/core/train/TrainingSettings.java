@@ -61,8 +61,8 @@ public final class TrainingSettings {
   /** Where the model and tensors live. */
   public static final Setting<Device> DEVICE = Setting.parsed("device", Device.class, Device.cpu(),
       Devices.NAMES, Devices::parse, "NAME",
-      "where the model lives: " + Devices.NAMES + " (a GPU request without a GPU falls back to the"
-          + " CPU, with a warning)");
+      "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
+          + " one warning");
 
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
