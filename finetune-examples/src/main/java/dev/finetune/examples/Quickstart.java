@@ -7,6 +7,7 @@ import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.Glue;
 import dev.finetune.core.data.Imdb;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
 import dev.finetune.core.model.SequenceClassifier;
@@ -15,6 +16,8 @@ import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.ModelTransform;
+import dev.finetune.core.train.Setting;
+import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
 import dev.finetune.peft.Adapters;
@@ -25,10 +28,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The main job: fine-tunes an encoder (by default the embedded all-MiniLM-L6-v2, which needs no
@@ -40,7 +46,7 @@ import java.util.Map;
  */
 public final class Quickstart {
 
-  private static final String USAGE =
+  private static final String OPTIONS_HELP =
       """
       Fine-tune a transformer encoder on a text-classification task and print the report.
 
@@ -55,10 +61,6 @@ public final class Quickstart {
                              head, embeddings, encoder
         --train-size N       train on a seeded sample of N examples (default 2000; 0 = all)
         --dev-size N         evaluate on the first N validation examples (default 0 = all)
-        --epochs N           default 1
-        --batch-size N       default 32
-        --max-length N       default 64
-        --lr X               base learning rate, default 5e-5
         --layer-decay D      layer-wise LR decay: the top layer gets the LR, each layer below D
                              times the one above (default 1: one LR for all layers)
         --head-lr-factor F   the classification head's LR = F x the top layer's (default 1)
@@ -66,18 +68,27 @@ public final class Quickstart {
         --lora-alpha X       LoRA alpha (default: equal to r, PEFT's scale 1)
         --lora-targets LIST  LoRA target module suffixes, comma-separated (default query,value;
                              e.g. query,key,value,dense for every linear layer)
-        --bucketing N        length bucketing: sort by length within windows of N batches to
-                             cut padding (default 0 = off)
         --optimizer NAME     adamw (default), adam, sgd, nesterov
         --schedule SPEC      PyTorch/HF spec, e.g. 'OneCycleLR(max_lr=1e-4)'; default: 10% linear
                              warm-up, then linear decay
-        --seed N             default 42
-        --device NAME        cpu (default) or gpu (falls back to cpu when none)
         --checkpoints DIR    keep a resume checkpoint there (rerun to resume)
         --output DIR         also save report.json and report.csv there
-        --quiet              no progress bar
+        --quiet              no progress bar (same as --progress false)
         --help               this text
       """;
+
+  /** Quickstart's defaults where they differ from the library's: a short first run. */
+  private static final Map<Setting<?>, Object> DEFAULTS = Map.of(TrainingSettings.EPOCHS, 1,
+      TrainingSettings.MAX_LENGTH, 64, TrainingSettings.LEARNING_RATE, 5e-5,
+      TrainingSettings.CHECKPOINT_EVERY_STEPS, 50);
+
+  /** Short spellings of settings' options, kept for recorded commands. */
+  private static final Map<String, Setting<?>> ALIASES = Map.of("lr", TrainingSettings.LEARNING_RATE);
+
+  private static final String USAGE = OPTIONS_HELP + settingsHelp();
+
+  private static final int HELP_COLUMN = 23;
+  private static final int WIDTH = 100;
 
   private Quickstart() {}
 
@@ -135,9 +146,10 @@ public final class Quickstart {
   private static TrainingReport fineTune(Map<String, String> o) {
     ModelTransform method = method(o.getOrDefault("method", "full"), o);
     LrPolicy policy = lrPolicy(o);
+    Map<Setting<?>, Object> settings = settings(o);
     String task = o.getOrDefault("task", "sst2").toLowerCase(Locale.ROOT);
     DatasetSplit data = loadData(task, o.get("data"));
-    long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+    long seed = value(settings, TrainingSettings.SEED);
     int trainSize = Integer.parseInt(o.getOrDefault("train-size", "2000"));
     int devSize = Integer.parseInt(o.getOrDefault("dev-size", "0"));
     TextDataset train = trainSize > 0 && trainSize < data.train().size()
@@ -145,7 +157,7 @@ public final class Quickstart {
     TextDataset dev = devSize > 0 && devSize < data.validation().size()
         ? data.validation().take(devSize) : data.validation();
 
-    Encoders.Loader loader = Encoders.loader();
+    Encoders.Loader loader = Encoders.loader().device(value(settings, TrainingSettings.DEVICE));
     if (o.containsKey("layers")) {
       loader.keepLayers(Integer.parseInt(o.get("layers")));
     }
@@ -158,26 +170,20 @@ public final class Quickstart {
     try (SequenceClassifier model = encoder.classifier().numLabels(train.numLabels()).seed(seed).build()) {
       FineTune chain = FineTune.of(model)
           .name(modelName)
-          .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")))
-          .learningRate(Double.parseDouble(o.getOrDefault("lr", "5e-5")), policy)
-          .epochs(Integer.parseInt(o.getOrDefault("epochs", "1")))
-          .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")))
-          .maxLength(Integer.parseInt(o.getOrDefault("max-length", "64")))
-          .seed(seed)
-          .device("gpu".equalsIgnoreCase(o.get("device")) ? Device.gpu() : Device.cpu())
-          .progressBar(!o.containsKey("quiet"));
+          .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")));
+      settings.forEach((setting, v) -> chain.set(setting.name(), v));
+      chain.learningRate(value(settings, TrainingSettings.LEARNING_RATE), policy);
+      if (o.containsKey("quiet")) {
+        chain.progressBar(false);
+      }
       if (method != null) {
         chain.peft(method);
       }
       if (o.containsKey("schedule")) {
         chain.schedule(o.get("schedule"));
       }
-      int bucketing = Integer.parseInt(o.getOrDefault("bucketing", "0"));
-      if (bucketing > 0) {
-        chain.lengthBucketing(bucketing);
-      }
       if (o.containsKey("checkpoints")) {
-        chain.checkpoints(Path.of(o.get("checkpoints")), 50);
+        chain.checkpoints(Path.of(o.get("checkpoints")), value(settings, TrainingSettings.CHECKPOINT_EVERY_STEPS));
       }
       return chain.fit(train, dev);
     }
@@ -259,16 +265,84 @@ public final class Quickstart {
     };
   }
 
+  /**
+   * The training settings' values: given on the command line (by option or alias), else
+   * Quickstart's default, else the library's.
+   */
+  private static Map<Setting<?>, Object> settings(Map<String, String> o) {
+    Map<Setting<?>, Object> values = new LinkedHashMap<>();
+    for (Setting<?> s : TrainingSettings.ALL) {
+      values.put(s, DEFAULTS.getOrDefault(s, s.defaultValue()));
+    }
+    o.forEach((option, text) -> {
+      Setting<?> s = setting(option);
+      if (s != null) {
+        values.put(s, s.convert(text, "--" + option));
+      }
+    });
+    return values;
+  }
+
+  private static <T> T value(Map<Setting<?>, Object> values, Setting<T> setting) {
+    return setting.type().cast(values.get(setting));
+  }
+
+  /** The setting an option sets, or null for Quickstart's own options. */
+  private static Setting<?> setting(String option) {
+    if (ALIASES.containsKey(option)) {
+      return ALIASES.get(option);
+    }
+    return TrainingSettings.ALL.stream().filter(s -> s.optionName().equals(option)).findFirst().orElse(null);
+  }
+
+  /** The training settings' part of the usage text, from the table. */
+  private static String settingsHelp() {
+    StringBuilder out = new StringBuilder("\ntraining settings (");
+    ALIASES.forEach((alias, s) -> out.append("--").append(alias).append(" is short for ").append(s.flag()).append("; "));
+    out.append("values are checked before anything loads):\n");
+    for (Setting<?> s : TrainingSettings.ALL) {
+      Object value = DEFAULTS.getOrDefault(s, s.defaultValue());
+      String shown = value instanceof Device d ? Devices.name(d)
+          : value instanceof Double x ? x.toString().replace(".0E", "E").toLowerCase(Locale.ROOT)
+          : String.valueOf(value);
+      String head = "  " + s.flag() + " " + s.metavar();
+      List<String> words = new ArrayList<>(Arrays.asList(s.help().split(" ")));
+      words.add("(default " + shown + ";"); // kept on one line
+      words.addAll(Arrays.asList((s.expected() + ")").split(" ")));
+      StringBuilder line = new StringBuilder(head);
+      int column = head.length();
+      if (column >= HELP_COLUMN - 1) {
+        line.append('\n');
+        column = 0;
+      }
+      line.append(" ".repeat(HELP_COLUMN - column));
+      column = HELP_COLUMN;
+      for (String word : words) {
+        if (column > HELP_COLUMN && column + 1 + word.length() > WIDTH) {
+          line.append('\n').append(" ".repeat(HELP_COLUMN));
+          column = HELP_COLUMN;
+        } else if (column > HELP_COLUMN) {
+          line.append(' ');
+          column++;
+        }
+        line.append(word);
+        column += word.length();
+      }
+      out.append(line).append('\n');
+    }
+    return out.toString();
+  }
+
   private static final List<String> FLAGS = List.of("help", "quiet");
-  private static final List<String> VALUED = List.of("task", "data", "model", "layers", "method", "train-size",
-      "dev-size", "epochs", "batch-size", "max-length", "lr", "optimizer", "schedule", "seed",
-      "device", "checkpoints", "output", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha",
-      "lora-targets", "bucketing");
+  private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
+      "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "output",
+      "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
+      Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 
   static Map<String, String> parse(String[] args) {
     Map<String, String> options = CommandLineOptions.parse(args, FLAGS, VALUED);
-    for (String numeric : List.of("layers", "train-size", "dev-size", "epochs", "batch-size",
-        "max-length", "seed", "lora-r", "bucketing")) {
+    settings(options);
+    for (String numeric : List.of("layers", "train-size", "dev-size", "lora-r")) {
       if (options.containsKey(numeric)) {
         try {
           Long.parseLong(options.get(numeric));
@@ -278,7 +352,7 @@ public final class Quickstart {
         }
       }
     }
-    for (String decimal : List.of("lr", "layer-decay", "head-lr-factor", "lora-alpha")) {
+    for (String decimal : List.of("layer-decay", "head-lr-factor", "lora-alpha")) {
       if (options.containsKey(decimal)) {
         try {
           Double.parseDouble(options.get(decimal));

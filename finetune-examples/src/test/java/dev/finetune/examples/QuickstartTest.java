@@ -2,6 +2,8 @@ package dev.finetune.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.finetune.core.train.Setting;
+import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.testing.SharedResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,6 +30,28 @@ class QuickstartTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("--model DIR", "--task NAME", "--schedule SPEC", "--epochs N", "--device NAME");
+  }
+
+  @Test
+  void everyTrainingSettingIsAnOptionCheckedByTheTable() {
+    assertThat(run("--help")).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (Setting<?> s : TrainingSettings.ALL) {
+      assertThat(help).contains(s.flag() + " " + s.metavar());
+      assertThat(help.lines().filter(l -> l.startsWith("  " + s.flag() + " "))).as(s.flag()).hasSize(1);
+    }
+    assertThat(help).contains("--lr is short for --learning-rate", "default 5e-5", "default cpu");
+    assertThat(run("--max-grad-norm", "-1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--max-grad-norm must be >= 0 (0 = no clipping), got -1.0");
+    err.reset();
+    assertThat(run("--lr", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lr must be > 0, got 0.0");
+    err.reset();
+    assertThat(run("--device", "tpu")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--device must be cpu, gpu, gpu:N or cuda:N, got 'tpu'");
+    err.reset();
+    assertThat(run("--device", "cuda:1", "--accumulation", "2", "--progress", "false", "--help")).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
@@ -71,7 +95,7 @@ class QuickstartTest {
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
     assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy",
-        "lora(r=4, alpha=8.0, targets=query,key,value,dense)", "bucketing=4", "LayerwiseDecay");
+        "lora(r=4, alpha=8.0, targets=query,key,value,dense)", "bucketing=4", "LayerwiseDecay", "device: cpu()");
     // r=4 on q, k, v and attention-output (384 -> 384: 4 x 768 each), intermediate and output
     // (384 <-> 1536: 4 x 1920 each) of one layer, plus the 770-value head
     assertThat(table).contains(Integer.toString(4 * 4 * 768 + 2 * 4 * 1920 + 770));

@@ -111,13 +111,15 @@ public final class Encoders {
     }
 
     /**
-     * Sets the device heads are created on (default CPU).
+     * Sets the device models are created on (default CPU); a GPU request resolves as {@link
+     * Devices#resolve(Device)} does (to the CPU, warned once, when the engine sees no GPU).
      *
-     * @param value the device
+     * @param value the device, e.g. {@code Devices.parse("gpu:1")}
      * @return this loader
+     * @throws IllegalArgumentException for a GPU number the engine does not have
      */
     public Loader device(Device value) {
-      device = Objects.requireNonNull(value, "device");
+      device = Devices.resolve(value);
       return this;
     }
 

@@ -213,8 +213,22 @@ public final class PretrainedEncoder {
     private Pooling pooling = Pooling.AUTO;
     private long seed = DEFAULT_SEED;
     private boolean freshHead;
+    private Device target = device;
 
     private HeadBuilder() {}
+
+    /**
+     * Sets the device the model is created on (default the loader's); a GPU request resolves as
+     * {@link Devices#resolve(Device)} does.
+     *
+     * @param value e.g. {@code Devices.parse("cuda:0")}
+     * @return this builder
+     * @throws IllegalArgumentException for a GPU number the engine does not have
+     */
+    public HeadBuilder device(Device value) {
+      target = Devices.resolve(value);
+      return this;
+    }
 
     /**
      * Sets the number of classes (default 2).
@@ -273,7 +287,7 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Builds the model on the encoder's device.
+     * Builds the model on the chosen device (default the encoder's).
      *
      * @return a new model; close it
      * @throws CheckpointException when the checkpoint's classifier has another number of labels
@@ -301,7 +315,7 @@ public final class PretrainedEncoder {
         }
       }
       return new SequenceClassifier(
-          config, weights, resolved, numLabels, regression, freshHead, seed, device,
+          config, weights, resolved, numLabels, regression, freshHead, seed, target,
           tokenizerJson, maxLength);
     }
   }

@@ -1,10 +1,10 @@
 package dev.finetune.core.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.report.TrainingReport;
@@ -16,14 +16,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fluent entry point: one chain that reads like the experiment it runs, ending in
  * {@link #fit(TextDataset, TextDataset)}. Every setting has a default (see
  * {@link TrainingConfig}), so {@code FineTune.of(model).fit(train, validation)} alone trains with
  * AdamW 2e-5, 10% linear warm-up then linear decay, 3 epochs, batch 32, max length 128, seed 42.
+ * Each scalar setting of {@link TrainingSettings} can also be set by name with
+ * {@link #set(String, Object)}; the chain methods keep their readable names where these differ
+ * from the setting's ({@code gradientClipping} sets {@code maxGradNorm}, {@code
+ * accumulateGradients} {@code accumulation}, {@code evaluateEvery} {@code evaluateEverySteps},
+ * {@code lengthBucketing} {@code bucketing}, {@code progressBar} {@code progress}).
  *
  * <pre>{@code
  * TrainingReport report = FineTune.of(model)
@@ -37,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FineTune {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FineTune.class);
-
   private final SequenceClassifier model;
   private final TrainingConfig.Builder config = TrainingConfig.builder();
   private final List<ModelTransform> transforms = new ArrayList<>();
@@ -47,6 +48,7 @@ public final class FineTune {
 
   private FineTune(SequenceClassifier model) {
     this.model = Objects.requireNonNull(model, "model");
+    config.device(model.device());
   }
 
   /**
@@ -180,41 +182,106 @@ public final class FineTune {
   }
 
   /**
-   * Sets the device; a GPU request falls back to the CPU with a warning when there is none. The
-   * model must already live on the chosen device.
+   * Sets the device to train on. The model is trained where it lives, so this must be the model's
+   * device (the chain starts with it): create the model on the device you want with {@code
+   * Encoders.loader().device(...)} or {@code encoder.classifier().device(...)}. A GPU request
+   * resolves as {@link Devices#resolve(Device)} does: to the CPU, with one warning per process,
+   * when the engine sees no GPU.
    *
-   * @param device e.g. {@code Device.gpu()}
+   * @param device e.g. {@code Device.gpu()} or {@code Devices.parse("cuda:1")}
    * @return this
+   * @throws IllegalArgumentException naming both devices when the model lives on another one
    */
   public FineTune device(Device device) {
-    Device chosen = device;
-    if (device.isGpu() && Engine.getInstance().getGpuCount() == 0) {
-      LOG.warn("{} requested but no GPU is visible to the engine; training on the CPU", device);
-      chosen = Device.cpu();
+    Device chosen = Devices.resolve(device);
+    if (!chosen.equals(model.device())) {
+      throw new IllegalArgumentException("device " + chosen + (chosen.equals(device) ? "" : " (for "
+          + device + ")") + " differs from the model's device " + model.device() + "; a model is"
+          + " trained where it lives: create it on " + chosen + " with Encoders.loader().device(...)"
+          + " or encoder.classifier().device(...), or leave the chain's device unset");
     }
     config.device(chosen);
     return this;
   }
 
-  /** @param maxNorm clip gradients to this global norm, 0 for none (default 1.0) @return this */
+  /**
+   * Sets any setting of {@link TrainingSettings} by name, for JShell, grid files and command lines.
+   *
+   * <pre>{@code
+   * FineTune.of(model).set("max_grad_norm", 0.5).set("--epochs", "2").set("device", "cpu");
+   * }</pre>
+   *
+   * @param name any spelling: {@code maxGradNorm}, {@code max_grad_norm}, {@code --max-grad-norm}
+   * @param value a value of the setting's type, another number type, or text
+   * @return this
+   * @throws IllegalArgumentException for an unknown name (listing the known ones) or a value that
+   *     does not fit (naming the setting as spelt here)
+   */
+  public FineTune set(String name, Object value) {
+    return setChecked(TrainingSettings.find(name), value, name);
+  }
+
+  /**
+   * Sets a setting of {@link TrainingSettings}.
+   *
+   * @param setting e.g. {@code TrainingSettings.MAX_GRAD_NORM}
+   * @param value its value
+   * @param <T> its type
+   * @return this
+   * @throws IllegalArgumentException naming the setting when the value is out of range
+   */
+  public <T> FineTune set(Setting<T> setting, T value) {
+    return setChecked(setting, value, setting.name());
+  }
+
+  private <T> FineTune setChecked(Setting<T> setting, Object value, String as) {
+    T v = setting.convert(value, as);
+    if (setting == TrainingSettings.DEVICE) {
+      return device((Device) v);
+    }
+    config.set(setting, v);
+    return this;
+  }
+
+  /**
+   * Sets the setting {@code maxGradNorm}.
+   *
+   * @param maxNorm clip gradients to this global norm, 0 for none (default 1.0)
+   * @return this
+   */
   public FineTune gradientClipping(double maxNorm) {
     config.maxGradNorm(maxNorm);
     return this;
   }
 
-  /** @param batches micro-batches accumulated per optimizer step (default 1) @return this */
+  /**
+   * Sets the setting {@code accumulation}.
+   *
+   * @param batches micro-batches accumulated per optimizer step (default 1)
+   * @return this
+   */
   public FineTune accumulateGradients(int batches) {
     config.accumulation(batches);
     return this;
   }
 
-  /** @param steps also evaluate every n optimizer steps (default: once per epoch) @return this */
+  /**
+   * Sets the setting {@code evaluateEverySteps}.
+   *
+   * @param steps also evaluate every n optimizer steps (default: once per epoch)
+   * @return this
+   */
   public FineTune evaluateEvery(int steps) {
     config.evaluateEverySteps(steps);
     return this;
   }
 
-  /** @param windowBatches sort by length within windows of this many batches, 0 off @return this */
+  /**
+   * Sets the setting {@code bucketing}.
+   *
+   * @param windowBatches sort by length within windows of this many batches, 0 off
+   * @return this
+   */
   public FineTune lengthBucketing(int windowBatches) {
     config.bucketing(windowBatches);
     return this;
@@ -239,7 +306,12 @@ public final class FineTune {
     return this;
   }
 
-  /** @param show whether to draw a progress bar when on a terminal (default true) @return this */
+  /**
+   * Sets the setting {@code progress}.
+   *
+   * @param show whether to draw a progress bar when on a terminal (default true)
+   * @return this
+   */
   public FineTune progressBar(boolean show) {
     config.progress(show);
     return this;

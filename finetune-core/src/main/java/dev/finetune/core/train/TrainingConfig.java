@@ -9,16 +9,19 @@ import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
 import dev.finetune.schedules.policy.WeightDecayPolicy;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The immutable settings of one fine-tuning run, as {@link FineTune} collects them. Defaults:
- * AdamW (weight decay 0.01, none for biases and LayerNorm parameters), learning rate 2e-5 for every
- * parameter, linear warm-up over 10% of the steps then linear decay to 0, 3 epochs, batch 32, max
- * length 128, seed 42, gradient clipping at global norm 1.0, CPU.
+ * The immutable settings of one fine-tuning run, as {@link FineTune} collects them: the scalar
+ * settings of {@link TrainingSettings} (defaults, ranges and report names come from that table:
+ * 3 epochs, batch 32, max length 128, seed 42, learning rate 2e-5, gradient clipping at global
+ * norm 1.0, CPU, ...) and the object-valued choices: AdamW (weight decay 0.01, none for biases and
+ * LayerNorm parameters), learning rate the same for every parameter, linear warm-up over 10% of
+ * the steps then linear decay to 0.
  *
  * <p>Learning rate of parameter {@code p} at step {@code t}: {@code schedule(t) · policy(p)},
  * with one rule for both forms of the schedule, as in PyTorch: the LRs a schedule carries
@@ -29,93 +32,161 @@ import java.util.Objects;
  * same values (a spec's explicit {@code lr=} replaces the base LR).
  *
  * <pre>{@code
- * TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(16).build();
+ * TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(16)
+ *     .set("max_grad_norm", 0.5).build();
+ * int epochs = config.get(TrainingSettings.EPOCHS);
  * }</pre>
- *
- * @param epochs number of passes over the training set
- * @param batchSize examples per micro-batch
- * @param maxLength truncation length in tokens
- * @param seed seeds data order, dropout and initialisation
- * @param device where tensors live
- * @param optimizer the optimizer
- * @param learningRate the base learning rate
- * @param lrPolicy per-parameter multipliers of the base learning rate
- * @param schedule the schedule as an object (resolved by {@link LrSchedule#atBaseLr(double)}), or
- *     null when a spec is used
- * @param scheduleSpec the schedule as a spec string, or null when an object is used
- * @param weightDecay per-parameter weight decay, or null for the optimizer's decay with Hugging
- *     Face's exemptions (biases and LayerNorm)
- * @param maxGradNorm global-norm clipping threshold, or 0 for none
- * @param accumulation micro-batches per optimizer step
- * @param evaluateEverySteps extra evaluations every n optimizer steps, or 0 for per-epoch only
- * @param bucketing length-bucketing window in batches, or 0 for none
- * @param checkpointDir where checkpoints go (and resume comes from), or null for none
- * @param checkpointEverySteps checkpoint every n optimizer steps (besides each epoch end), or 0
- * @param progress whether to draw a progress bar on a terminal
- * @param transforms PEFT or other model transforms, applied in order before training
- * @param listeners callbacks, called in order
- * @param modelName the model's name for the report
  */
-public record TrainingConfig(
-    int epochs,
-    int batchSize,
-    int maxLength,
-    long seed,
-    Device device,
-    OptimizerSpec optimizer,
-    double learningRate,
-    LrPolicy lrPolicy,
-    LrSchedule schedule,
-    String scheduleSpec,
-    WeightDecayPolicy weightDecay,
-    double maxGradNorm,
-    int accumulation,
-    int evaluateEverySteps,
-    int bucketing,
-    Path checkpointDir,
-    int checkpointEverySteps,
-    boolean progress,
-    List<ModelTransform> transforms,
-    List<TrainingListener> listeners,
-    String modelName) {
+public final class TrainingConfig {
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException naming the setting, its value and the allowed range
-   */
-  public TrainingConfig {
-    positive("epochs", epochs);
-    positive("batchSize", batchSize);
-    positive("maxLength", maxLength);
-    positive("accumulation", accumulation);
-    if (evaluateEverySteps < 0 || bucketing < 0 || checkpointEverySteps < 0) {
-      throw new IllegalArgumentException(
-          "evaluateEverySteps, bucketing and checkpointEverySteps must be >= 0 (0 = off), got "
-              + evaluateEverySteps + ", " + bucketing + ", " + checkpointEverySteps);
+  private final Map<Setting<?>, Object> values;
+  private final OptimizerSpec optimizer;
+  private final LrPolicy lrPolicy;
+  private final LrSchedule schedule;
+  private final String scheduleSpec;
+  private final WeightDecayPolicy weightDecay;
+  private final Path checkpointDir;
+  private final List<ModelTransform> transforms;
+  private final List<TrainingListener> listeners;
+  private final String modelName;
+
+  private TrainingConfig(Builder b) {
+    Map<Setting<?>, Object> copy = new LinkedHashMap<>();
+    for (Setting<?> s : TrainingSettings.ALL) {
+      copy.put(s, b.values.get(s));
     }
-    if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be a finite number >= 0, got " + learningRate);
-    }
-    if (!(maxGradNorm >= 0)) {
-      throw new IllegalArgumentException(
-          "maxGradNorm must be >= 0 (0 = no clipping), got " + maxGradNorm);
-    }
-    Objects.requireNonNull(device, "device");
-    Objects.requireNonNull(optimizer, "optimizer");
-    Objects.requireNonNull(lrPolicy, "lrPolicy");
+    values = Collections.unmodifiableMap(copy);
+    optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
+    lrPolicy = Objects.requireNonNull(b.lrPolicy, "lrPolicy");
+    schedule = b.schedule;
+    scheduleSpec = b.scheduleSpec;
     if ((schedule == null) == (scheduleSpec == null)) {
       throw new IllegalArgumentException("exactly one of schedule and scheduleSpec must be set");
     }
-    transforms = List.copyOf(transforms);
-    listeners = List.copyOf(listeners);
-    modelName = modelName == null ? "model" : modelName;
+    weightDecay = b.weightDecay;
+    checkpointDir = b.checkpointDir;
+    transforms = List.copyOf(b.transforms);
+    listeners = List.copyOf(b.listeners);
+    modelName = b.modelName == null ? "model" : b.modelName;
   }
 
-  private static void positive(String name, int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
-    }
+  /**
+   * A setting's value.
+   *
+   * @param setting a setting of {@link TrainingSettings}
+   * @param <T> its type
+   * @return the value (its default unless set)
+   */
+  public <T> T get(Setting<T> setting) {
+    return setting.type().cast(values.get(setting));
+  }
+
+  /** @return number of passes over the training set */
+  public int epochs() {
+    return get(TrainingSettings.EPOCHS);
+  }
+
+  /** @return examples per micro-batch */
+  public int batchSize() {
+    return get(TrainingSettings.BATCH_SIZE);
+  }
+
+  /** @return truncation length in tokens */
+  public int maxLength() {
+    return get(TrainingSettings.MAX_LENGTH);
+  }
+
+  /** @return the seed of data order, dropout and initialisation */
+  public long seed() {
+    return get(TrainingSettings.SEED);
+  }
+
+  /** @return where the model and tensors live */
+  public Device device() {
+    return get(TrainingSettings.DEVICE);
+  }
+
+  /** @return the base learning rate */
+  public double learningRate() {
+    return get(TrainingSettings.LEARNING_RATE);
+  }
+
+  /** @return the global-norm clipping threshold, or 0 for none */
+  public double maxGradNorm() {
+    return get(TrainingSettings.MAX_GRAD_NORM);
+  }
+
+  /** @return micro-batches per optimizer step */
+  public int accumulation() {
+    return get(TrainingSettings.ACCUMULATION);
+  }
+
+  /** @return extra evaluations every n optimizer steps, or 0 for per-epoch only */
+  public int evaluateEverySteps() {
+    return get(TrainingSettings.EVALUATE_EVERY_STEPS);
+  }
+
+  /** @return the length-bucketing window in batches, or 0 for none */
+  public int bucketing() {
+    return get(TrainingSettings.BUCKETING);
+  }
+
+  /** @return checkpoint every n optimizer steps (besides each epoch end), or 0 */
+  public int checkpointEverySteps() {
+    return get(TrainingSettings.CHECKPOINT_EVERY_STEPS);
+  }
+
+  /** @return whether to draw a progress bar on a terminal */
+  public boolean progress() {
+    return get(TrainingSettings.PROGRESS);
+  }
+
+  /** @return the optimizer */
+  public OptimizerSpec optimizer() {
+    return optimizer;
+  }
+
+  /** @return per-parameter multipliers of the base learning rate */
+  public LrPolicy lrPolicy() {
+    return lrPolicy;
+  }
+
+  /** @return the schedule as an object (multiplier of the base LR), or null when a spec is used */
+  public LrSchedule schedule() {
+    return schedule;
+  }
+
+  /** @return the schedule as a spec string, or null when an object is used */
+  public String scheduleSpec() {
+    return scheduleSpec;
+  }
+
+  /**
+   * @return per-parameter weight decay, or null for the optimizer's decay with Hugging Face's
+   *     exemptions (biases and LayerNorm)
+   */
+  public WeightDecayPolicy weightDecay() {
+    return weightDecay;
+  }
+
+  /** @return where checkpoints go (and resume comes from), or null for none */
+  public Path checkpointDir() {
+    return checkpointDir;
+  }
+
+  /** @return PEFT or other model transforms, applied in order before training */
+  public List<ModelTransform> transforms() {
+    return transforms;
+  }
+
+  /** @return callbacks, called in order */
+  public List<TrainingListener> listeners() {
+    return listeners;
+  }
+
+  /** @return the model's name for the report */
+  public String modelName() {
+    return modelName;
   }
 
   /**
@@ -124,7 +195,7 @@ public record TrainingConfig(
    * @return {@code schedule.atBaseLr(learningRate)}, or the spec parsed with the base LR
    */
   public LrSchedule absoluteSchedule() {
-    return schedule != null ? schedule.atBaseLr(learningRate) : Schedules.parse(scheduleSpec, learningRate);
+    return schedule != null ? schedule.atBaseLr(learningRate()) : Schedules.parse(scheduleSpec, learningRate());
   }
 
   /**
@@ -138,26 +209,25 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings as a flat map for reports.
+   * The settings as a flat map for reports: every setting of {@link TrainingSettings} under its
+   * JSON key, then the optimizer, LR policy, schedule, weight decay and transforms.
    *
    * @return setting name to printable value
    */
   public Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("epochs", epochs);
-    out.put("batch_size", batchSize);
-    out.put("max_length", maxLength);
-    out.put("seed", seed);
+    values.forEach((setting, value) -> out.put(setting.jsonKey(), value));
     out.put("optimizer", optimizer.toString());
-    out.put("learning_rate", learningRate);
     out.put("lr_policy", lrPolicy.toString());
     out.put("schedule", schedule != null ? schedule.toString() : scheduleSpec);
     out.put("weight_decay", weightDecayPolicy().toString());
-    out.put("max_grad_norm", maxGradNorm);
-    out.put("accumulation", accumulation);
-    out.put("bucketing", bucketing);
     out.put("transforms", transforms.stream().map(ModelTransform::describe).toList());
     return out;
+  }
+
+  @Override
+  public String toString() {
+    return "TrainingConfig" + describe();
   }
 
   /**
@@ -176,107 +246,112 @@ public record TrainingConfig(
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.epochs = epochs;
-    b.batchSize = batchSize;
-    b.maxLength = maxLength;
-    b.seed = seed;
-    b.device = device;
+    b.values.putAll(values);
     b.optimizer = optimizer;
-    b.learningRate = learningRate;
     b.lrPolicy = lrPolicy;
     b.schedule = schedule;
     b.scheduleSpec = scheduleSpec;
     b.weightDecay = weightDecay;
-    b.maxGradNorm = maxGradNorm;
-    b.accumulation = accumulation;
-    b.evaluateEverySteps = evaluateEverySteps;
-    b.bucketing = bucketing;
     b.checkpointDir = checkpointDir;
-    b.checkpointEverySteps = checkpointEverySteps;
-    b.progress = progress;
-    b.transforms = List.copyOf(transforms);
-    b.listeners = List.copyOf(listeners);
+    b.transforms = transforms;
+    b.listeners = listeners;
     b.modelName = modelName;
     return b;
   }
 
   /**
-   * Mutable builder of {@link TrainingConfig}; every setter returns {@code this}.
+   * Mutable builder of {@link TrainingConfig}; every setter returns {@code this} and checks its
+   * value at once, naming the setting.
    *
    * <pre>{@code
-   * TrainingConfig c = TrainingConfig.builder().learningRate(5e-5).epochs(1).build();
+   * TrainingConfig c = TrainingConfig.builder().learningRate(5e-5).set("epochs", "1").build();
    * }</pre>
    */
   public static final class Builder {
-    private int epochs = 3;
-    private int batchSize = 32;
-    private int maxLength = 128;
-    private long seed = 42;
-    private Device device = Device.cpu();
+    private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
     private OptimizerSpec optimizer = Optimizers.adamW();
-    private double learningRate = 2e-5;
     private LrPolicy lrPolicy = LrPolicies.uniform();
     private LrSchedule schedule = Schedules.warmup(0.1).thenLinearDecay();
     private String scheduleSpec;
     private WeightDecayPolicy weightDecay;
-    private double maxGradNorm = 1.0;
-    private int accumulation = 1;
-    private int evaluateEverySteps;
-    private int bucketing;
     private Path checkpointDir;
-    private int checkpointEverySteps;
-    private boolean progress = true;
     private List<ModelTransform> transforms = List.of();
     private List<TrainingListener> listeners = List.of();
     private String modelName;
 
-    private Builder() {}
+    private Builder() {
+      TrainingSettings.ALL.forEach(s -> values.put(s, s.defaultValue()));
+    }
+
+    /**
+     * Sets a setting of {@link TrainingSettings}.
+     *
+     * @param setting the setting
+     * @param value its value
+     * @param <T> its type
+     * @return this
+     * @throws IllegalArgumentException naming the setting when the value is out of range
+     */
+    public <T> Builder set(Setting<T> setting, T value) {
+      values.put(setting, setting.check(value, setting.name()));
+      return this;
+    }
+
+    /**
+     * Sets a setting by any spelling of its name, from a value of its type, another number type
+     * or text.
+     *
+     * @param name e.g. {@code maxGradNorm}, {@code max_grad_norm} or {@code --max-grad-norm}
+     * @param value e.g. {@code 0.5} or {@code "0.5"}
+     * @return this
+     * @throws IllegalArgumentException for an unknown name (listing the known ones) or a value that
+     *     does not fit (naming the setting as spelt here)
+     */
+    public Builder set(String name, Object value) {
+      Setting<?> setting = TrainingSettings.find(name);
+      values.put(setting, setting.convert(value, name));
+      return this;
+    }
 
     /** @param v epochs @return this */
     public Builder epochs(int v) {
-      epochs = v;
-      return this;
+      return set(TrainingSettings.EPOCHS, v);
     }
 
     /** @param v batch size @return this */
     public Builder batchSize(int v) {
-      batchSize = v;
-      return this;
+      return set(TrainingSettings.BATCH_SIZE, v);
     }
 
     /** @param v max length in tokens @return this */
     public Builder maxLength(int v) {
-      maxLength = v;
-      return this;
+      return set(TrainingSettings.MAX_LENGTH, v);
     }
 
     /** @param v seed @return this */
     public Builder seed(long v) {
-      seed = v;
-      return this;
+      return set(TrainingSettings.SEED, v);
     }
 
     /** @param v device @return this */
     public Builder device(Device v) {
-      device = v;
-      return this;
+      return set(TrainingSettings.DEVICE, v);
     }
 
     /** @param v optimizer @return this */
     public Builder optimizer(OptimizerSpec v) {
-      optimizer = v;
+      optimizer = Objects.requireNonNull(v, "optimizer");
       return this;
     }
 
     /** @param v base learning rate @return this */
     public Builder learningRate(double v) {
-      learningRate = v;
-      return this;
+      return set(TrainingSettings.LEARNING_RATE, v);
     }
 
     /** @param v per-parameter LR multipliers @return this */
     public Builder lrPolicy(LrPolicy v) {
-      lrPolicy = v;
+      lrPolicy = Objects.requireNonNull(v, "lrPolicy");
       return this;
     }
 
@@ -303,26 +378,22 @@ public record TrainingConfig(
 
     /** @param v clipping threshold, 0 for none @return this */
     public Builder maxGradNorm(double v) {
-      maxGradNorm = v;
-      return this;
+      return set(TrainingSettings.MAX_GRAD_NORM, v);
     }
 
     /** @param v micro-batches per optimizer step @return this */
     public Builder accumulation(int v) {
-      accumulation = v;
-      return this;
+      return set(TrainingSettings.ACCUMULATION, v);
     }
 
     /** @param v evaluate every n steps, 0 for per epoch only @return this */
     public Builder evaluateEverySteps(int v) {
-      evaluateEverySteps = v;
-      return this;
+      return set(TrainingSettings.EVALUATE_EVERY_STEPS, v);
     }
 
     /** @param v bucketing window in batches, 0 for none @return this */
     public Builder bucketing(int v) {
-      bucketing = v;
-      return this;
+      return set(TrainingSettings.BUCKETING, v);
     }
 
     /** @param v checkpoint directory, null for none @return this */
@@ -333,14 +404,12 @@ public record TrainingConfig(
 
     /** @param v checkpoint every n steps, 0 for epoch ends only @return this */
     public Builder checkpointEverySteps(int v) {
-      checkpointEverySteps = v;
-      return this;
+      return set(TrainingSettings.CHECKPOINT_EVERY_STEPS, v);
     }
 
     /** @param v whether to draw a progress bar on a terminal @return this */
     public Builder progress(boolean v) {
-      progress = v;
-      return this;
+      return set(TrainingSettings.PROGRESS, v);
     }
 
     /** @param v model transforms @return this */
@@ -365,13 +434,9 @@ public record TrainingConfig(
      * Builds the configuration.
      *
      * @return the immutable configuration
-     * @throws IllegalArgumentException when a setting is out of range
      */
     public TrainingConfig build() {
-      return new TrainingConfig(
-          epochs, batchSize, maxLength, seed, device, optimizer, learningRate, lrPolicy, schedule,
-          scheduleSpec, weightDecay, maxGradNorm, accumulation, evaluateEverySteps, bucketing,
-          checkpointDir, checkpointEverySteps, progress, transforms, listeners, modelName);
+      return new TrainingConfig(this);
     }
   }
 }

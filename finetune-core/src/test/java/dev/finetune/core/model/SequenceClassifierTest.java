@@ -141,6 +141,23 @@ class SequenceClassifierTest {
   }
 
   @Test
+  void theLoaderAndTheHeadBuilderCreateTheModelOnTheResolvedDevice() {
+    try (SequenceClassifier model = TinyFixtures.bert(2, 1)) {
+      model.save(dir);
+    }
+    Device expected = Devices.resolve(Device.gpu()); // the CPU on a machine without a GPU
+    PretrainedEncoder encoder = Encoders.loader().device(Devices.parse("cuda:0")).load(dir);
+    assertThat(encoder.device()).isEqualTo(expected);
+    try (SequenceClassifier onLoaders = encoder.forSequenceClassification(2);
+        SequenceClassifier onCpu = encoder.classifier().device(Device.cpu()).build()) {
+      assertThat(onLoaders.device()).isEqualTo(expected);
+      assertThat(onLoaders.parameters().all().get(0).parameter().getArray().getDevice()).isEqualTo(expected);
+      assertThat(onCpu.device()).isEqualTo(Device.cpu());
+      assertThat(onCpu.parameters().all().get(0).parameter().getArray().getDevice()).isEqualTo(Device.cpu());
+    }
+  }
+
+  @Test
   void tokenizerDoesNotPadAndTruncatesAtMaxLength() {
     try (SequenceClassifier model = TinyFixtures.bert(2, 1)) {
       model.save(dir);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.metrics.MetricAccumulator;
@@ -219,4 +221,28 @@ class FineTuneTest {
     }
   }
 
+  @Test
+  void theChainTrainsWhereTheModelLivesAndTheReportSaysWhere() {
+    try (SequenceClassifier model = TinySetup.model(0f, 1)) {
+      assertThatThrownBy(() -> FineTune.of(model).device(Device.of("fake", 3)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("device fake(3) differs from the model's device cpu()");
+      if (Engine.getInstance().getGpuCount() == 0) {
+        assertThat(FineTune.of(model).device(Device.gpu()).config().device()).isEqualTo(Device.cpu());
+      }
+      assertThatThrownBy(() -> FineTune.of(model).set("max_grad_norm", -1))
+          .hasMessage("max_grad_norm must be >= 0 (0 = no clipping), got -1.0");
+      assertThatThrownBy(() -> FineTune.of(model).set("clipping", 1))
+          .hasMessageStartingWith("unknown setting 'clipping'; known settings: [");
+      TrainingReport report = FineTune.of(model).tokenizer(tokenizer).set("device", "cpu")
+          .set("epochs", "1").set("batch_size", 8).set("progress", false).set("maxGradNorm", 0.5)
+          .fit(TinySetup.toyTask("t", 16, 1), null);
+      assertThat(report.device()).isEqualTo(model.device().toString()).isEqualTo("cpu()");
+      for (Setting<?> s : TrainingSettings.ALL) {
+        assertThat(report.settings()).as(s.jsonKey()).containsKey(s.jsonKey());
+      }
+      assertThat(report.settings()).containsEntry("device", "cpu()").containsEntry("max_grad_norm", "0.5")
+          .containsEntry("epochs", "1").containsEntry("batch_size", "8");
+    }
+  }
 }

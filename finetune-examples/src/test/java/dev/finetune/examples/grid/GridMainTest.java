@@ -54,7 +54,7 @@ class GridMainTest {
     err.reset();
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"name\": \"x\", \"task\": \"sst2\", \"batch_size\": 0}");
     assertThat(run("--config", bad.toString())).isEqualTo(2);
-    assertThat(errors()).contains("bad.json: key 'batch_size': expected a whole number >= 1, got 0");
+    assertThat(errors()).contains("bad.json: key 'batch_size': expected a whole number >= 1, got the number 0");
     err.reset();
     assertThat(run("--report-only", "--output", dir.resolve("empty").toString())).isEqualTo(1);
     assertThat(errors()).contains("cells/ is missing");

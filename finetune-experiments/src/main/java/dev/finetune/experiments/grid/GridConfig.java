@@ -1,5 +1,6 @@
 package dev.finetune.experiments.grid;
 
+import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,19 +14,23 @@ import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
 import dev.finetune.core.train.ModelTransform;
+import dev.finetune.core.train.Setting;
 import dev.finetune.core.train.TrainingListener;
+import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.schedules.Schedules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Reads a grid from a JSON config file (format in {@code docs/GRIDS.md}). Top-level keys: {@code
@@ -37,11 +42,15 @@ import java.util.function.Supplier;
  * {@code axes}: an object whose keys are options and whose values are arrays of values, crossed
  * in order. An axis value is a plain value, or {@code {"name": "...", "value": ...}} to name it.
  *
- * <p>Options: {@code epochs}, {@code batch_size}, {@code max_length} (whole numbers);
- * {@code learning_rate}, {@code lr_scale}, {@code train_fraction} (numbers); {@code optimizer},
- * {@code lr_policy}, {@code method}, {@code schedule} (a PyTorch/Hugging Face spec, parsed by
- * {@code Schedules.parse} with the learning rate as its base LR); {@code callbacks} (a name or
- * an array of names, {@code []} for none); names as in {@link NamedOptions}.
+ * <p>Options: every setting of {@link TrainingSettings} under its snake_case key ({@code epochs},
+ * {@code batch_size}, {@code max_grad_norm}, {@code device}, ...: numbers and booleans as JSON
+ * numbers and booleans, a device as a string such as {@code "gpu:1"}; the model is created on that
+ * device), except {@code seed}, which is the top-level {@code seeds}; {@code learning_rate} is the
+ * base that {@code lr_scale} multiplies. Besides: {@code lr_scale}, {@code train_fraction}
+ * (numbers); {@code optimizer}, {@code lr_policy}, {@code method}, {@code schedule} (a
+ * PyTorch/Hugging Face spec, parsed by {@code Schedules.parse} with the learning rate as its base
+ * LR); {@code callbacks} (a name or an array of names, {@code []} for none); names as in
+ * {@link NamedOptions}.
  *
  * <pre>{@code
  * {
@@ -59,17 +68,29 @@ import java.util.function.Supplier;
  */
 public final class GridConfig {
 
-  /** The options usable at the top level and as axes. */
-  public static final List<String> OPTIONS = List.of("epochs", "batch_size", "max_length",
-      "learning_rate", "lr_scale", "train_fraction", "optimizer", "lr_policy", "method", "schedule",
-      "callbacks");
+  /** The options that are not training settings: they configure the cell, not just the chain. */
+  private static final List<String> GRID_OPTIONS = List.of("lr_scale", "train_fraction",
+      "optimizer", "lr_policy", "method", "schedule", "callbacks");
+
+  /**
+   * The options usable at the top level and as axes: the JSON keys of {@link TrainingSettings},
+   * then the grid's own options.
+   */
+  public static final List<String> OPTIONS = Stream.concat(
+      TrainingSettings.ALL.stream().map(Setting::jsonKey), GRID_OPTIONS.stream()).toList();
 
   private static final Set<String> TOP_ONLY = Set.of("name", "task", "data", "model", "layers",
       "train_size", "validation_size", "seeds", "axes");
 
   private static final long DATA_SEED = 42;
 
+  private static final String DEVICE_KEY = TrainingSettings.DEVICE.jsonKey();
+
   private final String source;
+  /** The device of the top-level {@code device} key, or null for the loader's default. */
+  private Device device;
+  /** The device of each variant of a {@code device} axis, by variant name. */
+  private final Map<String, Device> deviceAxis = new HashMap<>();
 
   private GridConfig(String source) {
     this.source = source;
@@ -153,7 +174,11 @@ public final class GridConfig {
       Encoders.Loader loader = Encoders.loader().keepLayers(layers);
       return model == null ? loader.embeddedMiniLm() : loader.load(model);
     });
-    grid.model(cell -> encoder.get().classifier().numLabels(2).seed(cell.seed()).build());
+    grid.model(cell -> {
+      PretrainedEncoder.HeadBuilder head = encoder.get().classifier().numLabels(2).seed(cell.seed());
+      Device on = cell.axisValues().containsKey(DEVICE_KEY) ? deviceAxis.get(cell.value(DEVICE_KEY)) : device;
+      return (on == null ? head : head.device(on)).build();
+    });
     grid.describe("task " + task + (data == null ? "" : " (" + dataDir + ")")
         + (trainSize > 0 ? ", train sample " + trainSize + " (seed " + DATA_SEED + ")" : "")
         + (validationSize > 0 ? ", first " + validationSize + " validation examples" : ""));
@@ -211,6 +236,9 @@ public final class GridConfig {
       }
       try {
         variants.add(Variant.of(variantName, option(option, value, where)));
+        if (option.equals(DEVICE_KEY)) {
+          deviceAxis.put(variantName, settingValue(TrainingSettings.DEVICE, value, where));
+        }
       } catch (GridConfigException e) {
         throw e;
       } catch (IllegalArgumentException e) {
@@ -237,19 +265,12 @@ public final class GridConfig {
 
   /** Checks a value now and returns what it does to a cell. */
   private Consumer<CellSetup> option(String option, JsonElement value, String key) {
+    for (Setting<?> setting : TrainingSettings.ALL) {
+      if (setting.jsonKey().equals(option)) {
+        return setting(setting, value, key);
+      }
+    }
     switch (option) {
-      case "epochs", "batch_size", "max_length" -> {
-        int n = positiveWhole(value, key);
-        return switch (option) {
-          case "epochs" -> s -> s.chain(c -> c.epochs(n)).setting("epochs", n);
-          case "batch_size" -> s -> s.chain(c -> c.batchSize(n));
-          default -> s -> s.chain(c -> c.maxLength(n));
-        };
-      }
-      case "learning_rate" -> {
-        double lr = positiveNumber(value, key);
-        return s -> s.learningRate(lr);
-      }
       case "lr_scale" -> {
         double f = positiveNumber(value, key);
         return s -> s.scaleLearningRate(f);
@@ -306,6 +327,38 @@ public final class GridConfig {
       }
       default -> throw new GridConfigException(source, key, "one of " + OPTIONS, "an unknown option");
     }
+  }
+
+  /** A training setting: the learning rate is the cell's base LR, the others go to the chain. */
+  private <T> Consumer<CellSetup> setting(Setting<T> setting, JsonElement value, String key) {
+    if (setting == TrainingSettings.SEED) {
+      throw new GridConfigException(source, key, "the top-level \"seeds\": [...] instead (every cell"
+          + " runs once per seed)", describe(value));
+    }
+    T v = settingValue(setting, value, key);
+    if (setting == TrainingSettings.LEARNING_RATE) {
+      double lr = (Double) v;
+      return s -> s.learningRate(lr);
+    }
+    if (setting == TrainingSettings.DEVICE && key.equals(DEVICE_KEY)) {
+      device = (Device) v;
+    }
+    return s -> s.chain(c -> c.set(setting, v)).setting(setting.jsonKey(), v);
+  }
+
+  /** A setting's value from JSON: numbers and booleans as such, other kinds as strings. */
+  private <T> T settingValue(Setting<T> setting, JsonElement e, String key) {
+    Object raw = null;
+    if (e.isJsonPrimitive()) {
+      JsonPrimitive p = e.getAsJsonPrimitive();
+      boolean textual = !Number.class.isAssignableFrom(setting.type()) && setting.type() != Boolean.class;
+      raw = p.isNumber() ? p.getAsNumber() : p.isBoolean() ? p.getAsBoolean() : textual ? p.getAsString() : null;
+    }
+    T v = setting.coerce(raw).orElseThrow(() -> new GridConfigException(source, key, setting.kind(), describe(e)));
+    if (!setting.isValid(v)) {
+      throw new GridConfigException(source, key, setting.expected(), describe(e));
+    }
+    return v;
   }
 
   private void checked(String key, String text, List<String> known, Supplier<?> build) {
@@ -365,14 +418,6 @@ public final class GridConfig {
     long v = wholeValue(e, key);
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw new GridConfigException(source, key, "a whole number >= 0", e.toString());
-    }
-    return (int) v;
-  }
-
-  private int positiveWhole(JsonElement e, String key) {
-    long v = wholeValue(e, key);
-    if (v < 1 || v > Integer.MAX_VALUE) {
-      throw new GridConfigException(source, key, "a whole number >= 1", e.toString());
     }
     return (int) v;
   }

@@ -3,6 +3,12 @@ package dev.finetune.experiments.grid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.train.FineTune;
+import dev.finetune.core.train.Setting;
+import dev.finetune.core.train.TinySetup;
+import dev.finetune.core.train.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -77,5 +83,56 @@ class GridConfigTest {
         .hasMessageStartingWith("grid.json: key '(root)': expected valid JSON, got a syntax error");
     assertThatThrownBy(() -> GridConfig.read(dir.resolve("missing.json")))
         .hasMessageContaining("missing.json: key '(file)': expected a readable JSON file, got NoSuchFileException");
+  }
+
+  /** A setting's default as JSON: numbers and booleans as such, other kinds as their name. */
+  private static String json(Setting<?> s) {
+    return s.defaultValue() instanceof Device ? "\"cpu\"" : String.valueOf(s.defaultValue());
+  }
+
+  @Test
+  void everyTrainingSettingIsAKeyAndAnAxisUnderItsJsonName() {
+    for (Setting<?> s : TrainingSettings.ALL) {
+      assertThat(GridConfig.OPTIONS).contains(s.jsonKey());
+      String top = "{\"name\": \"x\", \"task\": \"sst2\", \"" + s.jsonKey() + "\": " + json(s) + "}";
+      String axis = "{\"name\": \"x\", \"task\": \"sst2\", \"axes\": {\"" + s.jsonKey() + "\": ["
+          + json(s) + "]}}";
+      if (s == TrainingSettings.SEED) {
+        assertThatThrownBy(() -> parse(top)).hasMessageContaining("key 'seed': expected the top-level \"seeds\"");
+        assertThatThrownBy(() -> parse(axis)).hasMessageContaining("key 'axes.seed[0]'");
+        continue;
+      }
+      assertThat(parse(top).description()).as(s.jsonKey()).contains(s.jsonKey() + " = " + json(s).replace("\"", ""));
+      assertThat(parse(axis).axes()).as(s.jsonKey()).extracting(Axis::name).containsExactly(s.jsonKey());
+    }
+  }
+
+  @Test
+  void aSettingAxisConfiguresTheChainAndRecordsTheValue() {
+    ExperimentGrid grid = parse("{\"name\": \"x\", \"task\": \"sst2\", \"max_grad_norm\": 0.25,"
+        + " \"axes\": {\"accumulation\": [1, 2], \"device\": [\"cpu\"]}}");
+    assertThat(grid.cells()).extracting(Cell::id).containsExactly("1__cpu__s42", "2__cpu__s42");
+    Cell cell = grid.cells().get(1);
+    CellSetup setup = new CellSetup(cell, null, null);
+    grid.axes().forEach(a -> a.variant(cell.value(a.name())).configure().accept(setup));
+    assertThat(setup.settings()).containsEntry("accumulation", "2").containsEntry("device", "cpu()");
+    try (SequenceClassifier model = TinySetup.model(0f, 1)) {
+      FineTune chain = FineTune.of(model);
+      setup.applyTo(chain);
+      assertThat(chain.config().accumulation()).isEqualTo(2);
+      assertThat(chain.config().device()).isEqualTo(Device.cpu());
+    }
+  }
+
+  @Test
+  void outOfRangeSettingsNameTheJsonKey() {
+    assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"max_grad_norm\": -1}"))
+        .hasMessage("grid.json: key 'max_grad_norm': expected a number >= 0 (0 = no clipping), got the number -1");
+    assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"axes\": {\"batch_size\": [8, 0]}}"))
+        .hasMessage("grid.json: key 'axes.batch_size[1]': expected a whole number >= 1, got the number 0");
+    assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"progress\": \"yes\"}"))
+        .hasMessage("grid.json: key 'progress': expected true or false, got the string \"yes\"");
+    assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"device\": \"tpu\"}"))
+        .hasMessage("grid.json: key 'device': expected cpu, gpu, gpu:N or cuda:N, got the string \"tpu\"");
   }
 }

@@ -1,0 +1,122 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Device names and the GPU fallback, in one place for the loader, the model builder and the
+ * training chain. Names: {@code cpu}, {@code gpu} or {@code cuda} (the first GPU), {@code gpu:N} or
+ * {@code cuda:N} (GPU number N), and DJL's own {@code gpu(N)}. A GPU asked for when the engine
+ * sees none resolves to the CPU, with one warning per process (not one per call); a GPU number
+ * beyond the ones the engine sees fails, naming the ones it has.
+ *
+ * <pre>{@code
+ * Device d = Devices.resolve(Devices.parse("cuda:1")); // gpu(1), or cpu() with a warning
+ * PretrainedEncoder encoder = Encoders.loader().device(d).embeddedMiniLm();
+ * }</pre>
+ */
+public final class Devices {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
+  /** What device names look like, for messages. */
+  public static final String NAMES = "cpu, gpu, gpu:N or cuda:N";
+
+  private static final Pattern NAME = Pattern.compile("(cpu|gpu|cuda)(?::(\\d+)|\\((\\d+)\\))?");
+
+  private static final Resolver DEFAULT =
+      new Resolver(() -> Engine.getInstance().getGpuCount(), LOG::warn);
+
+  private Devices() {}
+
+  /**
+   * Parses a device name.
+   *
+   * @param name e.g. {@code cpu}, {@code gpu}, {@code gpu:1}, {@code cuda:0}
+   * @return the device (not yet checked against the engine: see {@link #resolve(Device)})
+   * @throws IllegalArgumentException naming the text and the valid forms
+   */
+  public static Device parse(String name) {
+    Matcher m = NAME.matcher(name == null ? "" : name.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("device '" + name + "' is unknown; use " + NAMES);
+    }
+    if (m.group(1).equals("cpu")) {
+      if (m.group(2) != null || m.group(3) != null) {
+        throw new IllegalArgumentException("device '" + name + "': the CPU has no number; use cpu");
+      }
+      return Device.cpu();
+    }
+    String index = m.group(2) != null ? m.group(2) : m.group(3);
+    return Device.gpu(index == null ? 0 : Integer.parseInt(index));
+  }
+
+  /**
+   * A device's name in the form {@link #parse(String)} reads.
+   *
+   * @param device the device
+   * @return {@code cpu} or {@code gpu:N} (other kinds as DJL names them)
+   */
+  public static String name(Device device) {
+    if (device.isGpu()) {
+      return "gpu:" + device.getDeviceId();
+    }
+    return Device.Type.CPU.equals(device.getDeviceType()) ? "cpu" : device.toString();
+  }
+
+  /**
+   * The device to create tensors on for a request: the request itself, or the CPU for a GPU
+   * request when the engine sees no GPU (warned once per process).
+   *
+   * @param requested the device asked for
+   * @return the device to use
+   * @throws IllegalArgumentException for a GPU number the engine does not have
+   */
+  public static Device resolve(Device requested) {
+    return DEFAULT.resolve(requested);
+  }
+
+  /**
+   * Resolves requests against a GPU count, warning once about a missing GPU (tests build one with
+   * a fake count and a warning sink; {@link Devices#resolve(Device)} uses the engine's).
+   */
+  static final class Resolver {
+    private final IntSupplier gpuCount;
+    private final Consumer<String> warning;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    Resolver(IntSupplier gpuCount, Consumer<String> warning) {
+      this.gpuCount = gpuCount;
+      this.warning = warning;
+    }
+
+    Device resolve(Device requested) {
+      Objects.requireNonNull(requested, "device");
+      if (!requested.isGpu()) {
+        return requested;
+      }
+      int gpus = gpuCount.getAsInt();
+      if (gpus == 0) {
+        if (!warned.getAndSet(true)) {
+          warning.accept(requested + " requested but the engine sees no GPU (a CPU build of"
+              + " PyTorch, or no CUDA device); using the CPU for this and every later GPU request");
+        }
+        return Device.cpu();
+      }
+      if (requested.getDeviceId() >= gpus) {
+        throw new IllegalArgumentException("device " + requested + " requested but the engine sees "
+            + gpus + " GPU(s); use gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : ""));
+      }
+      return requested;
+    }
+  }
+}

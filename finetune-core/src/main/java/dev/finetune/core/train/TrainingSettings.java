@@ -1,0 +1,95 @@
+package dev.finetune.core.train;
+
+import ai.djl.Device;
+import dev.finetune.core.model.Devices;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The table of scalar training settings: each declared once, here, with its name, type, default,
+ * range and help. {@link TrainingConfig} takes its defaults, validation and report line from it,
+ * {@link FineTune#set(String, Object)} sets any of them by name, command lines derive their options
+ * from it and grid files their keys. Adding a setting is one declaration below plus, when the
+ * training loop uses it, the code that reads it ({@code config.get(TrainingSettings.X)}).
+ *
+ * <p>Object-valued choices (optimizer, schedule, LR and weight-decay policies, PEFT methods,
+ * callbacks, checkpoint folder) are not in the table: they have their own factories.
+ *
+ * <pre>{@code
+ * for (Setting<?> s : TrainingSettings.ALL) {
+ *   System.out.println(s.flag() + " " + s.metavar() + "  " + s.help() + " (default " + s.defaultValue() + ")");
+ * }
+ * Setting<?> s = TrainingSettings.find("max_grad_norm"); // any spelling: maxGradNorm, --max-grad-norm
+ * }</pre>
+ */
+public final class TrainingSettings {
+
+  /** Passes over the training set. */
+  public static final Setting<Integer> EPOCHS =
+      Setting.whole("epochs", 3, 1, null, "passes over the training set");
+  /** Examples per micro-batch. */
+  public static final Setting<Integer> BATCH_SIZE =
+      Setting.whole("batchSize", 32, 1, null, "examples per micro-batch");
+  /** Truncation length in tokens. */
+  public static final Setting<Integer> MAX_LENGTH =
+      Setting.whole("maxLength", 128, 1, null, "truncation length in tokens");
+  /** Seeds data order, dropout and initialisation. */
+  public static final Setting<Long> SEED =
+      Setting.anyWhole("seed", 42, "seeds data order, dropout and head initialisation");
+  /** The base learning rate. */
+  public static final Setting<Double> LEARNING_RATE =
+      Setting.number("learningRate", 2e-5, 0, false, null, "base learning rate");
+  /** Global-norm gradient clipping threshold. */
+  public static final Setting<Double> MAX_GRAD_NORM = Setting.number("maxGradNorm", 1.0, 0, true,
+      "0 = no clipping", "clip gradients to this global norm");
+  /** Micro-batches per optimizer step. */
+  public static final Setting<Integer> ACCUMULATION = Setting.whole("accumulation", 1, 1, null,
+      "micro-batches whose gradients are accumulated per optimizer step");
+  /** Extra evaluations every n optimizer steps. */
+  public static final Setting<Integer> EVALUATE_EVERY_STEPS = Setting.whole("evaluateEverySteps",
+      0, 0, "0 = once per epoch", "also evaluate every N optimizer steps");
+  /** Length-bucketing window in batches. */
+  public static final Setting<Integer> BUCKETING = Setting.whole("bucketing", 0, 0, "0 = off",
+      "length bucketing: sort by length within windows of N batches to cut padding");
+  /** Checkpoint every n optimizer steps besides each epoch end. */
+  public static final Setting<Integer> CHECKPOINT_EVERY_STEPS = Setting.whole(
+      "checkpointEverySteps", 0, 0, "0 = epoch ends only",
+      "with a checkpoint folder, also save every N optimizer steps");
+  /** Whether to draw a progress bar on a terminal. */
+  public static final Setting<Boolean> PROGRESS =
+      Setting.bool("progress", true, "draw a progress bar on a terminal");
+  /** Where the model and tensors live. */
+  public static final Setting<Device> DEVICE = Setting.parsed("device", Device.class, Device.cpu(),
+      Devices.NAMES, Devices::parse, "NAME",
+      "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
+          + " one warning");
+
+  /** Every setting, in report order. */
+  public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
+      LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
+      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE);
+
+  private TrainingSettings() {}
+
+  /**
+   * Finds a setting by any of its spellings: the Java name ({@code maxGradNorm}), the JSON key
+   * ({@code max_grad_norm}) or the command-line option ({@code max-grad-norm} or
+   * {@code --max-grad-norm}).
+   *
+   * @param spelling the name
+   * @return the setting
+   * @throws IllegalArgumentException naming the unknown name and listing the known ones
+   */
+  public static Setting<?> find(String spelling) {
+    Objects.requireNonNull(spelling, "name");
+    String bare = spelling.startsWith("--") ? spelling.substring(2) : spelling;
+    for (Setting<?> s : ALL) {
+      if (bare.equals(s.name()) || bare.equals(s.jsonKey()) || bare.equals(s.optionName())) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown setting '" + spelling + "'; known settings: "
+        + ALL.stream().map(Setting::name).toList()
+        + " (or their snake_case / --kebab-case spellings)");
+  }
+}
