@@ -1,6 +1,7 @@
 package dev.finetune.peft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonObject;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,5 +96,20 @@ class BestCheckpointMethodsTest {
     assertThat(report.extraRows()).extracting(EvaluationRecord::label)
         .containsExactly(BestCheckpoint.RESTORED_LABEL);
     assertThat(report.extraRows().get(0).epoch()).isEqualTo(bestEpoch + 1);
+  }
+
+  @Test
+  void aModelThatNoCheckpointReloadsIsRefusedNamingItsMethods() throws Exception {
+    try (HuggingFaceTokenizer tokenizer = TinySetup.tokenizer(dir);
+        SequenceClassifier model = TinySetup.model(0.1f, 7)) {
+      FineTune fit = FineTune.of(model).tokenizer(tokenizer).peft(Peft.lora(), Selective.topLayers(1))
+          .epochs(1).batchSize(16).maxLength(16).progressBar(false)
+          .callbacks(BestCheckpoint.on("loss").saveTo(dir.resolve("best")));
+      assertThatThrownBy(() -> fit.fit(TinySetup.toyTask("toy", 16, 1), TinySetup.toyTask("dev", 8, 2)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("BestCheckpoint cannot save this model so that it reloads")
+          .hasMessageContaining("lora(r=8").hasMessageContaining("top-1-layers");
+    }
+    assertThat(dir.resolve("best")).doesNotExist();
   }
 }

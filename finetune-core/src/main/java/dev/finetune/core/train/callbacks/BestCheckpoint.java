@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A model on which neither reloads the trained weights (several adapter methods, or one beside
- * a method that trains base weights) is refused when the fit starts. Each save is written to a
+ * a method that trains base weights) is refused at the first save, naming the methods. Each save is written to a
  * fresh sibling folder and swapped in by renames, so the folder always holds one complete
  * checkpoint. The best value so far is saved in resume checkpoints (key
  * {@code best-checkpoint/<metric>}) and restored on resume, so only a real improvement over the
@@ -164,7 +164,7 @@ public final class BestCheckpoint implements StatefulListener {
     return directory;
   }
 
-  /** Resets the best value (unless resumed) and checks that the model's checkpoint reloads it. */
+  /** Resets the best value (unless resumed) and the weights kept for {@link #restoreAtEnd()}. */
   @Override
   public void onFitStart(TrainingContext context) {
     if (!context.resumed()) {
@@ -172,12 +172,6 @@ public final class BestCheckpoint implements StatefulListener {
     }
     bestWeights = null;
     bestRecord = null;
-    try {
-      MethodCheckpoint.adapterOf(context.model());
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException("BestCheckpoint cannot save this model so that it reloads: "
-          + e.getMessage(), e);
-    }
   }
 
   /** Puts the best weights back when {@link #restoreAtEnd()} asked for it. */
@@ -239,12 +233,18 @@ public final class BestCheckpoint implements StatefulListener {
   }
 
   private void save(TrainingContext context, Map<String, Double> metrics, double value) {
+    SequenceClassifier model = context.model();
+    Optional<FineTuningMethod> adapter;
+    try {
+      adapter = MethodCheckpoint.adapterOf(model);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("BestCheckpoint cannot save this model so that it"
+          + " reloads: " + e.getMessage(), e);
+    }
     try {
       Path parent = directory.getParent();
       Files.createDirectories(parent);
       Path tmp = Files.createTempDirectory(parent, "." + directory.getFileName() + "-tmp-");
-      SequenceClassifier model = context.model();
-      Optional<FineTuningMethod> adapter = MethodCheckpoint.adapterOf(model);
       if (adapter.isPresent()) {
         MethodCheckpoint.save(model, adapter.get(), tmp);
       } else {
