@@ -8,6 +8,7 @@ import dev.finetune.core.train.ModelTransform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Saves and loads only what a parameter-efficient method trained, plus the classification head
@@ -131,21 +132,21 @@ public final class AdapterCheckpoint {
     if (Lora.DEFAULT_NAME.equals(adapterName)) {
       return MethodCheckpoint.load(model, dir);
     }
-    String type = peftType(dir);
-    if (!"LORA".equals(type)) {
+    Optional<String> type = peftType(dir);
+    if (type.isPresent() && !"LORA".equals(type.get())) {
       throw new IllegalArgumentException("adapter name '" + adapterName + "' given for a "
-          + type + " checkpoint; only LoRA adapters can be named");
+          + type.get() + " checkpoint; only LoRA adapters can be named");
     }
     return MethodCheckpoint.load(model, dir, adapterName);
   }
 
-  /** The checkpoint's peft_type, or {@code (none)}; a missing or broken file is left to load. */
-  private static String peftType(Path dir) {
+  /** The checkpoint's peft_type; empty when the file is missing or unreadable (load says why). */
+  private static Optional<String> peftType(Path dir) {
     try {
       var o = JsonParser.parseString(Files.readString(dir.resolve(CONFIG))).getAsJsonObject();
-      return o.has("peft_type") ? o.get("peft_type").getAsString() : "(none)";
+      return Optional.of(o.has("peft_type") ? o.get("peft_type").getAsString() : "(none)");
     } catch (IOException | RuntimeException e) {
-      return "LORA";
+      return Optional.empty();
     }
   }
 }
