@@ -361,6 +361,11 @@ public final class Adapters implements FineTuningMethod {
    * The registry entries {@code houlsby}, {@code pfeiffer} and {@code parallel}:
    * {@code houlsby(16)} (the reduction factor) or {@code houlsby(size=64)}; adapter checkpoints of
    * {@code peft_type} BOTTLENECK (this library's), any placement.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("houlsby(size=64)");   // Adapters.houlsby().size(64)
+   * FineTuningMethods.parse("parallel(16, scaling=2)");
+   * }</pre>
    */
   public abstract static class Type implements MethodType {
     private final Placement placement;
@@ -423,7 +428,7 @@ public final class Adapters implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code houlsby}. */
+  /** The entry {@code houlsby}: <pre>{@code FineTuningMethods.parse("houlsby"); }</pre> */
   public static final class Houlsby extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Houlsby() {
@@ -431,7 +436,7 @@ public final class Adapters implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code pfeiffer}. */
+  /** The entry {@code pfeiffer}: <pre>{@code FineTuningMethods.parse("pfeiffer"); }</pre> */
   public static final class Pfeiffer extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Pfeiffer() {
@@ -439,7 +444,7 @@ public final class Adapters implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code parallel}. */
+  /** The entry {@code parallel}: <pre>{@code FineTuningMethods.parse("parallel"); }</pre> */
   public static final class Parallel extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Parallel() {

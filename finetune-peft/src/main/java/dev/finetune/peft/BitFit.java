@@ -127,7 +127,13 @@ public final class BitFit implements FineTuningMethod {
     return expected;
   }
 
-  /** The registry entry {@code bitfit}; adapter checkpoints of {@code peft_type} BITFIT (ours). */
+  /**
+   * The registry entry {@code bitfit}; adapter checkpoints of {@code peft_type} BITFIT (ours).
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("bitfit");   // Peft.bitFit()
+   * }</pre>
+   */
   public static final class Type implements MethodType {
 
     /** Creates the entry (for ServiceLoader). */

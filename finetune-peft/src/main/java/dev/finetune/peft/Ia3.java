@@ -151,7 +151,13 @@ public final class Ia3 implements FineTuningMethod {
     return expected;
   }
 
-  /** The registry entry {@code ia3}; adapter checkpoints of {@code peft_type} IA3. */
+  /**
+   * The registry entry {@code ia3}; adapter checkpoints of {@code peft_type} IA3.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("ia3");   // Peft.ia3()
+   * }</pre>
+   */
   public static final class Type implements MethodType {
 
     /** Creates the entry (for ServiceLoader). */

@@ -316,6 +316,10 @@ public final class PrefixTuning implements FineTuningMethod {
   /**
    * The registry entry {@code prefix}: {@code prefix(20)}, {@code prefix(tokens=20,
    * projection=512)}; {@code peft_type} PREFIX_TUNING (loaded as the prefix itself, without MLP).
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("prefix(20, 512)");   // Peft.prefixTuning(20).projection(512)
+   * }</pre>
    */
   public static final class Type implements MethodType {
 

@@ -220,7 +220,13 @@ public final class PromptTuning implements FineTuningMethod {
     return SAVED_NAME.equals(savedName) ? NAME : savedName;
   }
 
-  /** The registry entry {@code prompt}: {@code prompt(20)}; {@code peft_type} PROMPT_TUNING. */
+  /**
+   * The registry entry {@code prompt}: {@code prompt(20)}; {@code peft_type} PROMPT_TUNING.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("prompt(tokens=10)");   // Peft.promptTuning(10)
+   * }</pre>
+   */
   public static final class Type implements MethodType {
 
     /** Creates the entry (for ServiceLoader). */

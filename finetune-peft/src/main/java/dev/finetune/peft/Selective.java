@@ -133,7 +133,14 @@ public final class Selective implements FineTuningMethod {
     return Map.of();
   }
 
-  /** The registry entries {@code head}, {@code embeddings}, {@code encoder}: no adapter checkpoint. */
+  /**
+   * The registry entries {@code head}, {@code embeddings}, {@code encoder} and {@code top_layers}:
+   * no adapter checkpoint (the whole model is saved).
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("top_layers(2)");   // Selective.topLayers(2)
+   * }</pre>
+   */
   public abstract static class Type implements MethodType {
     private final String name;
     private final String help;
@@ -171,7 +178,7 @@ public final class Selective implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code head}. */
+  /** The entry {@code head}: <pre>{@code FineTuningMethods.parse("head"); }</pre> */
   public static final class Head extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Head() {
@@ -183,7 +190,7 @@ public final class Selective implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code embeddings}. */
+  /** The entry {@code embeddings}: <pre>{@code FineTuningMethods.parse("embeddings"); }</pre> */
   public static final class Embeddings extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Embeddings() {
@@ -195,7 +202,7 @@ public final class Selective implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code encoder}. */
+  /** The entry {@code encoder}: <pre>{@code FineTuningMethods.parse("encoder"); }</pre> */
   public static final class Encoder extends Type {
     /** Creates the entry (for ServiceLoader). */
     public Encoder() {
@@ -207,7 +214,13 @@ public final class Selective implements FineTuningMethod {
     }
   }
 
-  /** The entry {@code top_layers}: {@code top_layers(K)}, the top K layers and the head train. */
+  /**
+   * The entry {@code top_layers}: {@code top_layers(K)}, the top K layers and the head train.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("top_layers(k=2)");
+   * }</pre>
+   */
   public static final class TopLayers extends Type {
     /** Creates the entry (for ServiceLoader). */
     public TopLayers() {
