@@ -15,7 +15,8 @@
 //   jsh.epochs     JSH_EPOCHS      (default 2)
 //   jsh.maxLength  JSH_MAX_LENGTH  tokens per sentence                     (default 64)
 //   jsh.layers     JSH_LAYERS      keep the first K of MiniLM's 6 layers   (default 6)
-//   jsh.method     JSH_METHOD      lora, houlsby, bitfit or full            (default lora)
+//   jsh.method     JSH_METHOD      a method of the registry: full, lora(r=8,alpha=16),
+//                                  houlsby(16), bitfit, prefix(20), ... (default lora(r=8,alpha=16))
 //   jsh.lr         JSH_LR          base learning rate                      (default 5e-4)
 //   jsh.schedule   JSH_SCHEDULE    a PyTorch or Hugging Face schedule spec (default
 //                                  cosine_with_warmup(warmup_ratio=0.1))
@@ -28,6 +29,7 @@ boolean ok = false;
 
 // Step 0: imports. JShell already imports java.util.*, java.nio.file.* and java.io.*.
 import dev.finetune.core.data.*;
+import dev.finetune.core.method.*;
 import dev.finetune.core.model.*;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.report.*;
@@ -50,7 +52,7 @@ int devSize = Integer.parseInt(setting("jsh.devSize", "200"));
 int epochs = Integer.parseInt(setting("jsh.epochs", "2"));
 int maxLength = Integer.parseInt(setting("jsh.maxLength", "64"));
 int layers = Integer.parseInt(setting("jsh.layers", "6"));
-String method = setting("jsh.method", "lora");
+String method = setting("jsh.method", "lora(r=8,alpha=16)");
 double lr = Double.parseDouble(setting("jsh.lr", "5e-4"));
 String schedule = setting("jsh.schedule", "cosine_with_warmup(warmup_ratio=0.1)");
 String dataDir = setting("jsh.data", "");
@@ -74,17 +76,12 @@ System.out.println("train: " + train + "\ndev:   " + dev);
 SequenceClassifier model = encoder.forSequenceClassification(train.numLabels());
 
 // Step 4: the fine-tuning method. A PEFT method freezes the base model and adds what it trains;
-// none (full fine-tuning) trains everything. (In a JShell script, keep `throw` out of switch
-// expressions: JShell then cuts the snippet short. Check first instead.)
-if (!List.of("lora", "houlsby", "bitfit", "full").contains(method)) {
-  throw new IllegalArgumentException("jsh.method is " + method + "; use lora, houlsby, bitfit or full");
-}
-ModelTransform[] peft = switch (method) {
-  case "lora" -> new ModelTransform[] {Peft.lora().r(8).alpha(16)};      // low-rank updates of query and value
-  case "houlsby" -> new ModelTransform[] {Adapters.houlsby().reduction(16)}; // bottleneck adapters in every layer
-  case "bitfit" -> new ModelTransform[] {Peft.bitFit()};                 // biases only
-  default -> new ModelTransform[0];                                       // full fine-tuning
-};
+// full fine-tuning trains everything. Every method is an entry of one registry, looked up by name
+// or spec text (name(args), with named arguments such as lora(r=8,alpha=16,targets=query|value));
+// an unknown name fails here, listing the known ones.
+System.out.println("methods: " + FineTuningMethods.usages());
+FineTuningMethod chosen = FineTuningMethods.parse(method);
+ModelTransform[] peft = chosen == FineTuningMethods.full() ? new ModelTransform[0] : new ModelTransform[] {chosen};
 
 // Step 5: a callback. Listeners see every step and epoch; this one prints the loss about eight
 // times a run and the accuracy after each epoch. The built-in ones (Callbacks, imported above)
@@ -129,6 +126,6 @@ EpochRecord last = report.lastEpoch();
 ok = (Double.isFinite(last.trainLoss()) && Double.isFinite(last.validationLoss())
     && report.settings().get("max_length").equals(String.valueOf(maxLength))
     && report.settings().get("epochs").equals(String.valueOf(epochs))
-    && (last.trainableParameters() < last.totalParameters()) == !method.equals("full"));
+    && (last.trainableParameters() < last.totalParameters()) == (chosen != FineTuningMethods.full()));
 System.out.println(ok ? "FINETUNE-JSHELL-OK" : "FINETUNE-JSHELL-FAILED");
 /exit ok ? 0 : 1

@@ -7,6 +7,9 @@ import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.Glue;
 import dev.finetune.core.data.Imdb;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.FineTuningMethods;
+import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
@@ -20,10 +23,6 @@ import dev.finetune.core.train.Setting;
 import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
-import dev.finetune.peft.Adapters;
-import dev.finetune.peft.Lora;
-import dev.finetune.peft.Peft;
-import dev.finetune.peft.Selective;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -57,8 +56,9 @@ public final class Quickstart {
         --model DIR          Hugging Face model folder (config.json, model.safetensors, tokenizer.json);
                              default: the embedded all-MiniLM-L6-v2 from the Maven artifact
         --layers K           keep only the first K encoder layers (smaller, faster)
-        --method NAME        full (default), lora, bitfit, houlsby, pfeiffer, ia3, prompt, prefix,
-                             head, embeddings, encoder
+        --method SPEC        the fine-tuning method, name or name(args), e.g. lora(r=16,alpha=32);
+                             default full. One of:
+      {methods}
         --train-size N       train on a seeded sample of N examples (default 2000; 0 = all)
         --dev-size N         evaluate on the first N validation examples (default 0 = all)
         --layer-decay D      layer-wise LR decay: the top layer gets the LR, each layer below D
@@ -75,7 +75,7 @@ public final class Quickstart {
         --output DIR         also save report.json and report.csv there
         --quiet              no progress bar (same as --progress false)
         --help               this text
-      """;
+      """.replace("{methods}\n", FineTuningMethods.help(" ".repeat(25)));
 
   /** Quickstart's defaults where they differ from the library's: a short first run. */
   private static final Map<Setting<?>, Object> DEFAULTS = Map.of(TrainingSettings.EPOCHS, 1,
@@ -215,43 +215,43 @@ public final class Quickstart {
     return head != 1 ? policy.withHeadMultiplier(head) : policy;
   }
 
-  private static ModelTransform lora(Map<String, String> o) {
-    int r = Integer.parseInt(o.getOrDefault("lora-r", "8"));
-    Lora lora = Peft.lora().r(r).alpha(Double.parseDouble(o.getOrDefault("lora-alpha", Integer.toString(r))));
-    if (o.containsKey("lora-targets")) {
-      String[] targets = Arrays.stream(o.get("lora-targets").split(","))
-          .map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
-      if (targets.length == 0) {
-        throw new IllegalArgumentException("--lora-targets needs at least one module suffix, e.g. query,value");
-      }
-      lora = lora.targets(targets);
+  /**
+   * The --method spec from the registry; --lora-r, --lora-alpha and --lora-targets become the
+   * arguments r, alpha and targets of {@code lora} (alpha defaults to r here, PEFT's scale 1).
+   */
+  private static ModelTransform method(String text, Map<String, String> o) {
+    MethodSpec spec = MethodSpec.parse(text);
+    if (FineTuningMethods.find(spec.name()).isEmpty()) {
+      throw new IllegalArgumentException("--method " + text + " is unknown; use one of "
+          + FineTuningMethods.usages());
     }
-    return lora;
-  }
-
-  private static ModelTransform method(String name, Map<String, String> o) {
-    if (!"lora".equalsIgnoreCase(name)) {
-      for (String option : List.of("lora-r", "lora-alpha", "lora-targets")) {
-        if (o.containsKey(option)) {
-          throw new IllegalArgumentException("--" + option + " applies to --method lora only, not " + name);
+    boolean lora = spec.name().equals("lora");
+    List<String> args = new ArrayList<>();
+    for (String option : List.of("lora-r", "lora-alpha", "lora-targets")) {
+      if (!o.containsKey(option)) {
+        continue;
+      }
+      if (!lora) {
+        throw new IllegalArgumentException("--" + option + " applies to --method lora only, not " + text);
+      }
+      String value = o.get(option);
+      if (option.equals("lora-targets")) {
+        value = String.join("|", Arrays.stream(value.split(","))
+            .map(String::trim).filter(t -> !t.isEmpty()).toList());
+        if (value.isEmpty()) {
+          throw new IllegalArgumentException("--lora-targets needs at least one module suffix, e.g. query,value");
         }
       }
+      args.add(option.substring("lora-".length()) + "=" + value);
     }
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "full" -> null;
-      case "lora" -> lora(o);
-      case "bitfit" -> Peft.bitFit();
-      case "houlsby" -> Adapters.houlsby();
-      case "pfeiffer" -> Adapters.pfeiffer();
-      case "ia3" -> Peft.ia3();
-      case "prompt" -> Peft.promptTuning(20);
-      case "prefix" -> Peft.prefixTuning(20);
-      case "head" -> Selective.headOnly();
-      case "embeddings" -> Selective.embeddingsOnly();
-      case "encoder" -> Selective.encoderOnly();
-      default -> throw new IllegalArgumentException("--method " + name + " is unknown; use full,"
-          + " lora, bitfit, houlsby, pfeiffer, ia3, prompt, prefix, head, embeddings or encoder");
-    };
+    if (lora && !o.containsKey("lora-alpha") && spec.arg(1, "alpha").isEmpty()) {
+      args.add("alpha=" + o.getOrDefault("lora-r", Integer.toString(spec.intArg(0, "r", 8))));
+    }
+    String full = args.isEmpty() ? text : text.contains("(")
+        ? text.substring(0, text.lastIndexOf(')')) + ", " + String.join(", ", args) + ")"
+        : text + "(" + String.join(", ", args) + ")";
+    FineTuningMethod method = FineTuningMethods.parse(full);
+    return method == FineTuningMethods.full() ? null : method;
   }
 
   private static OptimizerSpec optimizer(String name) {

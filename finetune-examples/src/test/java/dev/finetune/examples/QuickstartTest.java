@@ -55,6 +55,14 @@ class QuickstartTest {
   }
 
   @Test
+  void helpListsEveryMethodOfTheRegistry() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--method SPEC")
+        .contains(dev.finetune.core.method.FineTuningMethods.usages())
+        .contains("parallel(16)", "prefix(20)", "top_layers(K)");
+  }
+
+  @Test
   void badArgumentsExitWithTwoAndSayWhy() {
     assertThat(run("--epochs", "two")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--epochs must be a whole number, got 'two'");

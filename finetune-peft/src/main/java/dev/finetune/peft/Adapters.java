@@ -3,15 +3,28 @@ package dev.finetune.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.method.AdapterConfig;
+import dev.finetune.core.method.AdapterState;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.EncoderLayer;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.HiddenActivation;
 import dev.finetune.core.model.HiddenTransform;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.core.train.ModelTransform;
+import dev.finetune.core.params.ModelParameter;
 import dev.finetune.schedules.ParameterRole;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Bottleneck adapters: h + up(act(down(h))) with down (m, H), up (H, m). Houlsby et al. 2019 put
@@ -26,7 +39,7 @@ import java.util.List;
  * FineTune.of(model).peft(Adapters.pfeiffer().size(64).activation(HiddenActivation.GELU));
  * }</pre>
  */
-public final class Adapters implements ModelTransform {
+public final class Adapters implements FineTuningMethod {
 
   /** Where the adapters go. */
   public enum Placement {
@@ -199,28 +212,8 @@ public final class Adapters implements ModelTransform {
     return size > 0 ? size : Math.max(1, hidden / reduction);
   }
 
-  Placement placement() {
-    return placement;
-  }
-
-  HiddenActivation activationFunction() {
-    return activation;
-  }
-
-  double scalingFactor() {
-    return scaling;
-  }
-
   int reductionFactor() {
     return size > 0 ? -1 : reduction;
-  }
-
-  boolean isNearIdentity() {
-    return nearIdentity;
-  }
-
-  boolean trainsLayerNorms() {
-    return trainLayerNorms;
   }
 
   /**
@@ -239,8 +232,14 @@ public final class Adapters implements ModelTransform {
     };
   }
 
+  /** @return {@code houlsby}, {@code pfeiffer} or {@code parallel} */
   @Override
-  public void apply(SequenceClassifier model) {
+  public String kind() {
+    return placement.name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public void install(SequenceClassifier model) {
     int h = model.config().hiddenSize();
     int m = bottleneck(h);
     for (EncoderLayer layer : model.encoder().layers()) {
@@ -292,6 +291,165 @@ public final class Adapters implements ModelTransform {
         return "adapter " + prefix;
       }
     };
+  }
+
+  /** @return true for the down and up projections of this placement's blocks */
+  @Override
+  public boolean owns(String hfName) {
+    return OWNED.get(placement).matcher(hfName).matches();
+  }
+
+  private static final Map<Placement, Pattern> OWNED = Map.of(
+      Placement.HOULSBY, Pattern.compile("encoder\\.layer\\.\\d+\\.(attention\\.)?output\\.adapter\\..*"),
+      Placement.PFEIFFER, Pattern.compile("encoder\\.layer\\.\\d+\\.output\\.adapter\\..*"),
+      Placement.PARALLEL, Pattern.compile("encoder\\.layer\\.\\d+\\.output\\.adapter_parallel\\..*"));
+
+  /** The blocks (and the layers' LayerNorms when they train) and this library's BOTTLENECK fields. */
+  @Override
+  public AdapterState adapterState(SequenceClassifier model) {
+    PeftParameters.required(model, blockPrefixes(0).get(0) + "down.weight", describe());
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (ModelParameter p : model.parameters().all()) {
+      if (owns(p.hfName()) || (trainLayerNorms && p.address().isEncoderLayer()
+          && p.hfName().contains("LayerNorm."))) {
+        out.put(p.hfName(), HostTensor.of(p.parameter().getArray()));
+      }
+    }
+    ModelParameter down = model.parameters().get(blockPrefixes(0).get(0) + "down.weight");
+    JsonObject o = new JsonObject();
+    o.addProperty("library", "finetune (not a Hugging Face PEFT type)");
+    o.addProperty("placement", kind());
+    o.addProperty("bottleneck_size", down.parameter().getShape().get(0));
+    int factor = reductionFactor();
+    if (factor > 0) {
+      o.addProperty("reduction_factor", factor);
+    } else {
+      o.add("reduction_factor", JsonNull.INSTANCE);
+    }
+    o.addProperty("non_linearity", activation.hfName());
+    o.addProperty("scaling", scaling);
+    o.addProperty("init_weights", nearIdentity ? "near_identity" : "zero_up");
+    o.addProperty("train_layer_norms", trainLayerNorms);
+    o.addProperty("hidden_size", model.config().hiddenSize());
+    o.addProperty("num_layers", model.config().numLayers());
+    return AdapterState.tuner(o, out);
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    int h = model.config().hiddenSize();
+    int m = bottleneck(h);
+    Map<String, long[]> expected = new LinkedHashMap<>();
+    for (int i = 0; i < model.config().numLayers(); i++) {
+      for (String p : blockPrefixes(i)) {
+        expected.put(p + "down.weight", new long[] {m, h});
+        expected.put(p + "down.bias", new long[] {m});
+        expected.put(p + "up.weight", new long[] {h, m});
+        expected.put(p + "up.bias", new long[] {h});
+      }
+      if (trainLayerNorms) {
+        for (String p : new String[] {"attention.output.LayerNorm.", "output.LayerNorm."}) {
+          expected.put("encoder.layer." + i + "." + p + "weight", new long[] {h});
+          expected.put("encoder.layer." + i + "." + p + "bias", new long[] {h});
+        }
+      }
+    }
+    return expected;
+  }
+
+  /**
+   * The registry entries {@code houlsby}, {@code pfeiffer} and {@code parallel}:
+   * {@code houlsby(16)} (the reduction factor) or {@code houlsby(size=64)}; adapter checkpoints of
+   * {@code peft_type} BOTTLENECK (this library's), any placement.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("houlsby(size=64)");   // Adapters.houlsby().size(64)
+   * FineTuningMethods.parse("parallel(16, scaling=2)");
+   * }</pre>
+   */
+  public abstract static class Type implements MethodType {
+    private final Placement placement;
+
+    Type(Placement placement) {
+      this.placement = placement;
+    }
+
+    @Override
+    public String name() {
+      return placement.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String usage() {
+      return name() + "(16)";
+    }
+
+    @Override
+    public String help() {
+      return switch (placement) {
+        case HOULSBY -> "bottleneck adapters after attention and FFN, houlsby(reduction=16) or houlsby(size=M)";
+        case PFEIFFER -> "bottleneck adapters after the FFN, pfeiffer(reduction=16) or pfeiffer(size=M)";
+        case PARALLEL -> "a scaled bottleneck adapter beside the FFN, parallel(reduction=16, scaling=4)";
+      };
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      spec.accept("reduction", "size", "scaling");
+      Adapters a = of(placement, placement == Placement.PARALLEL ? 4.0 : 1.0)
+          .reduction(spec.intArg(0, "reduction", 16));
+      if (spec.arg(1, "size").isPresent()) {
+        a = a.size(spec.intArg(1, "size", 0));
+      }
+      return a.scaling(spec.doubleArg(2, "scaling", a.scaling));
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.of("BOTTLENECK");
+    }
+
+    /** Reads placement, bottleneck_size, non_linearity, scaling and train_layer_norms. */
+    @Override
+    public FineTuningMethod fromAdapterConfig(AdapterConfig c) {
+      String name = c.required("placement").getAsString();
+      Placement kind = switch (name) {
+        case "houlsby" -> Placement.HOULSBY;
+        case "pfeiffer" -> Placement.PFEIFFER;
+        case "parallel" -> Placement.PARALLEL;
+        default -> throw new IllegalArgumentException(c.file() + ": placement \"" + name
+            + "\" is unknown; use houlsby, pfeiffer or parallel");
+      };
+      return of(kind, kind == Placement.PARALLEL ? 4.0 : 1.0)
+          .size(c.required("bottleneck_size").getAsInt())
+          .activation(HiddenActivation.fromHf(c.required("non_linearity").getAsString()))
+          .scaling(c.required("scaling").getAsDouble())
+          .trainLayerNorms(c.optional("train_layer_norms").map(e -> e.getAsBoolean()).orElse(false));
+    }
+  }
+
+  /** The entry {@code houlsby}: <pre>{@code FineTuningMethods.parse("houlsby"); }</pre> */
+  public static final class Houlsby extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Houlsby() {
+      super(Placement.HOULSBY);
+    }
+  }
+
+  /** The entry {@code pfeiffer}: <pre>{@code FineTuningMethods.parse("pfeiffer"); }</pre> */
+  public static final class Pfeiffer extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Pfeiffer() {
+      super(Placement.PFEIFFER);
+    }
+  }
+
+  /** The entry {@code parallel}: <pre>{@code FineTuningMethods.parse("parallel"); }</pre> */
+  public static final class Parallel extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Parallel() {
+      super(Placement.PARALLEL);
+    }
   }
 
   @Override

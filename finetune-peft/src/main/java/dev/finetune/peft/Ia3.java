@@ -1,11 +1,22 @@
 package dev.finetune.peft;
 
 import ai.djl.nn.Parameter;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.method.AdapterConfig;
+import dev.finetune.core.method.AdapterState;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
+import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.EncoderLayer;
 import dev.finetune.core.model.Projection;
 import dev.finetune.core.model.ProjectionWrapper;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.core.train.ModelTransform;
+import dev.finetune.core.params.ModelParameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * IA3 (Liu et al. 2022): learned vectors that rescale the key and value outputs and the input of
@@ -17,7 +28,13 @@ import dev.finetune.core.train.ModelTransform;
  * FineTune.of(model).peft(Peft.ia3()).fit(train, dev);
  * }</pre>
  */
-public final class Ia3 implements ModelTransform {
+public final class Ia3 implements FineTuningMethod {
+
+  /** PEFT matches a string target list by suffix; these regexes name exactly what Ia3 wraps. */
+  static final String TARGETS =
+      ".*\\.attention\\.self\\.(key|value)|.*\\.layer\\.\\d+\\.output\\.dense";
+  static final String FEEDFORWARD = ".*\\.layer\\.\\d+\\.output\\.dense";
+
 
   private final boolean trainHead;
 
@@ -45,7 +62,12 @@ public final class Ia3 implements ModelTransform {
   }
 
   @Override
-  public void apply(SequenceClassifier model) {
+  public String kind() {
+    return "ia3";
+  }
+
+  @Override
+  public void install(SequenceClassifier model) {
     for (EncoderLayer layer : model.encoder().layers()) {
       checkFree(layer.key());
       checkFree(layer.value());
@@ -88,5 +110,88 @@ public final class Ia3 implements ModelTransform {
   @Override
   public String describe() {
     return "ia3(key,value,output.dense)";
+  }
+
+  /** @return true for the {@code *.ia3_l} vectors */
+  @Override
+  public boolean owns(String hfName) {
+    return hfName.endsWith(".ia3_l");
+  }
+
+  /** The vectors and PEFT's IA3Config fields. */
+  @Override
+  public AdapterState adapterState(SequenceClassifier model) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (ModelParameter p : model.parameters().all()) {
+      if (owns(p.hfName())) {
+        out.put(p.hfName(), HostTensor.of(p.parameter().getArray()));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("the model has no IA3 vectors (*.ia3_l) to save; apply Peft.ia3() first");
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("target_modules", TARGETS);
+    o.addProperty("feedforward_modules", FEEDFORWARD);
+    o.addProperty("fan_in_fan_out", false);
+    o.addProperty("init_ia3_weights", true);
+    return AdapterState.tuner(o, out);
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    EncoderConfig c = model.config();
+    Map<String, long[]> expected = new LinkedHashMap<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      String p = "encoder.layer." + i + ".";
+      expected.put(p + "attention.self.key.ia3_l", new long[] {c.hiddenSize(), 1});
+      expected.put(p + "attention.self.value.ia3_l", new long[] {c.hiddenSize(), 1});
+      expected.put(p + "output.dense.ia3_l", new long[] {1, c.intermediateSize()});
+    }
+    return expected;
+  }
+
+  /**
+   * The registry entry {@code ia3}; adapter checkpoints of {@code peft_type} IA3.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("ia3");   // Peft.ia3()
+   * }</pre>
+   */
+  public static final class Type implements MethodType {
+
+    /** Creates the entry (for ServiceLoader). */
+    public Type() {}
+
+    @Override
+    public String name() {
+      return "ia3";
+    }
+
+    @Override
+    public String usage() {
+      return "ia3";
+    }
+
+    @Override
+    public String help() {
+      return "IA3: learned rescaling of key, value and the FFN output";
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      spec.accept();
+      return defaults();
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.of("IA3");
+    }
+
+    @Override
+    public FineTuningMethod fromAdapterConfig(AdapterConfig config) {
+      return defaults();
+    }
   }
 }

@@ -1,14 +1,26 @@
 package dev.finetune.peft;
 
 import ai.djl.nn.Parameter;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.method.AdapterConfig;
+import dev.finetune.core.method.AdapterState;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.Projection;
 import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ParameterAddresses;
-import dev.finetune.core.train.ModelTransform;
 import dev.finetune.schedules.ParameterSelector;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +37,7 @@ import java.util.regex.Pattern;
  * LoraLayers.of(model).merge();      // fold B·A into W for inference
  * }</pre>
  */
-public final class Lora implements ModelTransform {
+public final class Lora implements FineTuningMethod {
 
   /** How A is initialised (B always starts at zero). */
   public enum Init {
@@ -224,19 +236,26 @@ public final class Lora implements ModelTransform {
         .matches(ParameterAddresses.of(projection.name() + ".weight"), numLayers);
   }
 
-  /** Installs LoRA, freezes the base (unless an earlier method did) and sets the head. */
-  @Override
-  public void apply(SequenceClassifier model) {
-    inject(model);
-  }
-
   /**
-   * Installs LoRA and returns the handle to merge, unmerge and switch adapters.
+   * Applies LoRA ({@code model.apply(this)}) and returns the handle to merge, unmerge and switch
+   * adapters.
    *
    * @param model the model
    * @return its LoRA layers
    */
   public LoraLayers inject(SequenceClassifier model) {
+    model.apply(this);
+    return LoraLayers.of(model);
+  }
+
+  @Override
+  public String kind() {
+    return "lora";
+  }
+
+  /** Installs LoRA, freezes the base (unless an earlier method did) and sets the head. */
+  @Override
+  public void install(SequenceClassifier model) {
     int numLayers = model.config().numLayers();
     List<Projection> chosen = new ArrayList<>();
     for (Projection p : Targets.projections(model)) {
@@ -269,7 +288,90 @@ public final class Lora implements ModelTransform {
     }
     PeftParameters.freezeBaseOnce(model);
     PeftParameters.head(model, trainHead);
-    return LoraLayers.of(model);
+  }
+
+  private String infix() {
+    return DEFAULT_NAME.equals(name) ? "" : "." + name;
+  }
+
+  /** @return true for this adapter's {@code lora_A} and {@code lora_B} matrices */
+  @Override
+  public boolean owns(String hfName) {
+    return hfName.endsWith(".lora_A" + infix() + ".weight")
+        || hfName.endsWith(".lora_B" + infix() + ".weight");
+  }
+
+  /** The matrices without the adapter name (as PEFT saves them) and PEFT's LoraConfig fields. */
+  @Override
+  public AdapterState adapterState(SequenceClassifier model) {
+    Lora config = null;
+    for (LoraWrapper w : LoraLayers.of(model).wrappers()) {
+      LoraWrapper.Adapter a = w.adapters().get(name);
+      if (a != null) {
+        config = a.config();
+        if (w.isMerged(name)) {
+          throw new IllegalStateException("unmerge() the LoRA adapter '" + name + "' before saving it");
+        }
+      }
+    }
+    if (config == null) {
+      throw new IllegalStateException("the model has no LoRA adapter named '" + name
+          + "' to save; present: " + LoraLayers.of(model).adapterNames()
+          + (DEFAULT_NAME.equals(name) ? " (no unnamed LoRA adapter: apply Peft.lora() first)"
+              : ""));
+    }
+    String infix = infix();
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (ModelParameter p : model.parameters().all()) {
+      String n = p.hfName();
+      for (String part : new String[] {".lora_A", ".lora_B"}) {
+        if (n.endsWith(part + infix + ".weight")) {
+          String key = n.substring(0, n.length() - (part + infix + ".weight").length())
+              + part + ".weight";
+          out.put(key, HostTensor.of(p.parameter().getArray()));
+        }
+      }
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("r", config.r());
+    o.addProperty("lora_alpha", config.alpha());
+    o.addProperty("lora_dropout", config.dropoutRate());
+    if (config.targetRegex() != null) {
+      o.addProperty("target_modules", config.targetRegex());
+    } else {
+      JsonArray list = new JsonArray();
+      config.targets().forEach(list::add);
+      o.add("target_modules", list);
+    }
+    o.addProperty("use_rslora", config.isRsLora());
+    if (config.initMethod() == Init.GAUSSIAN) {
+      o.addProperty("init_lora_weights", "gaussian");
+    } else {
+      o.addProperty("init_lora_weights", true);
+    }
+    o.addProperty("bias", "none");
+    o.addProperty("fan_in_fan_out", false);
+    return AdapterState.tuner(o, out);
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    Map<String, long[]> expected = new LinkedHashMap<>();
+    int numLayers = model.config().numLayers();
+    for (Projection p : Targets.projections(model)) {
+      if (targets(p, numLayers)) {
+        expected.put(p.name() + ".lora_A" + infix() + ".weight", new long[] {r, p.inFeatures()});
+        expected.put(p.name() + ".lora_B" + infix() + ".weight", new long[] {p.outFeatures(), r});
+      }
+    }
+    return expected;
+  }
+
+  /** Adds this adapter's name to a saved {@code lora_A}/{@code lora_B} key. */
+  @Override
+  public String parameterName(String savedName) {
+    return savedName.replace(".lora_A.weight", ".lora_A" + infix() + ".weight")
+        .replace(".lora_B.weight", ".lora_B" + infix() + ".weight");
   }
 
   @Override
@@ -281,5 +383,84 @@ public final class Lora implements ModelTransform {
   @Override
   public String toString() {
     return describe();
+  }
+
+  /**
+   * The registry entry {@code lora}: {@code lora(8)}, {@code lora(r=16,alpha=32,dropout=0.1,
+   * targets=query|key|value)}; adapter checkpoints of {@code peft_type} LORA.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("lora(r=16,alpha=32)");   // Peft.lora().r(16).alpha(32)
+   * }</pre>
+   */
+  public static final class Type implements MethodType {
+
+    /** Creates the entry (for ServiceLoader). */
+    public Type() {}
+
+    @Override
+    public String name() {
+      return "lora";
+    }
+
+    @Override
+    public String usage() {
+      return "lora(8)";
+    }
+
+    @Override
+    public String help() {
+      return "LoRA of rank r on query and value: lora(r=8, alpha=8, dropout=0, targets=query|value)";
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      spec.accept("r", "alpha", "dropout", "targets");
+      Lora lora = defaults().r(spec.intArg(0, "r", 8));
+      lora = lora.alpha(spec.doubleArg(1, "alpha", lora.alpha()))
+          .dropout(spec.doubleArg(2, "dropout", 0));
+      List<String> targets = spec.listArg(3, "targets");
+      if (spec.arg(3, "targets").isPresent()) {
+        if (targets.stream().anyMatch(String::isBlank)) {
+          throw new IllegalArgumentException("'" + spec.text() + "': targets needs module"
+              + " suffixes separated by |, e.g. targets=query|value");
+        }
+        lora = lora.targets(targets.toArray(String[]::new));
+      }
+      return lora;
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.of("LORA");
+    }
+
+    /** PEFT's LoraConfig: r, lora_alpha, lora_dropout, target_modules, use_rslora, init. */
+    @Override
+    public FineTuningMethod fromAdapterConfig(AdapterConfig c) {
+      Lora lora = defaults().r(c.required("r").getAsInt())
+          .alpha(c.required("lora_alpha").getAsDouble())
+          .name(c.adapterName() == null ? DEFAULT_NAME : c.adapterName());
+      Optional<JsonElement> dropout = c.optional("lora_dropout");
+      if (dropout.isPresent()) {
+        lora = lora.dropout(dropout.get().getAsDouble());
+      }
+      JsonElement targets = c.json().get("target_modules");
+      if (targets != null && targets.isJsonArray()) {
+        List<String> list = new ArrayList<>();
+        targets.getAsJsonArray().forEach(t -> list.add(t.getAsString()));
+        lora = lora.targets(list.toArray(String[]::new));
+      } else if (targets != null && targets.isJsonPrimitive()) {
+        lora = lora.targetRegex(targets.getAsString());
+      }
+      if (c.optional("use_rslora").map(JsonElement::getAsBoolean).orElse(false)) {
+        lora = lora.rsLora(true);
+      }
+      if (c.optional("init_lora_weights").map(JsonElement::getAsString)
+          .filter("gaussian"::equals).isPresent()) {
+        lora = lora.init(Init.GAUSSIAN);
+      }
+      return lora;
+    }
   }
 }

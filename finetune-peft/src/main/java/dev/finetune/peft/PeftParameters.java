@@ -1,11 +1,10 @@
 package dev.finetune.peft;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.finetune.core.method.MethodParameters;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ModelParameters;
-import dev.finetune.core.params.ParameterAddresses;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterRole;
 import java.nio.charset.StandardCharsets;
@@ -18,18 +17,13 @@ final class PeftParameters {
 
   /** Registers a new trainable PEFT parameter (role PEFT) on the model's manager. */
   static Parameter add(SequenceClassifier model, String name, float[] values, long... shape) {
-    if (model.parameters().find(name).isPresent()) {
-      throw new IllegalStateException(
-          "the model already has a parameter named " + name
-              + "; the same method was applied twice to this target (give the second one another"
-              + " adapter name, or remove the first)");
-    }
-    Parameter p =
-        Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
-    p.setArray(model.manager().create(values, new Shape(shape)));
-    p.freeze(false);
-    model.parameters().add(new ModelParameter(name, ParameterAddresses.peft(name), p));
-    return p;
+    return MethodParameters.add(model, name, values, shape);
+  }
+
+  /** A parameter a method must have installed before it is saved. */
+  static ModelParameter required(SequenceClassifier model, String name, String method) {
+    return model.parameters().find(name).orElseThrow(() -> new IllegalStateException(
+        "the model has no " + name + " to save; apply " + method + " to it first"));
   }
 
   /** A deterministic stream per (seed, parameter name). */

@@ -5,12 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import com.google.gson.JsonObject;
 import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.method.AdapterConfig;
+import dev.finetune.core.method.AdapterState;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
+import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.EncoderLayer;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.KeyValuePrefix;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.core.train.ModelTransform;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Prefix tuning (Li and Liang 2021), as Hugging Face PEFT's {@code PREFIX_TUNING}: every attention
@@ -34,7 +42,7 @@ import dev.finetune.core.train.ModelTransform;
  * FineTune.of(model).peft(Peft.prefixTuning(20).projection(512)).fit(train, dev);   // MLP reparameterised
  * }</pre>
  */
-public final class PrefixTuning implements ModelTransform {
+public final class PrefixTuning implements FineTuningMethod {
 
   /** The (n, H) or (n, L·2·H) embedding's name. */
   public static final String EMBEDDING = "prompt_encoder.embedding.weight";
@@ -145,7 +153,12 @@ public final class PrefixTuning implements ModelTransform {
   }
 
   @Override
-  public void apply(SequenceClassifier model) {
+  public String kind() {
+    return "prefix";
+  }
+
+  @Override
+  public void install(SequenceClassifier model) {
     for (EncoderLayer layer : model.encoder().layers()) {
       if (layer.keyValuePrefix().isPresent()) {
         throw new IllegalStateException("encoder.layer." + layer.index()
@@ -264,5 +277,86 @@ public final class PrefixTuning implements ModelTransform {
   @Override
   public String toString() {
     return describe();
+  }
+
+  /** @return true for the embedding and the projection MLP */
+  @Override
+  public boolean owns(String hfName) {
+    return EMBEDDING.equals(hfName) || hfName.startsWith(TRANSFORM);
+  }
+
+  /**
+   * The (n, L·2·H) table as PEFT's {@code prompt_embeddings} (through the projection when there
+   * is one, as PEFT saves it) and its PrefixTuningConfig fields.
+   */
+  @Override
+  public AdapterState adapterState(SequenceClassifier model) {
+    PeftParameters.required(model, EMBEDDING, "prefix tuning");
+    HostTensor table = table(model);
+    JsonObject o = PromptTuning.promptLearning(model.config(), (int) table.shape()[0]);
+    var first = model.parameters().find(TRANSFORM + "0.weight");
+    o.addProperty("encoder_hidden_size", first.isPresent()
+        ? (int) first.get().parameter().getShape().get(0) : model.config().hiddenSize());
+    o.addProperty("prefix_projection", first.isPresent());
+    return new AdapterState(o, Map.of(PromptTuning.SAVED_NAME, table),
+        AdapterState.Layout.PROMPT_LEARNING);
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    EncoderConfig c = model.config();
+    return Map.of(EMBEDDING, new long[] {tokens, (long) c.numLayers() * 2 * c.hiddenSize()});
+  }
+
+  @Override
+  public String parameterName(String savedName) {
+    return PromptTuning.SAVED_NAME.equals(savedName) ? EMBEDDING : savedName;
+  }
+
+  /**
+   * The registry entry {@code prefix}: {@code prefix(20)}, {@code prefix(tokens=20,
+   * projection=512)}; {@code peft_type} PREFIX_TUNING (loaded as the prefix itself, without MLP).
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("prefix(20, 512)");   // Peft.prefixTuning(20).projection(512)
+   * }</pre>
+   */
+  public static final class Type implements MethodType {
+
+    /** Creates the entry (for ServiceLoader). */
+    public Type() {}
+
+    @Override
+    public String name() {
+      return "prefix";
+    }
+
+    @Override
+    public String usage() {
+      return "prefix(20)";
+    }
+
+    @Override
+    public String help() {
+      return "prefix tuning: n trainable keys and values in every layer, prefix(tokens=20, projection=0)";
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      spec.accept("tokens", "projection");
+      PrefixTuning p = of(spec.intArg(0, "tokens", 20));
+      int projection = spec.intArg(1, "projection", 0);
+      return projection > 0 ? p.projection(projection) : p;
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.of("PREFIX_TUNING");
+    }
+
+    @Override
+    public FineTuningMethod fromAdapterConfig(AdapterConfig config) {
+      return of(config.required("num_virtual_tokens").getAsInt());
+    }
   }
 }

@@ -2,8 +2,18 @@ package dev.finetune.peft;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.nn.Parameter;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.method.AdapterConfig;
+import dev.finetune.core.method.AdapterState;
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
+import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.core.train.ModelTransform;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -17,10 +27,12 @@ import java.util.SplittableRandom;
  * FineTune.of(model).peft(Peft.promptTuning(20).fromText("Classify the sentiment:")).fit(train, dev);
  * }</pre>
  */
-public final class PromptTuning implements ModelTransform {
+public final class PromptTuning implements FineTuningMethod {
 
   /** The parameter name. */
   public static final String NAME = "embeddings.prompt_embeddings.weight";
+  /** PEFT's key for prompt and prefix tuning tables in {@code adapter_model.safetensors}. */
+  public static final String SAVED_NAME = "prompt_embeddings";
 
   private enum Init { RANDOM, VOCAB, TEXT }
 
@@ -94,10 +106,6 @@ public final class PromptTuning implements ModelTransform {
     return new PromptTuning(tokens, init, text, seed, value);
   }
 
-  int tokens() {
-    return tokens;
-  }
-
   /** PEFT's {@code prompt_tuning_init}: RANDOM, SAMPLE_VOCAB or TEXT. */
   String peftInit() {
     return switch (init) {
@@ -107,12 +115,13 @@ public final class PromptTuning implements ModelTransform {
     };
   }
 
-  String initText() {
-    return text;
+  @Override
+  public String kind() {
+    return "prompt";
   }
 
   @Override
-  public void apply(SequenceClassifier model) {
+  public void install(SequenceClassifier model) {
     if (model.encoder().softTokens().isPresent()) {
       throw new IllegalStateException("the model already has soft tokens; apply prompt tuning once");
     }
@@ -168,5 +177,90 @@ public final class PromptTuning implements ModelTransform {
   @Override
   public String describe() {
     return "prompt-tuning(" + tokens + ", " + init.name().toLowerCase(java.util.Locale.ROOT) + ")";
+  }
+
+  @Override
+  public boolean owns(String hfName) {
+    return NAME.equals(hfName);
+  }
+
+  /** PEFT's prompt-learning fields shared by prompt and prefix tuning. */
+  static JsonObject promptLearning(EncoderConfig c, int n) {
+    JsonObject o = new JsonObject();
+    o.addProperty("num_virtual_tokens", n);
+    o.addProperty("token_dim", c.hiddenSize());
+    o.addProperty("num_transformer_submodules", 1);
+    o.addProperty("num_attention_heads", c.numHeads());
+    o.addProperty("num_layers", c.numLayers());
+    return o;
+  }
+
+  /** The table as PEFT's {@code prompt_embeddings} and its PromptTuningConfig fields. */
+  @Override
+  public AdapterState adapterState(SequenceClassifier model) {
+    HostTensor table = HostTensor.of(PeftParameters.required(model, NAME, "prompt tuning")
+        .parameter().getArray());
+    JsonObject o = promptLearning(model.config(), (int) table.shape()[0]);
+    // PEFT refuses TEXT without a tokenizer path, which we do not know; the init does not matter
+    // once the trained prompt is loaded, so TEXT is written as RANDOM with the text kept beside it.
+    String peft = peftInit();
+    o.addProperty("prompt_tuning_init", "TEXT".equals(peft) ? "RANDOM" : peft);
+    o.addProperty("prompt_tuning_init_text", text);
+    o.add("tokenizer_name_or_path", JsonNull.INSTANCE);
+    return new AdapterState(o, Map.of(SAVED_NAME, table), AdapterState.Layout.PROMPT_LEARNING);
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    return Map.of(NAME, new long[] {tokens, model.config().hiddenSize()});
+  }
+
+  @Override
+  public String parameterName(String savedName) {
+    return SAVED_NAME.equals(savedName) ? NAME : savedName;
+  }
+
+  /**
+   * The registry entry {@code prompt}: {@code prompt(20)}; {@code peft_type} PROMPT_TUNING.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("prompt(tokens=10)");   // Peft.promptTuning(10)
+   * }</pre>
+   */
+  public static final class Type implements MethodType {
+
+    /** Creates the entry (for ServiceLoader). */
+    public Type() {}
+
+    @Override
+    public String name() {
+      return "prompt";
+    }
+
+    @Override
+    public String usage() {
+      return "prompt(20)";
+    }
+
+    @Override
+    public String help() {
+      return "prompt tuning: n trainable virtual tokens before the input, prompt(tokens=20)";
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      spec.accept("tokens");
+      return of(spec.intArg(0, "tokens", 20));
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.of("PROMPT_TUNING");
+    }
+
+    @Override
+    public FineTuningMethod fromAdapterConfig(AdapterConfig config) {
+      return of(config.required("num_virtual_tokens").getAsInt());
+    }
   }
 }

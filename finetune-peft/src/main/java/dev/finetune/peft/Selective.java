@@ -1,9 +1,14 @@
 package dev.finetune.peft;
 
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.MethodSpec;
+import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.SequenceClassifier;
-import dev.finetune.core.train.ModelTransform;
 import dev.finetune.schedules.ParameterRole;
 import dev.finetune.schedules.ParameterSelector;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Selective fine-tuning presets (Lee et al. 2019): exactly the chosen part of the base trains,
@@ -14,18 +19,21 @@ import dev.finetune.schedules.ParameterSelector;
  * FineTune.of(model).peft(Selective.embeddingsOnly().trainHead(true)).fit(train, dev);
  * }</pre>
  */
-public final class Selective implements ModelTransform {
+public final class Selective implements FineTuningMethod {
 
+  private final String kind;
   private final String label;
   private final ParameterSelector selector;
   private final boolean trainHead;
   private final int topK;
 
-  private Selective(String label, ParameterSelector selector, boolean trainHead) {
-    this(label, selector, trainHead, -1);
+  private Selective(String kind, String label, ParameterSelector selector, boolean trainHead) {
+    this(kind, label, selector, trainHead, -1);
   }
 
-  private Selective(String label, ParameterSelector selector, boolean trainHead, int topK) {
+  private Selective(String kind, String label, ParameterSelector selector, boolean trainHead,
+      int topK) {
+    this.kind = kind;
     this.topK = topK;
     this.label = label;
     this.selector = selector;
@@ -38,7 +46,7 @@ public final class Selective implements ModelTransform {
    * @return the preset
    */
   public static Selective embeddingsOnly() {
-    return new Selective("embeddings-only", ParameterSelector.embeddings(), true);
+    return new Selective("embeddings", "embeddings-only", ParameterSelector.embeddings(), true);
   }
 
   /**
@@ -47,7 +55,7 @@ public final class Selective implements ModelTransform {
    * @return the preset
    */
   public static Selective encoderOnly() {
-    return new Selective("encoder-only", ParameterSelector.encoderLayers(), true);
+    return new Selective("encoder", "encoder-only", ParameterSelector.encoderLayers(), true);
   }
 
   /**
@@ -57,7 +65,7 @@ public final class Selective implements ModelTransform {
    * @return the preset
    */
   public static Selective topLayers(int k) {
-    return new Selective("top-" + k + "-layers", ParameterSelector.topLayers(k), true, k);
+    return new Selective("top_layers", "top-" + k + "-layers", ParameterSelector.topLayers(k), true, k);
   }
 
   /**
@@ -66,7 +74,7 @@ public final class Selective implements ModelTransform {
    * @return the preset
    */
   public static Selective headOnly() {
-    return new Selective("head-only", ParameterSelector.none(), true);
+    return new Selective("head", "head-only", ParameterSelector.none(), true);
   }
 
   /**
@@ -76,7 +84,7 @@ public final class Selective implements ModelTransform {
    * @return the preset
    */
   public static Selective of(ParameterSelector selector) {
-    return new Selective(selector.toString(), selector, true);
+    return new Selective("selective", selector.toString(), selector, true);
   }
 
   /**
@@ -86,11 +94,17 @@ public final class Selective implements ModelTransform {
    * @return a copy
    */
   public Selective trainHead(boolean value) {
-    return new Selective(label, selector, value, topK);
+    return new Selective(kind, label, selector, value, topK);
+  }
+
+  /** @return the registry name, or {@code selective} for {@link #of} (not registered) */
+  @Override
+  public String kind() {
+    return kind;
   }
 
   @Override
-  public void apply(SequenceClassifier model) {
+  public void install(SequenceClassifier model) {
     int numLayers = model.config().numLayers();
     if (topK > numLayers) {
       throw new IllegalArgumentException(
@@ -100,6 +114,124 @@ public final class Selective implements ModelTransform {
         a -> (PeftParameters.isBase(a) && selector.matches(a, numLayers))
             || a.role() == ParameterRole.PEFT
             || (trainHead && a.isHead()));
+  }
+
+  /** @return true: base weights train, so the whole model is the checkpoint */
+  @Override
+  public boolean changesBaseWeights() {
+    return true;
+  }
+
+  /** @return false: selective methods create no parameter */
+  @Override
+  public boolean owns(String hfName) {
+    return false;
+  }
+
+  @Override
+  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
+    return Map.of();
+  }
+
+  /**
+   * The registry entries {@code head}, {@code embeddings}, {@code encoder} and {@code top_layers}:
+   * no adapter checkpoint (the whole model is saved).
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("top_layers(2)");   // Selective.topLayers(2)
+   * }</pre>
+   */
+  public abstract static class Type implements MethodType {
+    private final String name;
+    private final String help;
+    private final Function<MethodSpec, Selective> create;
+
+    Type(String name, String help, Function<MethodSpec, Selective> create) {
+      this.name = name;
+      this.help = help;
+      this.create = create;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String usage() {
+      return name;
+    }
+
+    @Override
+    public String help() {
+      return help;
+    }
+
+    @Override
+    public FineTuningMethod parse(MethodSpec spec) {
+      return create.apply(spec);
+    }
+
+    @Override
+    public Optional<String> adapterType() {
+      return Optional.empty();
+    }
+  }
+
+  /** The entry {@code head}: <pre>{@code FineTuningMethods.parse("head"); }</pre> */
+  public static final class Head extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Head() {
+      super("head", "only the head (pooler and classifier) trains",
+          s -> {
+            s.accept();
+            return headOnly();
+          });
+    }
+  }
+
+  /** The entry {@code embeddings}: <pre>{@code FineTuningMethods.parse("embeddings"); }</pre> */
+  public static final class Embeddings extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Embeddings() {
+      super("embeddings", "the embedding layer and the head train",
+          s -> {
+            s.accept();
+            return embeddingsOnly();
+          });
+    }
+  }
+
+  /** The entry {@code encoder}: <pre>{@code FineTuningMethods.parse("encoder"); }</pre> */
+  public static final class Encoder extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public Encoder() {
+      super("encoder", "every encoder layer and the head train, not the embeddings",
+          s -> {
+            s.accept();
+            return encoderOnly();
+          });
+    }
+  }
+
+  /**
+   * The entry {@code top_layers}: {@code top_layers(K)}, the top K layers and the head train.
+   *
+   * <pre>{@code
+   * FineTuningMethods.parse("top_layers(k=2)");
+   * }</pre>
+   */
+  public static final class TopLayers extends Type {
+    /** Creates the entry (for ServiceLoader). */
+    public TopLayers() {
+      super("top_layers", "the top K encoder layers and the head train, top_layers(k=K)",
+          s -> topLayers(s.accept("k").requiredInt(0, "k", "the number of layers")));
+    }
+
+    @Override
+    public String usage() {
+      return "top_layers(K)";
+    }
   }
 
   @Override

@@ -1,7 +1,11 @@
 /**
  * Parameter-efficient fine-tuning as model surgery on the core's encoder blocks. Each method is an
- * immutable {@link dev.finetune.core.train.ModelTransform} that adds or wraps blocks, freezes the
- * base and keeps the head trainable unless told otherwise:
+ * immutable {@link dev.finetune.core.method.FineTuningMethod} that adds or wraps blocks, freezes
+ * the base and keeps the head trainable unless told otherwise, and holds its own registry entry
+ * (a nested {@code Type}, listed in {@code META-INF/services/dev.finetune.core.method.MethodType}:
+ * {@code lora}, {@code ia3}, {@code prompt}, {@code prefix}, {@code houlsby}, {@code pfeiffer},
+ * {@code parallel}, {@code bitfit}, {@code head}, {@code embeddings}, {@code encoder},
+ * {@code top_layers}):
  *
  * <ul>
  *   <li>{@link dev.finetune.peft.Lora} - low-rank updates of chosen projections, mergeable, named
@@ -19,9 +23,8 @@
  * head, alone (Hugging Face PEFT's layout for LoRA, IA3, prompt and prefix tuning).
  *
  * <pre>{@code
- * PrefixTuning prefix = Peft.prefixTuning(20).projection(384);
- * FineTune.of(model).peft(prefix).fit(train, dev);
- * AdapterCheckpoint.save(model, prefix, Path.of("runs/sst2-prefix"));
+ * FineTune.of(model).peft(Peft.prefixTuning(20).projection(384)).fit(train, dev);
+ * AdapterCheckpoint.save(model, Path.of("runs/sst2-prefix"));   // the method applied, and the head
  * }</pre>
  */
 package dev.finetune.peft;

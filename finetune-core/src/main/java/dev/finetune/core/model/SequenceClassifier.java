@@ -20,12 +20,14 @@ import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ModelParameters;
 import dev.finetune.core.params.Reinitialization;
+import dev.finetune.core.train.ModelTransform;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private final byte[] tokenizerJson;
   private final int maxLength;
   private final List<String> freshParameters;
+  private final List<ModelTransform> applied = new ArrayList<>();
   private HuggingFaceTokenizer tokenizer;
   private boolean closed;
 
@@ -504,6 +507,41 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public List<String> freshParameters() {
     return freshParameters;
+  }
+
+  /**
+   * Applies a fine-tuning method (or any transform) to this model and records it: the one entry
+   * point through which {@code FineTune} and adapter loading change a model, so that checkpoints
+   * can save exactly what was applied. A {@link dev.finetune.core.method.FineTuningMethod}'s own
+   * {@code apply} comes here too.
+   *
+   * <pre>{@code
+   * model.apply(Peft.lora().r(8));
+   * model.appliedMethods();   // [lora(r=8, ...)]
+   * }</pre>
+   *
+   * @param method the method to install
+   */
+  public void apply(ModelTransform method) {
+    if (method instanceof dev.finetune.core.method.FineTuningMethod m) {
+      m.install(this);
+    } else {
+      method.apply(this);
+    }
+    synchronized (applied) {
+      applied.add(method);
+    }
+  }
+
+  /**
+   * The methods applied through {@link #apply(ModelTransform)}, in order.
+   *
+   * @return an immutable snapshot
+   */
+  public List<ModelTransform> appliedMethods() {
+    synchronized (applied) {
+      return List.copyOf(applied);
+    }
   }
 
   /** {@inheritDoc} */

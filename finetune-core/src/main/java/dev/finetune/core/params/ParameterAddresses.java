@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * Derives a {@link ParameterAddress} (layer index and role) from a Hugging Face parameter name.
  *
  * <p>Embeddings are layer {@link ParameterAddress#EMBEDDINGS}; {@code encoder.layer.N.*} is layer
- * N; {@code pooler.*} and {@code classifier.*} are {@link ParameterAddress#HEAD}. Names holding a
- * PEFT marker ({@code lora_}, {@code adapter}, {@code prompt}, {@code prefix}, {@code ia3_}) get
- * the role {@link ParameterRole#PEFT}.
+ * N; {@code pooler.*} and {@code classifier.*} are {@link ParameterAddress#HEAD}. The role
+ * {@link ParameterRole#PEFT} is never read from a name: the fine-tuning method that creates a
+ * parameter gives it ({@link #peft}, through {@code MethodParameters.add}).
  *
  * <pre>{@code
  * ParameterAddress a = ParameterAddresses.of("encoder.layer.3.output.LayerNorm.bias");
@@ -22,8 +22,6 @@ import java.util.regex.Pattern;
 public final class ParameterAddresses {
 
   private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
-  private static final Pattern PEFT_MARKER =
-      Pattern.compile("(?:^|\\.)(lora_|adapter|prompt|prefix|ia3_)");
 
   private ParameterAddresses() {}
 
@@ -72,12 +70,9 @@ public final class ParameterAddresses {
    * Reads the role from a name.
    *
    * @param hfName a Hugging Face parameter name
-   * @return the role of the module the parameter belongs to
+   * @return the role of the module the parameter belongs to (never PEFT: see {@link #peft})
    */
   public static ParameterRole roleOf(String hfName) {
-    if (PEFT_MARKER.matcher(hfName).find()) {
-      return ParameterRole.PEFT;
-    }
     if (hfName.contains("LayerNorm.") || hfName.contains("layer_norm.")) {
       return ParameterRole.LAYER_NORM;
     }

@@ -374,7 +374,7 @@ public final class FineTune {
       checkData(validation, "validation");
     }
     for (ModelTransform transform : settings.transforms()) {
-      transform.apply(model);
+      model.apply(transform);
     }
     return new TrainingRun(model, settings, tokenizer != null ? tokenizer : model.tokenizer(),
         train, validation).run();

@@ -5,8 +5,9 @@ import dev.finetune.core.model.SequenceClassifier;
 /**
  * Changes a model before training: a parameter-efficient method (adapters, LoRA, BitFit, ...)
  * that inserts or wraps blocks and sets which parameters train. {@code finetune-peft} implements
- * it; {@link FineTune#peft(ModelTransform...)} applies transforms in order, once, before the
- * optimizer sees the parameters.
+ * it as {@link dev.finetune.core.method.FineTuningMethod}s, which a registry names and adapter
+ * checkpoints save; {@link FineTune#peft(ModelTransform...)} applies transforms in order, once,
+ * before the optimizer sees the parameters, through {@link SequenceClassifier#apply}.
  *
  * <pre>{@code
  * ModelTransform headOnly = model -> model.parameters().trainOnly(a -> a.isHead());

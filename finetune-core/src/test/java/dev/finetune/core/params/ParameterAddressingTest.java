@@ -24,8 +24,14 @@ class ParameterAddressingTest {
     check("encoder.layer.11.output.dense.bias", 11, ParameterRole.FFN);
     check("pooler.dense.weight", ParameterAddress.HEAD, ParameterRole.HEAD);
     check("classifier.out_proj.bias", ParameterAddress.HEAD, ParameterRole.HEAD);
-    check("encoder.layer.2.attention.self.value.lora_A.weight", 2, ParameterRole.PEFT);
-    check("prompt_embeddings.weight", -1, ParameterRole.PEFT);
+    // PEFT parameters get their role from the method that creates them, not from a name marker
+    ParameterAddress lora = ParameterAddresses.peft("encoder.layer.2.attention.self.value.lora_A.weight");
+    assertThat(lora.layer()).isEqualTo(2);
+    assertThat(lora.role()).isEqualTo(ParameterRole.PEFT);
+    ParameterAddress prompt = ParameterAddresses.peft("prompt_embeddings.weight");
+    assertThat(prompt.layer()).isEqualTo(-1);
+    assertThat(prompt.role()).isEqualTo(ParameterRole.PEFT);
+    check("encoder.layer.2.attention.self.value.lora_A.weight", 2, ParameterRole.ATTENTION);
   }
 
   private static void check(String name, int layer, ParameterRole role) {

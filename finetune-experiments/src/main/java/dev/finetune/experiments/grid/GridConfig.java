@@ -294,7 +294,7 @@ public final class GridConfig {
       }
       case "method" -> {
         String text = text(value, key);
-        checked(key, text, NamedOptions.METHODS, () -> NamedOptions.method(text));
+        checked(key, text, NamedOptions.methods(), () -> NamedOptions.method(text));
         return s -> {
           ModelTransform m = NamedOptions.method(text);
           if (m != null) {

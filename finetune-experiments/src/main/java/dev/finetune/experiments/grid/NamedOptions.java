@@ -1,13 +1,12 @@
 package dev.finetune.experiments.grid;
 
+import dev.finetune.core.method.FineTuningMethod;
+import dev.finetune.core.method.FineTuningMethods;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.train.ModelTransform;
 import dev.finetune.core.train.TrainingListener;
 import dev.finetune.core.train.callbacks.Callbacks;
-import dev.finetune.peft.Adapters;
-import dev.finetune.peft.Peft;
-import dev.finetune.peft.Selective;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code name} or {@code name(arg, ...)}; each maps to the library's own factory.
  *
  * <pre>{@code
- * NamedOptions.method("lora(16)");             // Peft.lora().r(16)
+ * NamedOptions.method("lora(16)");             // Peft.lora().r(16), from the method registry
  * NamedOptions.lrPolicy("layerwise_decay(0.9)"); // LrPolicies.layerwiseDecay(0.9)
  * NamedOptions.callback("swa(0.25, 1e-5)");     // Callbacks.swa(0.25).lr(1e-5)
  * }</pre>
@@ -29,11 +28,15 @@ import java.util.regex.Pattern;
 public final class NamedOptions {
 
   /**
-   * Methods ({@code full} applies none; the number is LoRA's rank, the adapters' reduction, the
-   * prompt's tokens, the top layers; the defaults are shown).
+   * The methods of the registry ({@link FineTuningMethods#usages()}: {@code full} applies none;
+   * the number is LoRA's rank, the adapters' reduction, the prompt's tokens, the top layers; the
+   * defaults are shown; named arguments such as {@code lora(r=16,alpha=32)} work too).
+   *
+   * @return the spec forms, including methods registered since
    */
-  public static final List<String> METHODS = List.of("full", "lora(8)", "bitfit", "houlsby(16)",
-      "pfeiffer(16)", "ia3", "prompt(20)", "head", "embeddings", "encoder", "top_layers(K)");
+  public static List<String> methods() {
+    return FineTuningMethods.usages();
+  }
   /** Optimizers (the number is the momentum). */
   public static final List<String> OPTIMIZERS = List.of("adamw", "adam", "sgd(0.9)", "nesterov(0.9)");
   /** Parameter-group LR policies. */
@@ -88,27 +91,15 @@ public final class NamedOptions {
   }
 
   /**
-   * A fine-tuning method.
+   * A fine-tuning method, looked up in the registry ({@link FineTuningMethods#parse}).
    *
-   * @param text e.g. {@code bitfit}, {@code lora(16)}, {@code prompt(20)}, {@code full}
-   * @return the transform, or null for {@code full}
+   * @param text e.g. {@code bitfit}, {@code lora(16)}, {@code lora(r=16,alpha=32)},
+   *     {@code prompt(20)}, {@code full}
+   * @return the method, or null for {@code full}
    */
   public static ModelTransform method(String text) {
-    Call c = call(text, METHODS);
-    return switch (c.name()) {
-      case "full" -> null;
-      case "lora" -> Peft.lora().r(c.intArg(0, 8));
-      case "bitfit" -> Peft.bitFit();
-      case "houlsby" -> Adapters.houlsby().reduction(c.intArg(0, 16));
-      case "pfeiffer" -> Adapters.pfeiffer().reduction(c.intArg(0, 16));
-      case "ia3" -> Peft.ia3();
-      case "prompt" -> Peft.promptTuning(c.intArg(0, 20));
-      case "head" -> Selective.headOnly();
-      case "embeddings" -> Selective.embeddingsOnly();
-      case "encoder" -> Selective.encoderOnly();
-      case "top_layers" -> Selective.topLayers((int) Math.round(c.required(0, "the number of layers")));
-      default -> throw unknown(c, "method", METHODS);
-    };
+    FineTuningMethod m = FineTuningMethods.parse(text);
+    return m == FineTuningMethods.full() ? null : m;
   }
 
   /**

@@ -56,8 +56,9 @@ class GridConfigTest {
   void badConfigsNameTheKeyTheExpectationAndTheValue() {
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"axes\": {\"method\": [\"full\", \"magic\"]}}"))
         .isInstanceOf(GridConfigException.class)
-        .hasMessage("grid.json: key 'axes.method[1]': expected one of [full, lora(8), bitfit, houlsby(16),"
-            + " pfeiffer(16), ia3, prompt(20), head, embeddings, encoder, top_layers(K)], got \"magic\"");
+        .hasMessage("grid.json: key 'axes.method[1]': expected one of [full, lora(8), ia3, prompt(20),"
+            + " prefix(20), houlsby(16), pfeiffer(16), parallel(16), bitfit, head, embeddings, encoder,"
+            + " top_layers(K)], got \"magic\"");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"lr_policy\": \"layerwise_decay\"}"))
         .hasMessageEndingWith("got \"layerwise_decay\" ('layerwise_decay' needs the decay, e.g. layerwise_decay(...))");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"epochs\": \"three\"}"))

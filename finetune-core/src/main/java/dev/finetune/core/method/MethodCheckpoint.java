@@ -1,0 +1,285 @@
+package dev.finetune.core.method;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.AtomicFiles;
+import dev.finetune.core.checkpoint.HostTensor;
+import dev.finetune.core.checkpoint.SafeTensors;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.train.ModelTransform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Adapter checkpoints of any registered method: {@code adapter_config.json} and {@code
+ * adapter_model.safetensors} with what the method trained and the head, in Hugging Face PEFT's
+ * layout ({@link AdapterState.Layout}). The method writes its own fields and tensors
+ * ({@link FineTuningMethod#adapterState}) and is found again by the file's {@code peft_type}
+ * ({@link FineTuningMethods#forAdapterType}); this class adds the common fields, the head and the
+ * shape checks. {@code dev.finetune.peft.AdapterCheckpoint} documents the layouts of the library's
+ * methods.
+ *
+ * <pre>{@code
+ * FineTune.of(model).peft(Peft.lora()).fit(train, dev);
+ * MethodCheckpoint.save(model, dir);                  // what was applied: the LoRA and the head
+ * try (SequenceClassifier fresh = Encoders.load(base).forSequenceClassification(2)) {
+ *   MethodCheckpoint.load(fresh, dir);                // applies LoRA, copies the weights
+ * }
+ * }</pre>
+ */
+public final class MethodCheckpoint {
+
+  /** The configuration file name. */
+  public static final String CONFIG = "adapter_config.json";
+  /** The weights file name. */
+  public static final String WEIGHTS = "adapter_model.safetensors";
+
+  private static final String SAVED = ".modules_to_save";
+
+  private MethodCheckpoint() {}
+
+  /**
+   * Tells whether a folder holds an adapter checkpoint.
+   *
+   * @param dir a folder
+   * @return true when it has {@value #CONFIG} and {@value #WEIGHTS}
+   */
+  public static boolean isAdapterCheckpoint(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG)) && Files.isRegularFile(dir.resolve(WEIGHTS));
+  }
+
+  /**
+   * The method whose adapter checkpoint reproduces the model, from what was applied to it
+   * ({@link SequenceClassifier#appliedMethods()}).
+   *
+   * @param model a model
+   * @return the one adapter method applied; empty when none was, so the model is saved whole
+   *     (full fine-tuning, selective methods)
+   * @throws IllegalStateException when neither an adapter nor the whole model would reload it:
+   *     several adapter methods, or one beside a method that changes base weights
+   */
+  public static Optional<FineTuningMethod> adapterOf(SequenceClassifier model) {
+    List<FineTuningMethod> adapters = new ArrayList<>();
+    List<String> whole = new ArrayList<>();
+    for (ModelTransform t : model.appliedMethods()) {
+      if (t instanceof FineTuningMethod m && !m.changesBaseWeights()) {
+        adapters.add(m);
+      } else if (t != FineTuningMethods.full()) {
+        whole.add(t.describe());
+      }
+    }
+    if (adapters.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> names = adapters.stream().map(ModelTransform::describe).toList();
+    if (adapters.size() > 1) {
+      throw new IllegalStateException("several methods were applied to the model " + names
+          + " and an adapter checkpoint holds one; save each with"
+          + " AdapterCheckpoint.save(model, method, dir)");
+    }
+    if (!whole.isEmpty()) {
+      throw new IllegalStateException("the model has " + names.get(0) + " beside " + whole
+          + ", which trains base weights or is not a registered method: neither its adapter"
+          + " checkpoint nor the whole model reloads it; apply only one kind, or save both"
+          + " (SequenceClassifier.save and AdapterCheckpoint.save(model, method, dir))");
+    }
+    return Optional.of(adapters.get(0));
+  }
+
+  /**
+   * Writes exactly what was applied to the model, with the head.
+   *
+   * @param model a model with one adapter method applied
+   * @param dir the folder (created if needed)
+   * @throws IllegalStateException when nothing saveable was applied, or several methods were
+   */
+  public static void save(SequenceClassifier model, Path dir) {
+    if (model.appliedMethods().isEmpty()) {
+      throw new IllegalStateException("the model has no adapter to save: no fine-tuning method"
+          + " was applied to it (so no unnamed LoRA adapter either); apply one first"
+          + " (FineTune.peft(...) or model.apply(method)), or save the whole model with"
+          + " SequenceClassifier.save");
+    }
+    FineTuningMethod method = adapterOf(model).orElseThrow(() -> new IllegalStateException(
+        "the model has no adapter to save: " + model.appliedMethods().stream()
+            .map(ModelTransform::describe).toList() + " train base weights; save the whole model"
+            + " with SequenceClassifier.save"));
+    save(model, method, dir);
+  }
+
+  /**
+   * Writes what a method trained on this model and the head.
+   *
+   * @param model the model the method was applied to
+   * @param method the method
+   * @param dir the folder (created if needed)
+   * @throws IllegalArgumentException for a transform that is no registered adapter method
+   * @throws IllegalStateException when the method is not installed on the model
+   */
+  public static void save(SequenceClassifier model, ModelTransform method, Path dir) {
+    if (!(method instanceof FineTuningMethod m)) {
+      throw new IllegalArgumentException("cannot save " + method.describe() + " as an adapter"
+          + " checkpoint: it is no FineTuningMethod, so what it trained is unknown; save the"
+          + " whole model with SequenceClassifier.save");
+    }
+    Optional<String> type = m.changesBaseWeights() ? Optional.empty()
+        : FineTuningMethods.typeOf(m).adapterType();
+    if (type.isEmpty()) {
+      throw new IllegalArgumentException("cannot save " + method.describe() + " as an adapter"
+          + " checkpoint: it trains base weights, so it needs the whole model:"
+          + " SequenceClassifier.save (methods with adapter checkpoints: "
+          + FineTuningMethods.adapterTypes() + ")");
+    }
+    write(model, dir, type.get(), m.adapterState(model));
+  }
+
+  private static void write(SequenceClassifier model, Path dir, String type, AdapterState state) {
+    String prefix = model.config().modelType().checkpointPrefix();
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    state.tensors().forEach((name, t) -> tensors.put(state.layout().key(prefix, name), t));
+    for (ModelParameter p : model.parameters().all()) {
+      if (p.address().isHead()) {
+        String name = p.hfName();
+        tensors.put(state.layout().root() + (name.startsWith("pooler.") ? prefix : "") + name,
+            HostTensor.of(p.parameter().getArray()));
+      }
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("peft_type", type);
+    o.addProperty("task_type", "SEQ_CLS");
+    o.add("base_model_name_or_path", JsonNull.INSTANCE);
+    o.addProperty("inference_mode", true);
+    state.config().entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+    JsonArray modules = new JsonArray();
+    modules.add("classifier");
+    if (model.head().pooler().isPresent()) {
+      modules.add("pooler");
+    }
+    o.add("modules_to_save", modules);
+    try {
+      Files.createDirectories(dir);
+      SafeTensors.write(dir.resolve(WEIGHTS), tensors);
+      String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(o);
+      AtomicFiles.write(dir.resolve(CONFIG), json.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the adapter to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads an adapter checkpoint, applies its method to the model ({@link
+   * SequenceClassifier#apply}) and copies its values and the head.
+   *
+   * @param model a model of the base the adapter was trained on, without the method
+   * @param dir the folder with {@value #CONFIG} and {@value #WEIGHTS}
+   * @return the method it applied
+   * @throws IllegalArgumentException naming the file, key and shapes when they do not fit, or
+   *     the {@code peft_type} when no registered method has it; the model is then unchanged
+   */
+  public static FineTuningMethod load(SequenceClassifier model, Path dir) {
+    return load(model, dir, null);
+  }
+
+  /**
+   * Reads an adapter checkpoint under an adapter name (for methods with named adapters, LoRA).
+   *
+   * @param model a model of the base the adapter was trained on
+   * @param dir the folder
+   * @param adapterName the name, or null for the unnamed adapter
+   * @return the method it applied
+   * @throws IllegalArgumentException as {@link #load(SequenceClassifier, Path)}
+   */
+  public static FineTuningMethod load(SequenceClassifier model, Path dir, String adapterName) {
+    Path configFile = dir.resolve(CONFIG);
+    Path weightsFile = dir.resolve(WEIGHTS);
+    if (!isAdapterCheckpoint(dir)) {
+      throw new IllegalArgumentException(
+          dir + " is not an adapter checkpoint: it needs " + CONFIG + " and " + WEIGHTS);
+    }
+    JsonObject json;
+    try {
+      json = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read " + configFile + " as JSON: "
+          + e.getMessage(), e);
+    }
+    AdapterConfig config = new AdapterConfig(configFile, json, model, adapterName);
+    String type = config.type();
+    MethodType entry = FineTuningMethods.forAdapterType(type).orElseThrow(() ->
+        new IllegalArgumentException(configFile + " has peft_type " + type + ", which this"
+            + " library cannot load; supported: "
+            + String.join(", ", FineTuningMethods.adapterTypes())));
+    FineTuningMethod method = entry.fromAdapterConfig(config);
+    Map<String, long[]> expected = method.expectedTensors(model);
+    Map<String, HostTensor> byName = new LinkedHashMap<>();
+    Map<String, String> fileKeys = new LinkedHashMap<>();
+    String prefix = model.config().modelType().checkpointPrefix();
+    for (Map.Entry<String, HostTensor> e : SafeTensors.read(weightsFile).entrySet()) {
+      String n = e.getKey();
+      for (AdapterState.Layout layout : AdapterState.Layout.values()) {
+        if (n.startsWith(layout.root())) {
+          n = n.substring(layout.root().length());
+          break;
+        }
+      }
+      n = n.startsWith(prefix) ? n.substring(prefix.length()) : n;
+      n = n.replace(SAVED + ".default.", ".").replace(SAVED + ".", ".");
+      n = method.parameterName(n);
+      byName.put(n, e.getValue());
+      fileKeys.put(n, e.getKey());
+    }
+    check(model, weightsFile, type, expected, byName, fileKeys);
+    model.apply(method);
+    for (Map.Entry<String, HostTensor> e : byName.entrySet()) {
+      model.parameters().get(e.getKey()).parameter().getArray().set(e.getValue().data());
+    }
+    return method;
+  }
+
+  private static void check(SequenceClassifier model, Path file, String type,
+      Map<String, long[]> expected, Map<String, HostTensor> byName, Map<String, String> fileKeys) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : expected.entrySet()) {
+      HostTensor t = byName.get(e.getKey());
+      if (t == null) {
+        problems.add(e.getKey() + " is missing from the file");
+      } else if (!t.hasShape(e.getValue())) {
+        problems.add(fileKeys.get(e.getKey()) + " has shape " + Arrays.toString(t.shape())
+            + ", the model expects " + Arrays.toString(e.getValue()));
+      }
+    }
+    for (Map.Entry<String, HostTensor> e : byName.entrySet()) {
+      String n = e.getKey();
+      if (expected.containsKey(n)) {
+        continue;
+      }
+      var p = model.parameters().find(n);
+      if (p.isEmpty() || !p.get().address().isHead()) {
+        problems.add(fileKeys.get(n) + " does not belong to this model's " + type
+            + " parameters or head");
+      } else if (!e.getValue().hasShape(p.get().parameter().getShape().getShape())) {
+        problems.add(fileKeys.get(n) + " has shape " + Arrays.toString(e.getValue().shape())
+            + ", the model expects " + Arrays.toString(p.get().parameter().getShape().getShape()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("the adapter in " + file
+          + " does not fit this model (was it trained on another base or head?): "
+          + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+          + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""));
+    }
+  }
+}
