@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * their ids; with {@link Builder#regression()} they are real numbers (optionally within a declared
  * range); with {@link Builder#multiLabel(String)} each label field is a list of ids or names (e.g.
  * {@code 4,27}). A bad row (missing column, ragged row, empty text, non-numeric or out-of-range
- * label or target, empty label list, malformed JSON) is an error naming the
- * file and line, unless {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and
- * counted in {@link TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are
- * ignored.
+ * label or target, empty label list, malformed JSON) is an error naming the file and line, unless
+ * {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and counted in {@link
+ * TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are ignored. TSV files
+ * may start with a UTF-8 byte order mark (MRPC's do); it is dropped.
  *
  * <pre>{@code
  * TextDataset reviews = TextDatasetReader.csv()
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *     .read(Path.of("stsb/dev.tsv"));
  * TextDataset tags = TextDatasetReader.tsv().header(false)
  *     .text(0).label(1).multiLabel(",").labelNames("sports", "politics", "science")
- *     .read(Path.of("tags.tsv"));                                  // rows like "text\t0,2"
+ *     .read(Path.of("tags.tsv")); // rows like "text<TAB>0,2"
  * }</pre>
  */
 public final class TextDatasetReader {
