@@ -25,7 +25,8 @@ import java.util.Locale;
  * </ul>
  *
  * A single text is cut to {@code L} by {@link #LONGEST_FIRST} and {@link #ONLY_FIRST}. Examples
- * short enough are never touched, whatever the strategy.
+ * short enough are never touched, whatever the strategy; a budget of 0 (a max length that holds
+ * only the special tokens) leaves no text token, whatever the strategy.
  *
  * <pre>{@code
  * Batches pairs = Batches.builder(tokenizer)
@@ -84,6 +85,9 @@ public enum Truncation {
           "token counts and budget must be >= 0, got " + first + ", " + second + ", " + budget);
     }
     boolean pair = second >= 0;
+    if (budget == 0) {
+      return new int[] {0, 0}; // as in the tokenizers library: nothing fits, whatever the strategy
+    }
     int total = first + Math.max(second, 0);
     if (total <= budget) {
       return new int[] {first, Math.max(second, 0)};

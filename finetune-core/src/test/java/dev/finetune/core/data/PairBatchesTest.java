@@ -66,6 +66,25 @@ class PairBatchesTest {
     assertThat(Truncation.LONGEST_FIRST.keep(4, 6, 7)).containsExactly(3, 4);
     assertThat(Truncation.LONGEST_FIRST.keep(6, 4, 7)).containsExactly(4, 3);
     assertThat(Truncation.LONGEST_FIRST.keep(6, 6, 8)).containsExactly(4, 4);
+    // the tokenizers library's own table for budget 7 and lengths 0, 2, 4, 8
+    int[] lengths = {0, 2, 4, 8};
+    int[][][] expected = {
+      {{0, 0}, {0, 2}, {0, 4}, {0, 7}},
+      {{2, 0}, {2, 2}, {2, 4}, {2, 5}},
+      {{4, 0}, {4, 2}, {3, 4}, {3, 4}},
+      {{7, 0}, {5, 2}, {4, 3}, {3, 4}}
+    };
+    for (int i = 0; i < lengths.length; i++) {
+      for (int j = 0; j < lengths.length; j++) {
+        assertThat(Truncation.LONGEST_FIRST.keep(lengths[i], lengths[j], 7))
+            .as("%d + %d tokens", lengths[i], lengths[j])
+            .containsExactly(expected[i][j]);
+      }
+    }
+    // budget 0: nothing, whatever the strategy
+    for (Truncation strategy : Truncation.values()) {
+      assertThat(strategy.keep(4, 4, 0)).containsExactly(0, 0);
+    }
     // fits: untouched; single text: cut to the budget
     assertThat(Truncation.LONGEST_FIRST.keep(3, 4, 7)).containsExactly(3, 4);
     assertThat(Truncation.LONGEST_FIRST.keep(9, -1, 7)).containsExactly(7, 0);
