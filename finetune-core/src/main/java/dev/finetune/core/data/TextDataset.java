@@ -410,7 +410,17 @@ public final class TextDataset implements Iterable<TextExample> {
 
   @Override
   public String toString() {
-    return "TextDataset[" + name + ", " + size() + " examples, labels " + labelNames + "]";
+    return "TextDataset["
+        + name
+        + ", "
+        + size()
+        + " examples, "
+        + switch (kind) {
+          case CLASSIFICATION -> "labels " + labelNames;
+          case REGRESSION -> "regression";
+          case MULTI_LABEL -> "multi-label " + labelNames;
+        }
+        + "]";
   }
 
   private TextDataset select(String newName, int[] indices) {

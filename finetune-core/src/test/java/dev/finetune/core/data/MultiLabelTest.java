@@ -66,6 +66,7 @@ class MultiLabelTest {
     assertThat(data.isMultiLabel()).isTrue();
     assertThat(data.isRegression()).isFalse();
     assertThat(data.numLabels()).isEqualTo(3);
+    assertThat(data).hasToString("TextDataset[emo, 30 examples, multi-label [joy, anger, neutral]]");
     // i % 3 == 0: {joy}, 1: {joy, anger}, 2: {neutral}
     assertThat(data.labelCounts()).containsExactly(20, 10, 10);
     // derived data sets stay multi-label
