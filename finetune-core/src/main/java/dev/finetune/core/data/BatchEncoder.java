@@ -11,19 +11,30 @@ import java.util.List;
  * Tokenises one batch with {@link HuggingFaceTokenizer#batchEncode} and pads it to its longest row.
  *
  * <p>Independent of the tokenizer's own padding and truncation: padding it may have added is
- * removed (attention mask 0), and rows longer than {@code maxLength} are cut longest-first by
- * sequence, keeping the special tokens ({@code [CLS] ... [SEP]}).
+ * removed (attention mask 0), and rows longer than {@code maxLength} are cut by the configured
+ * {@link Truncation} strategy, keeping the special tokens the tokenizer's post-processor placed
+ * ({@code [CLS] A [SEP] B [SEP]}, {@code <s> A </s></s> B </s>}, ...) and its token type ids. When
+ * the tokenizer itself truncates (DJL's default: longest-first at 512) and a pair reached its
+ * limit, the two texts are encoded again on their own, without special tokens, so the strategy
+ * sees their full token counts. A tokenizer limit below {@code maxLength} still applies.
  */
 final class BatchEncoder {
+
+  private static final String NO_TRUNCATION = "DO_NOT_TRUNCATE";
 
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
   private final long padId;
+  private final Truncation truncation;
+  private final int tokenizerLimit;
 
-  BatchEncoder(HuggingFaceTokenizer tokenizer, int maxLength, long padId) {
+  BatchEncoder(HuggingFaceTokenizer tokenizer, int maxLength, long padId, Truncation truncation) {
     this.tokenizer = tokenizer;
-    this.maxLength = maxLength;
     this.padId = padId;
+    this.truncation = truncation;
+    boolean truncates = !NO_TRUNCATION.equals(tokenizer.getTruncation());
+    this.tokenizerLimit = truncates && tokenizer.getMaxLength() > 0 ? tokenizer.getMaxLength() : -1;
+    this.maxLength = tokenizerLimit > 0 ? Math.min(maxLength, tokenizerLimit) : maxLength;
   }
 
   PreparedBatch encode(TextDataset dataset, int batchIndex, int[] indices) {
@@ -40,7 +51,7 @@ final class BatchEncoder {
       for (int i = 0; i < texts.length; i++) {
         texts[i] = dataset.get(indices[singleRows.get(i)]).text();
       }
-      store(tokenizer.batchEncode(texts), singleRows, ids, types);
+      store(dataset, indices, tokenizer.batchEncode(texts), singleRows, ids, types);
     }
     if (!pairRows.isEmpty()) {
       PairList<String, String> pairs = new PairList<>(pairRows.size());
@@ -48,7 +59,7 @@ final class BatchEncoder {
         TextExample example = dataset.get(indices[row]);
         pairs.add(example.text(), example.textPair());
       }
-      store(tokenizer.batchEncode(pairs), pairRows, ids, types);
+      store(dataset, indices, tokenizer.batchEncode(pairs), pairRows, ids, types);
     }
     int padded = 0;
     long realTokens = 0;
@@ -67,10 +78,19 @@ final class BatchEncoder {
     }
     long[] labels = null;
     float[] targets = null;
+    int labelWidth = 0;
     if (dataset.isRegression()) {
       targets = new float[rows];
       for (int r = 0; r < rows; r++) {
         targets[r] = dataset.get(indices[r]).target();
+      }
+    } else if (dataset.isMultiLabel()) {
+      labelWidth = dataset.numLabels();
+      targets = new float[rows * labelWidth];
+      for (int r = 0; r < rows; r++) {
+        for (int id : dataset.get(indices[r]).labels()) {
+          targets[r * labelWidth + id] = 1f;
+        }
       }
     } else {
       labels = new long[rows];
@@ -79,71 +99,129 @@ final class BatchEncoder {
       }
     }
     return new PreparedBatch(
-        batchIndex, indices, rows, padded, inputIds, mask, typeIds, labels, targets, realTokens);
+        batchIndex,
+        indices,
+        rows,
+        padded,
+        inputIds,
+        mask,
+        typeIds,
+        labels,
+        targets,
+        labelWidth,
+        realTokens);
   }
 
-  private void store(Encoding[] encodings, List<Integer> rowsOf, long[][] ids, long[][] types) {
+  private void store(
+      TextDataset dataset,
+      int[] indices,
+      Encoding[] encodings,
+      List<Integer> rowsOf,
+      long[][] ids,
+      long[][] types) {
     for (int i = 0; i < encodings.length; i++) {
       int row = rowsOf.get(i);
-      long[][] compact = fit(encodings[i]);
+      TextExample example = dataset.get(indices[row]);
+      long[][] compact;
+      try {
+        compact = fit(encodings[i], example);
+      } catch (IllegalArgumentException e) {
+        throw new DataException(
+            dataset.name() + " example " + indices[row] + ": " + e.getMessage(), null, e);
+      }
       ids[row] = compact[0];
       types[row] = compact[1];
     }
   }
 
-  /** Drops padding and truncates longest-first to maxLength; returns {ids, typeIds}. */
-  private long[][] fit(Encoding encoding) {
+  /**
+   * Drops padding and cuts the texts by the truncation strategy to maxLength; returns {ids,
+   * typeIds}.
+   */
+  private long[][] fit(Encoding encoding, TextExample example) {
     long[] ids = encoding.getIds();
     long[] types = encoding.getTypeIds();
     long[] mask = encoding.getAttentionMask();
     long[] sequences = encoding.getSequenceIds();
     int real = 0;
-    for (long m : mask) {
-      real += m != 0 ? 1 : 0;
-    }
-    if (real == ids.length && ids.length <= maxLength) {
-      return new long[][] {ids, types};
-    }
-    int[] perSequence = new int[2];
     int specials = 0;
+    int[] counts = new int[2];
     for (int i = 0; i < ids.length; i++) {
       if (mask[i] == 0) {
         continue;
       }
-      if (sequences[i] < 0 || sequences[i] > 1) {
-        specials++;
+      real++;
+      if (isText(sequences[i])) {
+        counts[(int) sequences[i]]++;
       } else {
-        perSequence[(int) sequences[i]]++;
+        specials++;
       }
     }
-    int excess = Math.max(0, specials + perSequence[0] + perSequence[1] - maxLength);
-    while (excess > 0) {
-      int longer = perSequence[0] > perSequence[1] ? 0 : 1;
-      if (perSequence[longer] == 0) {
-        throw new IllegalStateException(
-            "maxLength " + maxLength + " is too small to hold the " + specials + " special tokens");
-      }
-      perSequence[longer]--;
-      excess--;
+    boolean pair = example.hasPair();
+    boolean cutByTokenizer = pair && tokenizerLimit > 0 && real >= tokenizerLimit;
+    if (real == ids.length && real <= maxLength && !cutByTokenizer) {
+      return new long[][] {ids, types};
     }
-    long[] keptIds = new long[specials + perSequence[0] + perSequence[1]];
+    // The full token ids of each text: from this encoding, or re-encoded when the tokenizer cut.
+    long[][] texts = new long[2][];
+    if (cutByTokenizer) {
+      texts[0] = tokenizer.encode(example.text(), false, false).getIds();
+      texts[1] = tokenizer.encode(example.textPair(), false, false).getIds();
+    } else {
+      for (int s = 0; s < 2; s++) {
+        texts[s] = new long[counts[s]];
+      }
+      int[] filled = new int[2];
+      for (int i = 0; i < ids.length; i++) {
+        if (mask[i] != 0 && isText(sequences[i])) {
+          int s = (int) sequences[i];
+          texts[s][filled[s]++] = ids[i];
+        }
+      }
+    }
+    int budget = maxLength - specials;
+    if (budget < 0) {
+      throw new IllegalStateException(
+          "maxLength " + maxLength + " is too small to hold the " + specials + " special tokens");
+    }
+    int[] keep = truncation.keep(texts[0].length, pair ? texts[1].length : -1, budget);
+    long[] keptIds = new long[specials + keep[0] + keep[1]];
     long[] keptTypes = new long[keptIds.length];
-    int[] seen = new int[2];
+    boolean[] emitted = new boolean[2];
     int n = 0;
     for (int i = 0; i < ids.length; i++) {
       if (mask[i] == 0) {
         continue;
       }
-      long sequence = sequences[i];
-      if (sequence == 0 || sequence == 1) {
-        if (seen[(int) sequence]++ >= perSequence[(int) sequence]) {
-          continue;
-        }
+      if (!isText(sequences[i])) {
+        keptIds[n] = ids[i];
+        keptTypes[n++] = types[i];
+        continue;
       }
-      keptIds[n] = ids[i];
-      keptTypes[n] = types[i];
-      n++;
+      int s = (int) sequences[i];
+      if (!emitted[s]) {
+        // A text's tokens are contiguous in every post-processor template: emit its kept prefix
+        // where the text starts, with the type id the template gave it.
+        System.arraycopy(texts[s], 0, keptIds, n, keep[s]);
+        Arrays.fill(keptTypes, n, n + keep[s], types[i]);
+        n += keep[s];
+        emitted[s] = true;
+      }
+    }
+    if (n != keptIds.length) {
+      throw new IllegalStateException(
+          "the tokenizer's encoding of example '"
+              + example.text()
+              + "' has no position for one of its texts (kept "
+              + Arrays.toString(keep)
+              + ", placed "
+              + (n - specials)
+              + ")");
     }
     return new long[][] {keptIds, keptTypes};
+  }
+
+  private static boolean isText(long sequence) {
+    return sequence == 0 || sequence == 1;
   }
 }

@@ -9,8 +9,10 @@ import java.util.Objects;
  * Immutable batching configuration: turns a {@link TextDataset} into {@link TextBatch}es, one
  * epoch at a time, with tokenisation running ahead on a background thread.
  *
- * <p>Each batch is tokenised without padding, truncated to {@code maxLength} and padded to its own
- * longest row (dynamic padding) with the pad id. The order of an epoch is a pure function of
+ * <p>Each batch is tokenised without padding, truncated to {@code maxLength} by a {@link Truncation}
+ * strategy (longest-first unless set) and padded to its own longest row (dynamic padding) with the
+ * pad id. Sentence pairs are encoded by the tokenizer's pair template (BERT: {@code [CLS] A [SEP] B
+ * [SEP]} with token type ids 0 and 1; RoBERTa: {@code <s> A </s></s> B </s>}, type ids 0). The order of an epoch is a pure function of
  * (seed, epoch, data set, configuration), so a resumed run that starts at batch {@code k} sees
  * exactly the batches {@code k, k+1, ...} of the original order. With length bucketing, each window
  * of {@code bucketWindow} batches' worth of shuffled examples is sorted by length before being cut
@@ -33,6 +35,7 @@ public final class Batches {
   private final HuggingFaceTokenizer tokenizer;
   private final int batchSize;
   private final int maxLength;
+  private final Truncation truncation;
   private final boolean shuffle;
   private final long seed;
   private final boolean dropLast;
@@ -45,6 +48,7 @@ public final class Batches {
     this.tokenizer = Objects.requireNonNull(b.tokenizer, "tokenizer");
     this.batchSize = b.batchSize;
     this.maxLength = b.maxLength;
+    this.truncation = b.truncation;
     this.shuffle = b.shuffle;
     this.seed = b.seed;
     this.dropLast = b.dropLast;
@@ -55,8 +59,8 @@ public final class Batches {
   }
 
   /**
-   * A builder; defaults: batch size 32, max length 128, no shuffle, keep the last partial batch,
-   * no bucketing, pad id 0, the manager's device, 4 batches prepared ahead.
+   * A builder; defaults: batch size 32, max length 128, longest-first truncation, no shuffle, keep
+   * the last partial batch, no bucketing, pad id 0, the manager's device, 4 batches prepared ahead.
    *
    * @param tokenizer the tokenizer (its own padding settings do not matter)
    * @return a builder
@@ -124,7 +128,7 @@ public final class Batches {
         BatchPlan.of(dataset, batchSize, shuffle, seed, epoch, dropLast, bucketWindow),
         epoch,
         startBatch,
-        new BatchEncoder(tokenizer, maxLength, padId),
+        new BatchEncoder(tokenizer, maxLength, padId, truncation),
         manager,
         device,
         prefetch);
@@ -159,6 +163,15 @@ public final class Batches {
   }
 
   /**
+   * How rows longer than the max length are cut.
+   *
+   * @return the truncation strategy
+   */
+  public Truncation truncation() {
+    return truncation;
+  }
+
+  /**
    * The same configuration with another seed (and shuffling on).
    *
    * @param newSeed the seed
@@ -178,6 +191,7 @@ public final class Batches {
     b.tokenizer = tokenizer;
     b.batchSize = batchSize;
     b.maxLength = maxLength;
+    b.truncation = truncation;
     b.shuffle = shuffle;
     b.seed = seed;
     b.dropLast = dropLast;
@@ -199,6 +213,7 @@ public final class Batches {
     private HuggingFaceTokenizer tokenizer;
     private int batchSize = 32;
     private int maxLength = 128;
+    private Truncation truncation = Truncation.LONGEST_FIRST;
     private boolean shuffle;
     private long seed;
     private boolean dropLast;
@@ -245,6 +260,18 @@ public final class Batches {
         throw new IllegalArgumentException("maxLength must be >= 2, got " + value);
       }
       this.maxLength = value;
+      return this;
+    }
+
+    /**
+     * How rows longer than the max length are cut (default {@link Truncation#LONGEST_FIRST}); see
+     * {@link Truncation} for the exact rules.
+     *
+     * @param value the strategy
+     * @return this
+     */
+    public Builder truncation(Truncation value) {
+      this.truncation = Objects.requireNonNull(value, "truncation");
       return this;
     }
 

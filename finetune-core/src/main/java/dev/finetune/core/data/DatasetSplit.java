@@ -1,31 +1,74 @@
 package dev.finetune.core.data;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A pair of data sets for training and for evaluation.
+ * Data sets for training and for evaluation, and optionally a held-out test set.
  *
  * <pre>{@code
  * DatasetSplit sst2 = Glue.sst2();
  * DatasetSplit imdb = Imdb.load().train().split(0.9, 42);   // 90/10 of IMDb train
  * fit(imdb.train(), imdb.validation());
+ * DatasetSplit emotions = GoEmotions.load();               // train, dev and test
+ * TextDataset heldOut = emotions.testSet().orElseThrow();
  * }</pre>
  *
  * @param train the training data
- * @param validation the evaluation data (for IMDb: its official test split)
+ * @param validation the evaluation data (for IMDb and TREC: their official test split)
+ * @param test a held-out test set with labels, or {@code null} when the source has none
  */
-public record DatasetSplit(TextDataset train, TextDataset validation) {
+public record DatasetSplit(TextDataset train, TextDataset validation, TextDataset test) {
 
-  /** Checks that both parts are present and agree on their labels. */
+  /** Checks that train and validation are present and that all parts agree on their labels. */
   public DatasetSplit {
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(validation, "validation");
-    if (!train.labelNames().equals(validation.labelNames())) {
+    requireSameLabels(train, validation, "validation");
+    if (test != null) {
+      requireSameLabels(train, test, "test");
+    }
+  }
+
+  /**
+   * Train and validation only.
+   *
+   * @param train the training data
+   * @param validation the evaluation data
+   */
+  public DatasetSplit(TextDataset train, TextDataset validation) {
+    this(train, validation, null);
+  }
+
+  /**
+   * The held-out test set, when the source has one.
+   *
+   * @return the test set, or empty
+   */
+  public Optional<TextDataset> testSet() {
+    return Optional.ofNullable(test);
+  }
+
+  private static void requireSameLabels(TextDataset train, TextDataset other, String part) {
+    if (!train.labelNames().equals(other.labelNames())) {
       throw new IllegalArgumentException(
-          "train and validation label names differ: "
+          "train and "
+              + part
+              + " label names differ: "
               + train.labelNames()
               + " vs "
-              + validation.labelNames());
+              + other.labelNames());
+    }
+    if (train.isRegression() != other.isRegression()
+        || train.isMultiLabel() != other.isMultiLabel()) {
+      throw new IllegalArgumentException(
+          "train ("
+              + train.name()
+              + ") and "
+              + part
+              + " ("
+              + other.name()
+              + ") are different kinds of task (classification, regression, multi-label)");
     }
   }
 }

@@ -2,7 +2,9 @@ package dev.finetune.core.data;
 
 /**
  * A tokenised, padded batch as plain Java arrays (row-major {@code rows x paddedLength}), ready to
- * become NDArrays on the consumer thread.
+ * become NDArrays on the consumer thread. Exactly one of {@code labels} (class ids) and {@code
+ * targets} is set; {@code targets} holds regression targets ({@code labelWidth = 0}) or row-major
+ * multi-hot label sets ({@code rows x labelWidth}).
  */
 record PreparedBatch(
     int index,
@@ -14,4 +16,5 @@ record PreparedBatch(
     long[] tokenTypeIds,
     long[] labels,
     float[] targets,
+    int labelWidth,
     long realTokens) {}

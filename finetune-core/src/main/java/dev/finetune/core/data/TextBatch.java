@@ -12,7 +12,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Shapes: {@code inputIds}, {@code attentionMask}, {@code tokenTypeIds} are {@code (B, T)} int64
  * with {@code T = paddedLength()} (the longest row of this batch); {@code labels} is {@code (B)}
- * int64 class ids, or float32 targets for regression.
+ * int64 class ids, {@code (B)} float32 targets for regression, or {@code (B, numLabels)} float32
+ * multi-hot label sets (1 where a label applies, else 0) for a multi-label data set.
  *
  * <pre>{@code
  * try (TextBatch batch = batches.next()) {
@@ -45,10 +46,14 @@ public final class TextBatch implements AutoCloseable {
       this.inputIds = manager.create(prepared.inputIds(), shape);
       this.attentionMask = manager.create(prepared.attentionMask(), shape);
       this.tokenTypeIds = manager.create(prepared.tokenTypeIds(), shape);
-      this.labels =
-          prepared.labels() != null
-              ? manager.create(prepared.labels())
-              : manager.create(prepared.targets());
+      if (prepared.labels() != null) {
+        this.labels = manager.create(prepared.labels());
+      } else if (prepared.labelWidth() > 0) {
+        this.labels =
+            manager.create(prepared.targets(), new Shape(prepared.rows(), prepared.labelWidth()));
+      } else {
+        this.labels = manager.create(prepared.targets());
+      }
       inputIds.setName("input_ids");
       attentionMask.setName("attention_mask");
       tokenTypeIds.setName("token_type_ids");
@@ -87,9 +92,9 @@ public final class TextBatch implements AutoCloseable {
   }
 
   /**
-   * Class ids, or regression targets.
+   * Class ids, regression targets, or multi-hot label sets.
    *
-   * @return (B) int64, or (B) float32 for regression
+   * @return (B) int64; (B) float32 for regression; (B, numLabels) float32 for multi-label
    */
   public NDArray labels() {
     return labels;

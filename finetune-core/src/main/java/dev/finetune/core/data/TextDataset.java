@@ -16,12 +16,15 @@ import java.util.stream.Stream;
  * deterministic functions of their arguments: the same seed gives the same rows on every JVM
  * ({@link java.util.Random}'s generator is specified). A classification data set has one name per
  * class ({@link #numLabels()} = {@code labelNames().size()}); a regression data set has no label
- * names and {@code numLabels() == 1}.
+ * names and {@code numLabels() == 1}; a multi-label data set ({@link #isMultiLabel()}) has one
+ * name per label, and each example carries the set of label ids that apply.
  *
  * <pre>{@code
  * TextDataset train = Glue.sst2().train();
  * DatasetSplit quick = train.sample(2_000, 7).split(0.9, 7, true); // stratified 90/10
  * System.out.println(train.name() + " " + train.size() + " " + Arrays.toString(train.labelCounts()));
+ * TextDataset emotions = GoEmotions.load().train();   // multi-label: 28 names, label sets
+ * int[] perEmotion = emotions.labelCounts();           // examples carrying each label
  * }</pre>
  */
 public final class TextDataset implements Iterable<TextExample> {
@@ -29,19 +32,22 @@ public final class TextDataset implements Iterable<TextExample> {
   private final String name;
   private final List<TextExample> examples;
   private final List<String> labelNames;
-  private final boolean regression;
+  private final Kind kind;
   private final int skippedRows;
 
+  /** What the examples' labels are. */
+  private enum Kind {
+    CLASSIFICATION,
+    REGRESSION,
+    MULTI_LABEL
+  }
+
   private TextDataset(
-      String name,
-      List<TextExample> examples,
-      List<String> labelNames,
-      boolean regression,
-      int skippedRows) {
+      String name, List<TextExample> examples, List<String> labelNames, Kind kind, int skippedRows) {
     this.name = Objects.requireNonNull(name, "name");
     this.examples = examples;
     this.labelNames = labelNames;
-    this.regression = regression;
+    this.kind = kind;
     this.skippedRows = skippedRows;
   }
 
@@ -76,7 +82,7 @@ public final class TextDataset implements Iterable<TextExample> {
     List<TextExample> copy = List.copyOf(examples);
     for (int i = 0; i < copy.size(); i++) {
       TextExample example = copy.get(i);
-      if (example.isRegression() || example.label() >= names.size()) {
+      if (example.isRegression() || example.isMultiLabel() || example.label() >= names.size()) {
         throw new IllegalArgumentException(
             name
                 + ": example "
@@ -90,7 +96,7 @@ public final class TextDataset implements Iterable<TextExample> {
                 + ")");
       }
     }
-    return new TextDataset(name, copy, names, false, skippedRows);
+    return new TextDataset(name, copy, names, Kind.CLASSIFICATION, skippedRows);
   }
 
   /**
@@ -108,7 +114,40 @@ public final class TextDataset implements Iterable<TextExample> {
         throw new IllegalArgumentException(name + ": example " + i + " has no regression target");
       }
     }
-    return new TextDataset(name, copy, List.of(), true, skippedRows);
+    return new TextDataset(name, copy, List.of(), Kind.REGRESSION, skippedRows);
+  }
+
+  /**
+   * A multi-label data set: each example carries the set of label ids that apply.
+   *
+   * @param name a name for logs and reports
+   * @param examples multi-label examples, each id in {@code [0, labelNames.size())}
+   * @param labelNames the label names, index = label id
+   * @param skippedRows how many rows of the source were skipped as bad
+   * @return the data set
+   * @throws IllegalArgumentException when an example is not multi-label or has an id out of range
+   */
+  public static TextDataset multiLabel(
+      String name, List<TextExample> examples, List<String> labelNames, int skippedRows) {
+    List<String> names = List.copyOf(labelNames);
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a multi-label data set needs label names");
+    }
+    List<TextExample> copy = List.copyOf(examples);
+    for (int i = 0; i < copy.size(); i++) {
+      TextExample example = copy.get(i);
+      if (!example.isMultiLabel()) {
+        throw new IllegalArgumentException(
+            name + ": example " + i + " has no label set (use TextExample.multiLabel)");
+      }
+      int[] ids = example.labels();
+      if (ids.length > 0 && ids[ids.length - 1] >= names.size()) {
+        throw new IllegalArgumentException(
+            name + ": example " + i + " has label " + ids[ids.length - 1] + " outside [0, "
+                + names.size() + ") (label names " + names + ")");
+      }
+    }
+    return new TextDataset(name, copy, names, Kind.MULTI_LABEL, skippedRows);
   }
 
   /**
@@ -181,12 +220,13 @@ public final class TextDataset implements Iterable<TextExample> {
   }
 
   /**
-   * The number of model outputs: the number of classes, or 1 for regression.
+   * The number of model outputs: the number of classes (or labels of a multi-label data set), or 1
+   * for regression.
    *
    * @return the number of labels
    */
   public int numLabels() {
-    return regression ? 1 : labelNames.size();
+    return kind == Kind.REGRESSION ? 1 : labelNames.size();
   }
 
   /**
@@ -195,7 +235,17 @@ public final class TextDataset implements Iterable<TextExample> {
    * @return true for regression
    */
   public boolean isRegression() {
-    return regression;
+    return kind == Kind.REGRESSION;
+  }
+
+  /**
+   * Whether each example carries a set of label ids (any number of labels may apply) rather than
+   * one class id.
+   *
+   * @return true for multi-label
+   */
+  public boolean isMultiLabel() {
+    return kind == Kind.MULTI_LABEL;
   }
 
   /**
@@ -219,15 +269,25 @@ public final class TextDataset implements Iterable<TextExample> {
   }
 
   /**
-   * How many examples each class has.
+   * How many examples each class has; for a multi-label data set, how many examples carry each
+   * label (the counts then sum to the number of (example, label) pairs, not to the size).
    *
-   * @return counts indexed by class id (empty for regression)
+   * @return counts indexed by class or label id (empty for regression)
    */
   public int[] labelCounts() {
-    int[] counts = new int[regression ? 0 : labelNames.size()];
-    if (!regression) {
-      for (TextExample example : examples) {
-        counts[example.label()]++;
+    int[] counts = new int[kind == Kind.REGRESSION ? 0 : labelNames.size()];
+    for (TextExample example : examples) {
+      switch (kind) {
+        case CLASSIFICATION -> counts[example.label()]++;
+        case MULTI_LABEL -> {
+          for (int id : example.labels()) {
+            counts[id]++;
+          }
+        }
+        case REGRESSION -> {
+          // no labels to count
+        }
+        default -> throw new IllegalStateException(kind.name());
       }
     }
     return counts;
@@ -240,7 +300,7 @@ public final class TextDataset implements Iterable<TextExample> {
    * @return a renamed view sharing the examples
    */
   public TextDataset withName(String newName) {
-    return new TextDataset(newName, examples, labelNames, regression, skippedRows);
+    return new TextDataset(newName, examples, labelNames, kind, skippedRows);
   }
 
   /**
@@ -266,7 +326,7 @@ public final class TextDataset implements Iterable<TextExample> {
         name + "/take" + count,
         examples.subList(0, count),
         labelNames,
-        regression,
+        kind,
         skippedRows);
   }
 
@@ -302,7 +362,7 @@ public final class TextDataset implements Iterable<TextExample> {
    *
    * @param trainFraction the fraction for training, in (0, 1)
    * @param seed the seed
-   * @param stratified whether to keep class proportions (classification only)
+   * @param stratified whether to keep class proportions (single-label classification only)
    * @return the two parts, named {@code name + "/train"} and {@code name + "/validation"}
    */
   public DatasetSplit split(double trainFraction, long seed, boolean stratified) {
@@ -310,8 +370,12 @@ public final class TextDataset implements Iterable<TextExample> {
       throw new IllegalArgumentException(
           "trainFraction must be in (0, 1), got " + trainFraction);
     }
-    if (stratified && regression) {
-      throw new IllegalArgumentException(name + ": cannot stratify a regression data set");
+    if (stratified && kind != Kind.CLASSIFICATION) {
+      throw new IllegalArgumentException(
+          name
+              + ": cannot stratify a "
+              + (kind == Kind.REGRESSION ? "regression" : "multi-label")
+              + " data set: use split(trainFraction, seed) without stratification");
     }
     Random random = new Random(seed);
     int[] order = permutation(size(), random);
@@ -346,7 +410,17 @@ public final class TextDataset implements Iterable<TextExample> {
 
   @Override
   public String toString() {
-    return "TextDataset[" + name + ", " + size() + " examples, labels " + labelNames + "]";
+    return "TextDataset["
+        + name
+        + ", "
+        + size()
+        + " examples, "
+        + switch (kind) {
+          case CLASSIFICATION -> "labels " + labelNames;
+          case REGRESSION -> "regression";
+          case MULTI_LABEL -> "multi-label " + labelNames;
+        }
+        + "]";
   }
 
   private TextDataset select(String newName, int[] indices) {
@@ -355,7 +429,7 @@ public final class TextDataset implements Iterable<TextExample> {
       selected.add(examples.get(index));
     }
     return new TextDataset(
-        newName, List.copyOf(selected), labelNames, regression, skippedRows);
+        newName, List.copyOf(selected), labelNames, kind, skippedRows);
   }
 
   static int[] permutation(int n, Random random) {

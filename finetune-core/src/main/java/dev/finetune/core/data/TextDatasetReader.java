@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -30,11 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Columns are chosen by header name or by 0-based index (JSONL: by key). Labels are class ids
  * ({@code 0..n-1}) or, when {@link Builder#labelNames label names} are given, either those names or
- * their ids; with {@link Builder#regression()} they are real numbers. A bad row (missing column,
- * ragged row, empty text, non-numeric or out-of-range label, malformed JSON) is an error naming the
- * file and line, unless {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and
- * counted in {@link TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are
- * ignored.
+ * their ids; with {@link Builder#regression()} they are real numbers (optionally within a declared
+ * range); with {@link Builder#multiLabel(String)} each label field is a list of ids or names (e.g.
+ * {@code 4,27}). A bad row (missing column, ragged row, empty text, non-numeric or out-of-range
+ * label or target, empty label list, malformed JSON) is an error naming the file and line, unless
+ * {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and counted in {@link
+ * TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are ignored. TSV files
+ * may start with a UTF-8 byte order mark (MRPC's do); it is dropped.
  *
  * <pre>{@code
  * TextDataset reviews = TextDatasetReader.csv()
@@ -43,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * TextDataset nli = TextDatasetReader.jsonl()
  *     .text("premise").textPair("hypothesis").label("label")
  *     .labelNames("entailment", "neutral", "contradiction").read(Path.of("nli.jsonl"));
+ * TextDataset sts = TextDatasetReader.tsv()
+ *     .text("sentence1").textPair("sentence2").label("score").regression(0, 5)
+ *     .read(Path.of("stsb/dev.tsv"));
+ * TextDataset tags = TextDatasetReader.tsv().header(false)
+ *     .text(0).label(1).multiLabel(",").labelNames("sports", "politics", "science")
+ *     .read(Path.of("tags.tsv")); // rows like "text<TAB>0,2"
  * }</pre>
  */
 public final class TextDatasetReader {
@@ -66,6 +75,10 @@ public final class TextDatasetReader {
   private final Column label;
   private final List<String> labelNames;
   private final boolean regression;
+  private final double minTarget;
+  private final double maxTarget;
+  private final String multiLabelSeparator;
+  private final boolean allowEmptyLabels;
   private final boolean header;
   private final boolean skipBadRows;
   private final boolean trim;
@@ -78,12 +91,19 @@ public final class TextDatasetReader {
     this.label = Objects.requireNonNull(b.label, "the label column: call label(name or index)");
     this.labelNames = b.labelNames;
     this.regression = b.regression;
+    this.minTarget = b.minTarget;
+    this.maxTarget = b.maxTarget;
+    this.multiLabelSeparator = b.multiLabelSeparator;
+    this.allowEmptyLabels = b.allowEmptyLabels;
     this.header = b.header;
     this.skipBadRows = b.skipBadRows;
     this.trim = b.trim;
     this.name = b.name;
     if (regression && !labelNames.isEmpty()) {
       throw new IllegalArgumentException("regression() and labelNames(...) exclude each other");
+    }
+    if (regression && multiLabelSeparator != null) {
+      throw new IllegalArgumentException("regression() and multiLabel(...) exclude each other");
     }
     for (Column column : columns()) {
       if (column.index() >= 0 && format == Format.JSONL) {
@@ -182,6 +202,9 @@ public final class TextDatasetReader {
       if (names.isEmpty()) {
         throw new DataException("no rows to infer the labels from: give labelNames(...)", file, null);
       }
+    }
+    if (multiLabelSeparator != null) {
+      return TextDataset.multiLabel(datasetName, rows.examples, names, rows.skipped);
     }
     return TextDataset.of(datasetName, rows.examples, names, rows.skipped);
   }
@@ -422,7 +445,16 @@ public final class TextDatasetReader {
           bad("regression target '" + labelValue + "' is not finite");
           return;
         }
+        if (target < minTarget || target > maxTarget) {
+          bad("regression target " + labelValue.strip() + " in column " + label
+              + " is outside the declared range [" + minTarget + ", " + maxTarget + "]");
+          return;
+        }
         examples.add(new TextExample(textValue, pairValue, TextExample.NO_LABEL, target));
+        return;
+      }
+      if (multiLabelSeparator != null) {
+        addMultiLabel(textValue, pairValue, labelValue);
         return;
       }
       int id = labelId(labelValue);
@@ -431,6 +463,29 @@ public final class TextDatasetReader {
       }
       maxLabel = Math.max(maxLabel, id);
       examples.add(new TextExample(textValue, pairValue, id, Float.NaN));
+    }
+
+    private void addMultiLabel(String textValue, String pairValue, String labelValue) {
+      List<Integer> ids = new ArrayList<>();
+      if (!labelValue.isBlank()) {
+        for (String part : labelValue.split(Pattern.quote(multiLabelSeparator), -1)) {
+          int id = labelId(part);
+          if (id < 0) {
+            return;
+          }
+          ids.add(id);
+        }
+      }
+      if (ids.isEmpty() && !allowEmptyLabels) {
+        bad("empty label list in column " + label + ": every row needs at least one label"
+            + " (or read with allowEmptyLabels(true) where no label is a valid answer)");
+        return;
+      }
+      int[] array = ids.stream().mapToInt(Integer::intValue).toArray();
+      for (int id : array) {
+        maxLabel = Math.max(maxLabel, id);
+      }
+      examples.add(TextExample.multiLabel(textValue, pairValue, array));
     }
 
     private int labelId(String raw) {
@@ -499,6 +554,10 @@ public final class TextDatasetReader {
     private Column label;
     private List<String> labelNames = List.of();
     private boolean regression;
+    private double minTarget = Double.NEGATIVE_INFINITY;
+    private double maxTarget = Double.POSITIVE_INFINITY;
+    private String multiLabelSeparator;
+    private boolean allowEmptyLabels;
     private boolean header = true;
     private boolean skipBadRows;
     private boolean trim;
@@ -608,6 +667,52 @@ public final class TextDatasetReader {
      */
     public Builder regression() {
       this.regression = true;
+      return this;
+    }
+
+    /**
+     * Reads the label column as a real-valued regression target within a declared range: a target
+     * outside {@code [min, max]} is a bad row (named by file and line).
+     *
+     * @param min the smallest valid target
+     * @param max the largest valid target
+     * @return this
+     */
+    public Builder regression(double min, double max) {
+      if (!(min <= max)) {
+        throw new IllegalArgumentException(
+            "regression range needs min <= max, got [" + min + ", " + max + "]");
+      }
+      this.regression = true;
+      this.minTarget = min;
+      this.maxTarget = max;
+      return this;
+    }
+
+    /**
+     * Reads the label column as a list of label ids (or names) separated by {@code separator}, such
+     * as {@code 4,27}: a multi-label data set. An empty list is a bad row unless {@link
+     * #allowEmptyLabels(boolean)} is on.
+     *
+     * @param separator the separator between labels, e.g. {@code ","}
+     * @return this
+     */
+    public Builder multiLabel(String separator) {
+      if (separator == null || separator.isEmpty()) {
+        throw new IllegalArgumentException("multi-label separator must not be empty");
+      }
+      this.multiLabelSeparator = separator;
+      return this;
+    }
+
+    /**
+     * Whether a multi-label row may have no labels (default false: an empty list is a bad row).
+     *
+     * @param allow true when "no label applies" is a valid answer in the data
+     * @return this
+     */
+    public Builder allowEmptyLabels(boolean allow) {
+      this.allowEmptyLabels = allow;
       return this;
     }
 
