@@ -72,9 +72,6 @@ public final class Lora implements FineTuningMethod {
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
     }
-    if (targetRegex == null && targets.isEmpty()) {
-      throw new IllegalArgumentException("LoRA needs at least one target module, e.g. query");
-    }
     if (name.isBlank() || name.contains(".")) {
       throw new IllegalArgumentException("adapter name must be non-blank without dots: '" + name + "'");
     }
@@ -91,12 +88,15 @@ public final class Lora implements FineTuningMethod {
   }
 
   /**
-   * PEFT's defaults: r=8, alpha=8, no dropout, targets query and value, Kaiming-uniform A.
+   * PEFT's defaults: r=8, alpha=8, no dropout, Kaiming-uniform A, and the target modules PEFT
+   * chooses for the model's architecture family ({@link
+   * dev.finetune.core.model.ModelType#defaultLoraTargets()}: query and value for BERT and RoBERTa),
+   * resolved when the method is applied.
    *
    * @return the default configuration
    */
   public static Lora defaults() {
-    return new Lora(8, 8, 0f, List.of("query", "value"), null, false, Init.KAIMING_UNIFORM, 42,
+    return new Lora(8, 8, 0f, List.of(), null, false, Init.KAIMING_UNIFORM, 42,
         true, DEFAULT_NAME);
   }
 
@@ -122,6 +122,9 @@ public final class Lora implements FineTuningMethod {
    * @return a copy
    */
   public Lora targets(String... modules) {
+    if (modules.length == 0) {
+      throw new IllegalArgumentException("LoRA needs at least one target module, e.g. query");
+    }
     return new Lora(r, alpha, dropout, List.of(modules), null, rsLora, init, seed, trainHead, name);
   }
 
@@ -182,9 +185,26 @@ public final class Lora implements FineTuningMethod {
     return dropout;
   }
 
-  /** @return the target suffixes (empty when a regex is used) */
+  /**
+   * The target suffixes given.
+   *
+   * @return the suffixes; empty when a regex is used or when the family's defaults apply
+   */
   public List<String> targets() {
     return targets;
+  }
+
+  /**
+   * The target suffixes in force on a model: those given, else the family's defaults.
+   *
+   * @param model the model LoRA is (or will be) applied to
+   * @return the suffixes; empty when a regex is used
+   */
+  public List<String> targets(SequenceClassifier model) {
+    if (targetRegex != null || !targets.isEmpty()) {
+      return targets;
+    }
+    return model.config().modelType().defaultLoraTargets();
   }
 
   /** @return the target regex, or null */
@@ -225,15 +245,15 @@ public final class Lora implements FineTuningMethod {
    * Tells whether a projection is a target.
    *
    * @param projection a projection of the model
-   * @param numLayers L
+   * @param model the model
    * @return true when LoRA goes there
    */
-  boolean targets(Projection projection, int numLayers) {
+  boolean targets(Projection projection, SequenceClassifier model) {
     if (targetRegex != null) {
       return projection.name().matches(targetRegex);
     }
-    return ParameterSelector.modules(targets.toArray(String[]::new))
-        .matches(ParameterAddresses.of(projection.name() + ".weight"), numLayers);
+    return ParameterSelector.modules(targets(model).toArray(String[]::new))
+        .matches(ParameterAddresses.of(projection.name() + ".weight"), model.config().numLayers());
   }
 
   /**
@@ -256,16 +276,15 @@ public final class Lora implements FineTuningMethod {
   /** Installs LoRA, freezes the base (unless an earlier method did) and sets the head. */
   @Override
   public void install(SequenceClassifier model) {
-    int numLayers = model.config().numLayers();
     List<Projection> chosen = new ArrayList<>();
     for (Projection p : Targets.projections(model)) {
-      if (targets(p, numLayers)) {
+      if (targets(p, model)) {
         chosen.add(p);
       }
     }
     if (chosen.isEmpty()) {
       throw new IllegalArgumentException(
-          "LoRA targets " + (targetRegex != null ? "regex " + targetRegex : targets)
+          "LoRA targets " + (targetRegex != null ? "regex " + targetRegex : targets(model))
               + " match no projection; module names look like "
               + Targets.projections(model).stream().limit(6).map(Projection::name).toList());
     }
@@ -340,7 +359,7 @@ public final class Lora implements FineTuningMethod {
       o.addProperty("target_modules", config.targetRegex());
     } else {
       JsonArray list = new JsonArray();
-      config.targets().forEach(list::add);
+      config.targets(model).forEach(list::add);
       o.add("target_modules", list);
     }
     o.addProperty("use_rslora", config.isRsLora());
@@ -357,9 +376,8 @@ public final class Lora implements FineTuningMethod {
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
     Map<String, long[]> expected = new LinkedHashMap<>();
-    int numLayers = model.config().numLayers();
     for (Projection p : Targets.projections(model)) {
-      if (targets(p, numLayers)) {
+      if (targets(p, model)) {
         expected.put(p.name() + ".lora_A" + infix() + ".weight", new long[] {r, p.inFeatures()});
         expected.put(p.name() + ".lora_B" + infix() + ".weight", new long[] {p.outFeatures(), r});
       }
@@ -377,7 +395,8 @@ public final class Lora implements FineTuningMethod {
   @Override
   public String describe() {
     return "lora(r=" + r + ", alpha=" + alpha + (rsLora ? ", rslora" : "") + ", targets="
-        + (targetRegex != null ? targetRegex : String.join(",", targets)) + ")";
+        + (targetRegex != null ? targetRegex
+            : targets.isEmpty() ? "the family's default" : String.join(",", targets)) + ")";
   }
 
   @Override

@@ -112,4 +112,22 @@ class MethodRegistryTest {
           .hasMessageContaining("beside [top-1-layers]");
     }
   }
+
+  @Test
+  void loraDefaultsToTheTargetsOfTheModelsFamily() {
+    try (SequenceClassifier bert = TinySetup.model(0f, 1);
+        SequenceClassifier mini = dev.finetune.core.model.SequenceClassifier.randomInit(
+            TinySetup.config(0f).toBuilder()
+                .modelType(dev.finetune.core.model.ModelType.fromHf("minibert")).build(),
+            2, 1, ai.djl.Device.cpu())) {
+      Peft.lora().apply(bert);
+      Peft.lora().apply(mini);
+      // BERT's PEFT defaults are query and value; the test family "minibert" declares query, key, value
+      assertThat(bert.parameters().find("encoder.layer.0.attention.self.key.lora_A.weight")).isEmpty();
+      assertThat(bert.parameters().find("encoder.layer.0.attention.self.value.lora_A.weight")).isPresent();
+      assertThat(mini.parameters().find("encoder.layer.0.attention.self.key.lora_A.weight")).isPresent();
+      assertThat(Peft.lora().targets(mini)).containsExactly("query", "key", "value");
+      assertThat(Peft.lora().targets("query").targets(mini)).containsExactly("query");
+    }
+  }
 }
