@@ -219,7 +219,9 @@ public final class TrainingConfig {
     values.forEach((setting, value) -> out.put(setting.jsonKey(), value));
     out.put("optimizer", optimizer.toString());
     out.put("lr_policy", lrPolicy.toString());
-    out.put("schedule", schedule != null ? schedule.toString() : scheduleSpec);
+    // an object is recorded as the absolute schedule it resolves to, so the text pasted back as a
+    // spec gives the same LRs (an object's own text, e.g. constant(lr=1.0), is a multiplier)
+    out.put("schedule", schedule != null ? absoluteSchedule().toString() : scheduleSpec);
     out.put("weight_decay", weightDecayPolicy().toString());
     out.put("transforms", transforms.stream().map(ModelTransform::describe).toList());
     return out;
