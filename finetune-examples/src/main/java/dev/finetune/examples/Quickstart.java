@@ -1,6 +1,5 @@
 package dev.finetune.examples;
 
-import ai.djl.Device;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.DatasetSplit;
@@ -10,7 +9,6 @@ import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.FineTuningMethods;
 import dev.finetune.core.method.MethodSpec;
-import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
 import dev.finetune.core.model.SequenceClassifier;
@@ -302,9 +300,8 @@ public final class Quickstart {
     out.append("values are checked before anything loads):\n");
     for (Setting<?> s : TrainingSettings.ALL) {
       Object value = DEFAULTS.getOrDefault(s, s.defaultValue());
-      String shown = value instanceof Device d ? Devices.name(d)
-          : value instanceof Double x ? x.toString().replace(".0E", "E").toLowerCase(Locale.ROOT)
-          : String.valueOf(value);
+      String shown = value instanceof Double x ? x.toString().replace(".0E", "E").toLowerCase(Locale.ROOT)
+          : s.format(value);
       String head = "  " + s.flag() + " " + s.metavar();
       List<String> words = new ArrayList<>(Arrays.asList(s.help().split(" ")));
       words.add("(default " + shown + ";"); // kept on one line

@@ -103,7 +103,7 @@ class QuickstartTest {
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
     assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy",
-        "lora(r=4, alpha=8.0, targets=query,key,value,dense)", "bucketing=4", "LayerwiseDecay", "device: cpu()");
+        "lora(r=4, alpha=8.0, targets=query,key,value,dense)", "bucketing=4", "LayerwiseDecay", "device: cpu ");
     // r=4 on q, k, v and attention-output (384 -> 384: 4 x 768 each), intermediate and output
     // (384 <-> 1536: 4 x 1920 each) of one layer, plus the 770-value head
     assertThat(table).contains(Integer.toString(4 * 4 * 768 + 2 * 4 * 1920 + 770));

@@ -34,9 +34,16 @@ public final class Setting<T> {
   private final Function<Object, T> coercion;
   private final String metavar;
   private final String help;
+  private final Function<T, String> formatter;
 
   private Setting(String name, Class<T> type, T defaultValue, String kind, String range,
       Predicate<T> valid, Function<Object, T> coercion, String metavar, String help) {
+    this(name, type, defaultValue, kind, range, valid, coercion, metavar, help, String::valueOf);
+  }
+
+  private Setting(String name, Class<T> type, T defaultValue, String kind, String range,
+      Predicate<T> valid, Function<Object, T> coercion, String metavar, String help,
+      Function<T, String> formatter) {
     if (!name.matches("[a-z][a-zA-Z0-9]*")) {
       throw new IllegalArgumentException("a setting name is camelCase, got '" + name + "'");
     }
@@ -48,6 +55,7 @@ public final class Setting<T> {
     this.coercion = coercion;
     this.metavar = metavar;
     this.help = help;
+    this.formatter = formatter;
     this.defaultValue = check(defaultValue, name);
   }
 
@@ -122,20 +130,21 @@ public final class Setting<T> {
    * @param defaultValue the default
    * @param kind what a valid text is, e.g. {@code "cpu, gpu or gpu:N"}
    * @param parser text to value; throws {@link IllegalArgumentException} for bad text
+   * @param formatter value to the text the parser reads back
    * @param metavar the placeholder in usage text, e.g. {@code NAME}
    * @param help one line of help text
    * @param <T> the value type
    * @return the setting
    */
   static <T> Setting<T> parsed(String name, Class<T> type, T defaultValue, String kind,
-      Function<String, T> parser, String metavar, String help) {
+      Function<String, T> parser, Function<T, String> formatter, String metavar, String help) {
     return new Setting<>(name, type, defaultValue, kind, null, v -> true, raw -> {
       try {
         return raw instanceof String s ? parser.apply(s.trim()) : null;
       } catch (IllegalArgumentException e) {
         return null;
       }
-    }, metavar, help);
+    }, metavar, help, formatter);
   }
 
   private static Optional<Long> wholeOf(Object raw, long min, long max) {
@@ -274,6 +283,28 @@ public final class Setting<T> {
       throw new IllegalArgumentException(as + " must be " + range + ", got " + value);
     }
     return value;
+  }
+
+  /**
+   * A value as text that this setting reads back (reports, usage text): {@code cpu} for the CPU
+   * device, not DJL's {@code cpu()}.
+   *
+   * @param value a value of this setting
+   * @return its text
+   */
+  public String format(Object value) {
+    return type.isInstance(value) ? formatter.apply(type.cast(value)) : String.valueOf(value);
+  }
+
+  /**
+   * A value as reports hold it: numbers and booleans as they are, anything else as its text
+   * ({@link #format}).
+   *
+   * @param value a value of this setting
+   * @return the value for a report's settings
+   */
+  public Object reported(Object value) {
+    return value instanceof Number || value instanceof Boolean ? value : format(value);
   }
 
   @Override

@@ -216,7 +216,7 @@ public final class TrainingConfig {
    */
   public Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
-    values.forEach((setting, value) -> out.put(setting.jsonKey(), value));
+    values.forEach((setting, value) -> out.put(setting.jsonKey(), setting.reported(value)));
     out.put("optimizer", optimizer.toString());
     out.put("lr_policy", lrPolicy.toString());
     // an object is recorded as the absolute schedule it resolves to, so the text pasted back as a

@@ -137,7 +137,7 @@ final class TrainingRun implements TrainingContext {
         TrainingReport.builder()
             .model(config.modelName())
             .method(describeMethod(config))
-            .device(model.device().toString())
+            .device(dev.finetune.core.model.Devices.name(model.device()))
             .seed(config.seed());
     config.describe().forEach(report::setting);
     this.progress = new ProgressBar(config.progress(), config.epochs(), stepsPerEpoch);

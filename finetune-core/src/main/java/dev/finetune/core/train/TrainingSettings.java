@@ -60,7 +60,7 @@ public final class TrainingSettings {
       Setting.bool("progress", true, "draw a progress bar on a terminal");
   /** Where the model and tensors live. */
   public static final Setting<Device> DEVICE = Setting.parsed("device", Device.class, Device.cpu(),
-      Devices.NAMES, Devices::parse, "NAME",
+      Devices.NAMES, Devices::parse, Devices::name, "NAME",
       "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
           + " one warning");
 

@@ -237,11 +237,11 @@ class FineTuneTest {
       TrainingReport report = FineTune.of(model).tokenizer(tokenizer).set("device", "cpu")
           .set("epochs", "1").set("batch_size", 8).set("progress", false).set("maxGradNorm", 0.5)
           .fit(TinySetup.toyTask("t", 16, 1), null);
-      assertThat(report.device()).isEqualTo(model.device().toString()).isEqualTo("cpu()");
+      assertThat(report.device()).isEqualTo("cpu");
       for (Setting<?> s : TrainingSettings.ALL) {
         assertThat(report.settings()).as(s.jsonKey()).containsKey(s.jsonKey());
       }
-      assertThat(report.settings()).containsEntry("device", "cpu()").containsEntry("max_grad_norm", "0.5")
+      assertThat(report.settings()).containsEntry("device", "cpu").containsEntry("max_grad_norm", "0.5")
           .containsEntry("epochs", "1").containsEntry("batch_size", "8");
     }
   }

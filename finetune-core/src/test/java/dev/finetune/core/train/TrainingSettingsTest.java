@@ -46,11 +46,12 @@ class TrainingSettingsTest {
     TrainingConfig config = TrainingConfig.builder().build();
     for (Setting<?> s : TrainingSettings.ALL) {
       assertThat(config.get(s)).as(s.name()).isEqualTo(s.defaultValue());
-      assertThat(config.describe()).as(s.name()).containsEntry(s.jsonKey(), s.defaultValue());
+      assertThat(config.describe()).as(s.name()).containsEntry(s.jsonKey(), s.reported(s.defaultValue()));
     }
     assertThat(config.epochs()).isEqualTo(3);
     assertThat(config.maxGradNorm()).isEqualTo(1.0);
     assertThat(config.device()).isEqualTo(Device.cpu());
+    assertThat(config.describe()).containsEntry("device", "cpu"); // the text --device reads, not DJL's cpu()
   }
 
   @Test

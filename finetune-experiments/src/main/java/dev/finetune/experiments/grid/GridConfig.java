@@ -343,7 +343,7 @@ public final class GridConfig {
     if (setting == TrainingSettings.DEVICE && key.equals(DEVICE_KEY)) {
       device = (Device) v;
     }
-    return s -> s.chain(c -> c.set(setting, v)).setting(setting.jsonKey(), v);
+    return s -> s.chain(c -> c.set(setting, v)).setting(setting.jsonKey(), setting.format(v));
   }
 
   /** A setting's value from JSON: numbers and booleans as such, other kinds as strings. */

@@ -116,7 +116,7 @@ class GridConfigTest {
     Cell cell = grid.cells().get(1);
     CellSetup setup = new CellSetup(cell, null, null);
     grid.axes().forEach(a -> a.variant(cell.value(a.name())).configure().accept(setup));
-    assertThat(setup.settings()).containsEntry("accumulation", "2").containsEntry("device", "cpu()");
+    assertThat(setup.settings()).containsEntry("accumulation", "2").containsEntry("device", "cpu");
     try (SequenceClassifier model = TinySetup.model(0f, 1)) {
       FineTune chain = FineTune.of(model);
       setup.applyTo(chain);
