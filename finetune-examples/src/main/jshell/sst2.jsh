@@ -20,6 +20,8 @@
 //   jsh.lr         JSH_LR          base learning rate                      (default 5e-4)
 //   jsh.schedule   JSH_SCHEDULE    a PyTorch or Hugging Face schedule spec (default
 //                                  cosine_with_warmup(warmup_ratio=0.1))
+//   jsh.device     JSH_DEVICE      cpu, gpu, gpu:N or cuda:N (default cpu; a GPU request without a
+//                                  GPU falls back to the CPU with one warning)
 //
 // JShell reports a failing line and goes on with the next one, and a script that ends without
 // /exit leaves JShell waiting for input. So `ok` starts false, only the last step sets it (when the
@@ -56,13 +58,15 @@ String method = setting("jsh.method", "lora(r=8,alpha=16)");
 double lr = Double.parseDouble(setting("jsh.lr", "5e-4"));
 String schedule = setting("jsh.schedule", "cosine_with_warmup(warmup_ratio=0.1)");
 String dataDir = setting("jsh.data", "");
-System.out.printf("settings: data=%s trainSize=%d devSize=%d epochs=%d maxLength=%d layers=%d method=%s lr=%s schedule=%s%n",
-    dataDir.isEmpty() ? "(default location)" : dataDir, trainSize, devSize, epochs, maxLength, layers, method, lr, schedule);
+String device = setting("jsh.device", "cpu");
+System.out.printf("settings: data=%s trainSize=%d devSize=%d epochs=%d maxLength=%d layers=%d method=%s lr=%s schedule=%s device=%s%n",
+    dataDir.isEmpty() ? "(default location)" : dataDir, trainSize, devSize, epochs, maxLength, layers, method, lr, schedule, device);
 
 // Step 1: the model. all-MiniLM-L6-v2 ships inside a Maven artifact (nothing is downloaded); the
 // first call converts it into the cache (~/.cache/finetune), later calls just read it. keepLayers
-// keeps the bottom K transformer layers: a smaller, faster model for a quick try.
-PretrainedEncoder encoder = Encoders.loader().keepLayers(layers).embeddedMiniLm();
+// keeps the bottom K transformer layers: a smaller, faster model for a quick try. The model is
+// created on the device it will train on (FineTune trains where the model lives).
+PretrainedEncoder encoder = Encoders.loader().keepLayers(layers).device(Devices.parse(device)).embeddedMiniLm();
 
 // Step 2: the data. Glue.sst2(dir) reads GLUE's train.tsv and dev.tsv; sample(n, seed) draws a
 // seeded subset, take(n) keeps the first n.
