@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * <p>Entities are decoded by {@link Entities#of} (the {@code conlleval} chunk rules), so IOB1 and
  * IOB2 tags can be scored without conversion. A predicted entity is correct when its type, start
  * and end all equal a gold entity of the same sentence. Precision is correct / predicted, recall
- * correct / gold, F1 their harmonic mean; each is 0 when its denominator is 0 (as seqeval).
- * Per-type rows are reported for every type that has gold entities (seqeval's report rows); token
- * accuracy counts positions whose tag strings are equal. Not thread-safe.
+ * correct / gold, F1 their harmonic mean; each is 0 when its denominator is 0 (seqeval's {@code
+ * zero_division} default). Per-type rows cover every type found in the gold or the predicted tags,
+ * as seqeval 1.x's {@code extract_tp_actual_correct} ({@code seqeval/metrics/v1.py}) and so its
+ * {@code classification_report}, with support 0 for a type only predicted; token accuracy counts
+ * positions whose tag strings are equal. Not thread-safe.
  *
  * <pre>{@code
  * EntityMetrics metrics = new EntityMetrics();
@@ -61,7 +63,7 @@ public final class EntityMetrics {
    * The metrics of everything added so far.
    *
    * @param micro the micro-averaged scores over all types
-   * @param perType scores per entity type with at least one gold entity, sorted by type
+   * @param perType scores per entity type found in the gold or predicted tags, sorted by type
    * @param accuracy token accuracy (0 when no token was added)
    * @param sentences the number of sentences added
    * @param tokens the number of tokens added
@@ -176,9 +178,7 @@ public final class EntityMetrics {
       correct += row[0];
       predicted += row[1];
       gold += row[2];
-      if (row[2] > 0) {
-        perType.put(entry.getKey(), Scores.of(row[0], row[1], row[2]));
-      }
+      perType.put(entry.getKey(), Scores.of(row[0], row[1], row[2]));
     }
     double accuracy = tokens > 0 ? (double) correctTokens / tokens : 0;
     return new Result(

@@ -101,7 +101,9 @@ class EntityMetricsTest {
     assertThat(result.precision()).isEqualTo(0.5);
     assertThat(result.recall()).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(result.f1()).isCloseTo(4.0 / 7, within(1e-12));
-    assertThat(result.perType().keySet()).containsExactly("LOC", "ORG", "PER"); // MISC has no gold
+    // MISC was only predicted: a row with support 0, as seqeval 1.x's report
+    assertThat(result.perType().keySet()).containsExactly("LOC", "MISC", "ORG", "PER");
+    assertThat(result.perType().get("MISC")).isEqualTo(new EntityMetrics.Scores(0, 0, 0, 0, 1, 0));
     assertThat(result.perType().get("LOC").f1()).isZero();
     assertThat(result.perType().get("LOC").predicted()).isEqualTo(1);
     assertThat(result.accuracy()).isEqualTo(6.0 / 8);

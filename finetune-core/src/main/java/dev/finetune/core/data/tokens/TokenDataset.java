@@ -2,6 +2,7 @@ package dev.finetune.core.data.tokens;
 
 import dev.finetune.core.metrics.Entities;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
  * TokenDataset dev = Conll2003.load(dir).validation();
  * Map<String, Integer> entities = dev.entityCounts();  // {LOC=1837, MISC=922, ORG=1341, PER=1842}
  * TokenDataset docs = dev.joinDocuments();            // one example per document, for context
+ * List<int[]> perSentence = dev.splitDocuments(perDocumentTags); // back to dev's sentences
  * }</pre>
  */
 public final class TokenDataset implements Iterable<TokenExample> {
@@ -232,6 +234,41 @@ public final class TokenDataset implements Iterable<TokenExample> {
     }
     if (!current.isEmpty()) {
       out.add(current.stream().mapToInt(Integer::intValue).toArray());
+    }
+    return out;
+  }
+
+  /**
+   * Cuts per-document word values (e.g. tags predicted over {@link #joinDocuments()}) back into
+   * this data set's sentences.
+   *
+   * @param perDocument one array per document, one value per word, in {@link #joinDocuments()}
+   *     order
+   * @return one array per sentence of this data set
+   * @throws IllegalArgumentException when the documents or their lengths do not match
+   */
+  public List<int[]> splitDocuments(List<int[]> perDocument) {
+    List<int[]> lengths = sentenceLengths();
+    if (perDocument.size() != lengths.size()) {
+      throw new IllegalArgumentException(
+          name + " has " + lengths.size() + " documents but " + perDocument.size() + " were given");
+    }
+    List<int[]> out = new ArrayList<>(examples.size());
+    for (int d = 0; d < lengths.size(); d++) {
+      int[] values = perDocument.get(d);
+      int total = 0;
+      for (int length : lengths.get(d)) {
+        total += length;
+      }
+      if (values.length != total) {
+        throw new IllegalArgumentException(
+            name + " document " + d + " has " + total + " words but " + values.length + " values");
+      }
+      int offset = 0;
+      for (int length : lengths.get(d)) {
+        out.add(Arrays.copyOfRange(values, offset, offset + length));
+        offset += length;
+      }
     }
     return out;
   }

@@ -159,7 +159,9 @@ public final class TokenReader {
       String[] fields = text.trim().split("[ \t]+");
       if (fields[0].equals(DOCSTART)) {
         sentences.endSentence(document);
-        document = sawDocstart ? document + 1 : 0;
+        if (sawDocstart || sentences.hasSentences()) {
+          document++; // sentences before the first -DOCSTART- are document 0
+        }
         sawDocstart = true;
         continue;
       }
@@ -301,6 +303,10 @@ public final class TokenReader {
 
     Sentences(Path file) {
       this.file = file;
+    }
+
+    boolean hasSentences() {
+      return !raw.isEmpty() || !skipped.isEmpty();
     }
 
     void word(String word, String tag) {

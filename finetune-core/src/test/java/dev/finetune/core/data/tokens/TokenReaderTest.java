@@ -63,6 +63,14 @@ class TokenReaderTest {
   }
 
   @Test
+  void sentencesBeforeTheFirstDocstartAreTheirOwnDocument() throws IOException {
+    Path file = write("d.txt", "a O\n\n-DOCSTART- O\n\nb O\n\n-DOCSTART- O\n\nc O\n");
+    assertThat(TokenReader.conll().read(file).examples())
+        .extracting(TokenExample::document)
+        .containsExactly(0, 1, 2);
+  }
+
+  @Test
   void iob1ToIob2Conversion() {
     assertThat(TagScheme.toIob2(List.of("I-PER", "I-PER", "B-PER", "I-LOC", "O", "I-LOC", "B-MISC")))
         .containsExactly("B-PER", "I-PER", "B-PER", "B-LOC", "O", "B-LOC", "B-MISC");
