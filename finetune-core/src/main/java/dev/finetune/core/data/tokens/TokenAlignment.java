@@ -17,6 +17,7 @@ import java.util.List;
  * TokenAlignment dev = aligner.align(conll.validation());
  * List<int[]> predictions = ...;                 // argmax per token, one array per window
  * int[] tags = dev.toWords(7, dev.predictionsOf(7, predictions)); // sentence 7, one tag per word
+ * List<int[]> all = dev.toWords(predictions);                      // every sentence
  * }</pre>
  */
 public final class TokenAlignment {
@@ -166,6 +167,24 @@ public final class TokenAlignment {
       if (positions[word] != null) {
         out[word] = predictions.get(positions[word][0])[positions[word][1]];
       }
+    }
+    return out;
+  }
+
+  /**
+   * Per-token predictions of every window back to one value per word, for every example.
+   *
+   * @param all one array per window of {@link #windows()}, in that order
+   * @return one array per example, one value per word; 0 ({@code O}) for words no window holds
+   */
+  public List<int[]> toWords(List<int[]> all) {
+    if (all.size() != windows.size()) {
+      throw new IllegalArgumentException(
+          name + " has " + windows.size() + " windows but " + all.size() + " prediction arrays were given");
+    }
+    List<int[]> out = new ArrayList<>(perExample.size());
+    for (int i = 0; i < perExample.size(); i++) {
+      out.add(toWords(i, predictionsOf(i, all)));
     }
     return out;
   }

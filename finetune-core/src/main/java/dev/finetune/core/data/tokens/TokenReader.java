@@ -235,11 +235,16 @@ public final class TokenReader {
                   + ": give one tag per word");
         } else {
           for (int i = 0; i < words.size(); i++) {
+            JsonElement word = words.get(i);
+            if (!word.isJsonPrimitive()) {
+              sentences.bad("word " + (i + 1) + " is " + word + ", not a string");
+              break;
+            }
             String tag = jsonTag(tags.get(i), sentences);
             if (tag == null) {
               break;
             }
-            sentences.word(words.get(i).getAsString(), tag);
+            sentences.word(word.getAsString(), tag);
           }
         }
       }

@@ -160,6 +160,9 @@ class TokenReaderTest {
     assertThat(skipped.size()).isEqualTo(1);
     assertThat(skipped.skipped()).hasSize(2);
     assertThat(skipped.skipped().get(1)).contains("line 3: malformed JSON");
+    Path nested = write("w.jsonl", "{\"tokens\":[[\"EU\"]],\"tags\":[\"O\"]}\n");
+    assertThatThrownBy(() -> TokenReader.jsonl().read(nested))
+        .hasMessageContaining("line 1: word 1 is [\"EU\"], not a string");
     Path ints = write("n.jsonl", "{\"tokens\":[\"EU\"],\"tags\":[3]}\n");
     assertThatThrownBy(() -> TokenReader.jsonl().read(ints))
         .hasMessageContaining("line 1: integer tag 3 but no tag names: pass");
