@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 
 /** The order of one epoch: which dataset indices go into which batch. Deterministic. */
 final class BatchPlan {
@@ -19,8 +20,28 @@ final class BatchPlan {
       int epoch,
       boolean dropLast,
       int bucketWindowBatches) {
+    return of(
+        dataset.size(),
+        i -> dataset.get(i).charLength(),
+        batchSize,
+        shuffle,
+        seed,
+        epoch,
+        dropLast,
+        bucketWindowBatches);
+  }
+
+  /** The plan over {@code n} items whose bucketing length is {@code length.applyAsInt(i)}. */
+  static List<int[]> of(
+      int n,
+      IntUnaryOperator length,
+      int batchSize,
+      boolean shuffle,
+      long seed,
+      int epoch,
+      boolean dropLast,
+      int bucketWindowBatches) {
     Random random = new Random(mix(seed, epoch));
-    int n = dataset.size();
     int[] order;
     if (shuffle) {
       order = TextDataset.permutation(n, random);
@@ -40,7 +61,7 @@ final class BatchPlan {
         // stable sort by length, longest first: the only partial batch holds the shortest texts
         Arrays.sort(
             chunk,
-            Comparator.comparingInt((Integer i) -> dataset.get(i).charLength()).reversed());
+            Comparator.comparingInt((Integer i) -> length.applyAsInt(i)).reversed());
         for (int i = start; i < end; i++) {
           order[i] = chunk[i - start];
         }
