@@ -192,7 +192,7 @@ final class TrainingRun implements TrainingContext {
       optimizer = null;
     }
     if (stopReason != null) {
-      report.setting("stopped", stopReason);
+      report.setting(TrainingReport.STOPPED, stopReason);
     }
     return report.build();
   }
@@ -223,6 +223,7 @@ final class TrainingRun implements TrainingContext {
               "training loss became %s at epoch %d step %d; the update was skipped and the last"
                   + " checkpoint kept. Lower the learning rate or enable clipping (maxGradNorm).",
               step.loss, epoch + 1, globalStep);
+          report.setting(TrainingReport.DIVERGED, step.loss);
           LOG.error(stopReason);
           break;
         }
@@ -283,7 +284,7 @@ final class TrainingRun implements TrainingContext {
     } catch (RuntimeException e) {
       String reason = "the checkpoint could not be saved after step " + globalStep + ": "
           + e.getMessage();
-      report.setting("stopped", reason);
+      report.setting(TrainingReport.STOPPED, reason);
       throw new CheckpointSaveException(reason, e, report.build());
     }
   }
