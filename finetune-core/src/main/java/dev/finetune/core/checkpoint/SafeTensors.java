@@ -29,7 +29,9 @@ import java.util.Map;
  * format: an 8-byte little-endian header length, a JSON header ({@code dtype}, {@code shape},
  * {@code data_offsets} per tensor, optional {@code __metadata__}), then raw little-endian data.
  *
- * <p>Reading converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
+ * <p>Reading checks the header before allocating anything (the tensors' byte ranges must tile
+ * the data exactly and match their dtype and shape), reads in chunks (files over 2 GiB work),
+ * and converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
  * with {@code {"format": "pt"}} metadata (what {@code transformers} expects), atomically.
  *
  * <pre>{@code

@@ -44,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * label or target, empty label list, malformed JSON) is an error naming the file and line, unless
  * {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and counted in {@link
  * TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are ignored. TSV files
- * may start with a UTF-8 byte order mark (MRPC's do); it is dropped.
+ * may start with a UTF-8 byte order mark (MRPC's do); it is dropped. Two faults make the rest of
+ * the file untrustworthy and fail even when skipping: a CSV quote left open that a later quote
+ * closes (a line inside the quoted field reads as a row of its own; the error names the line
+ * where the quote opened), and bytes that are not UTF-8 (an encoding problem, named by line and
+ * byte offset).
  *
  * <pre>{@code
  * TextDataset reviews = TextDatasetReader.csv()

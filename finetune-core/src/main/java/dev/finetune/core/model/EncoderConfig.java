@@ -184,7 +184,8 @@ public final class EncoderConfig {
    * @param file the file
    * @return the configuration
    * @throws CheckpointException when the file is missing, not JSON, of an unsupported
-   *     {@code model_type} or inconsistent
+   *     {@code model_type} or inconsistent, or a value is of the wrong JSON type or out of range
+   *     (e.g. more than {@value #MAX_LAYERS} layers); the message names the file and the key
    */
   public static EncoderConfig fromJson(Path file) {
     String text;
@@ -211,6 +212,8 @@ public final class EncoderConfig {
    *
    * @param json the JSON text
    * @return the configuration
+   * @throws CheckpointException as {@link #fromJson(Path)}, the message starting with
+   *     {@code config.json:}
    */
   public static EncoderConfig fromJson(String json) {
     JsonObject o;
