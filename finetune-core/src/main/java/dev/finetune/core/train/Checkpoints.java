@@ -228,12 +228,21 @@ final class Checkpoints {
     }
   }
 
+  /** This machine's name, as written in lock files (looked up once: it may ask DNS). */
   static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      String env = System.getenv("HOSTNAME");
-      return env != null ? env : "localhost";
+    return Host.NAME;
+  }
+
+  private static final class Host {
+    private static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        String env = System.getenv("HOSTNAME");
+        return env != null ? env : "localhost";
+      }
     }
   }
 
