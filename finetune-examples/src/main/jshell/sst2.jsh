@@ -68,11 +68,12 @@ System.out.printf("settings: data=%s trainSize=%d devSize=%d epochs=%d maxLength
 // created on the device it will train on (FineTune trains where the model lives).
 PretrainedEncoder encoder = Encoders.loader().keepLayers(layers).device(Devices.parse(device)).embeddedMiniLm();
 
-// Step 2: the data. Glue.sst2(dir) reads GLUE's train.tsv and dev.tsv; sample(n, seed) draws a
-// seeded subset, take(n) keeps the first n.
+// Step 2: the data. Glue.sst2(dir) reads GLUE's train.tsv and dev.tsv; stratifiedSample(n, seed)
+// draws a seeded subset in which each class keeps its share (take(n) would keep the first n,
+// all of one class in a file sorted by label).
 DatasetSplit sst2 = dataDir.isEmpty() ? Glue.sst2() : Glue.sst2(Path.of(dataDir));
-TextDataset train = sst2.train().sample(Math.min(trainSize, sst2.train().size()), 42);
-TextDataset dev = sst2.validation().take(Math.min(devSize, sst2.validation().size()));
+TextDataset train = sst2.train().stratifiedSample(trainSize, 42);
+TextDataset dev = sst2.validation().stratifiedSample(devSize, 42);
 System.out.println("train: " + train + "\ndev:   " + dev);
 
 // Step 3: a classifier on top of the encoder: pooled output -> dropout -> linear head, one

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The examples' shared command-line parsing: {@code --flag}, {@code --name value} and
- * {@code --name=value}, with a clear message for anything else.
+ * {@code --name=value}, each option at most once, with a clear message for anything else.
  *
  * <pre>{@code
  * Map<String, String> o = CommandLineOptions.parse(args, List.of("help"), List.of("data", "epochs"));
@@ -24,7 +24,8 @@ public final class CommandLineOptions {
    * @param flags options without a value (stored as {@code "true"})
    * @param valued options that take a value
    * @return option name (without {@code --}) to value, in the order given
-   * @throws IllegalArgumentException for a stray argument, an unknown option or a missing value
+   * @throws IllegalArgumentException for a stray argument, an unknown option, a missing value or
+   *     an option given twice
    */
   public static Map<String, String> parse(String[] args, List<String> flags, List<String> valued) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -39,6 +40,9 @@ public final class CommandLineOptions {
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
+      }
+      if (options.containsKey(name)) {
+        throw new IllegalArgumentException("--" + name + " given twice; give each option once");
       }
       if (flags.contains(name)) {
         options.put(name, "true");

@@ -1,7 +1,5 @@
 package dev.finetune.examples;
 
-import dev.finetune.core.checkpoint.CheckpointException;
-import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.Glue;
 import dev.finetune.core.data.Imdb;
@@ -15,6 +13,7 @@ import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.core.report.TrainingReport;
+import dev.finetune.core.train.CheckpointSaveException;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.ModelTransform;
 import dev.finetune.core.train.Setting;
@@ -57,8 +56,10 @@ public final class Quickstart {
         --method SPEC        the fine-tuning method, name or name(args), e.g. lora(r=16,alpha=32);
                              default full. One of:
       {methods}
-        --train-size N       train on a seeded sample of N examples (default 2000; 0 = all)
-        --dev-size N         evaluate on the first N validation examples (default 0 = all)
+        --train-size N       train on a seeded stratified sample of N examples (each class keeps its
+                             share; default 2000; 0 = all)
+        --dev-size N         evaluate on a seeded stratified sample of N validation examples
+                             (default 0 = all)
         --layer-decay D      layer-wise LR decay: the top layer gets the LR, each layer below D
                              times the one above (default 1: one LR for all layers)
         --head-lr-factor F   the classification head's LR = F x the top layer's (default 1)
@@ -72,7 +73,9 @@ public final class Quickstart {
         --checkpoints DIR    keep a resume checkpoint there (rerun to resume)
         --output DIR         also save report.json and report.csv there
         --quiet              no progress bar (same as --progress false)
+        --verbose            print the stack trace of a failure (default: one line)
         --help               this text
+      Each option may be given once.
       """.replace("{methods}\n", FineTuningMethods.help(" ".repeat(25)));
 
   /** Quickstart's defaults where they differ from the library's: a short first run. */
@@ -83,7 +86,8 @@ public final class Quickstart {
   /** Short spellings of settings' options, kept for recorded commands. */
   private static final Map<String, Setting<?>> ALIASES = Map.of("lr", TrainingSettings.LEARNING_RATE);
 
-  private static final String USAGE = OPTIONS_HELP + settingsHelp();
+  private static final String USAGE = OPTIONS_HELP + settingsHelp()
+      + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.DIVERGED);
 
   private static final int HELP_COLUMN = 23;
   private static final int WIDTH = 100;
@@ -108,36 +112,54 @@ public final class Quickstart {
    * @param args the options
    * @param out where the report goes
    * @param err where usage errors go
-   * @return 0 on success, 2 on bad arguments
+   * @return an {@link ExitCodes exit code}: 0 on success, 1 on a failure, 2 on bad arguments, 3
+   *     when the run diverged
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
     Map<String, String> options;
     try {
       options = parse(args);
     } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + ExitCodes.oneLine(e));
       err.print(USAGE);
-      return 2;
+      return ExitCodes.USAGE;
     }
     if (options.containsKey("help")) {
       out.print(USAGE);
-      return 0;
+      return ExitCodes.OK;
     }
     try {
       TrainingReport report = fineTune(options);
-      out.println(report.table());
-      String dir = options.get("output");
-      if (dir != null) {
-        report.save(Path.of(dir));
-        out.println("report saved to " + Path.of(dir).toAbsolutePath());
+      show(report, options, out);
+      if (report.diverged()) {
+        err.println("error: the run diverged: " + report.stopReason().orElse("the training loss"
+            + " became " + report.settings().get(TrainingReport.DIVERGED)));
+        return ExitCodes.DIVERGED;
       }
-      return 0;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (IOException | DataException | CheckpointException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
+      return ExitCodes.OK;
+    } catch (CheckpointSaveException e) {
+      try {
+        show(e.report(), options, out); // the epochs finished before the failed save
+      } catch (IOException | RuntimeException saveFailed) {
+        e.addSuppressed(saveFailed);
+      }
+      ExitCodes.print(e, err, verbose);
+      return ExitCodes.FAILED;
+    } catch (IOException | RuntimeException e) {
+      ExitCodes.print(e, err, verbose);
+      return ExitCodes.of(e);
+    }
+  }
+
+  /** Prints the report, and saves it when --output is given. */
+  private static void show(TrainingReport report, Map<String, String> options, PrintStream out)
+      throws IOException {
+    out.println(report.table());
+    String dir = options.get("output");
+    if (dir != null) {
+      report.save(Path.of(dir));
+      out.println("report saved to " + Path.of(dir).toAbsolutePath());
     }
   }
 
@@ -150,10 +172,8 @@ public final class Quickstart {
     long seed = value(settings, TrainingSettings.SEED);
     int trainSize = Integer.parseInt(o.getOrDefault("train-size", "2000"));
     int devSize = Integer.parseInt(o.getOrDefault("dev-size", "0"));
-    TextDataset train = trainSize > 0 && trainSize < data.train().size()
-        ? data.train().sample(trainSize, seed) : data.train();
-    TextDataset dev = devSize > 0 && devSize < data.validation().size()
-        ? data.validation().take(devSize) : data.validation();
+    TextDataset train = subset(data.train(), trainSize, seed);
+    TextDataset dev = subset(data.validation(), devSize, seed);
 
     Encoders.Loader loader = Encoders.loader().device(value(settings, TrainingSettings.DEVICE));
     if (o.containsKey("layers")) {
@@ -185,6 +205,11 @@ public final class Quickstart {
       }
       return chain.fit(train, dev);
     }
+  }
+
+  /** What --train-size and --dev-size select: a seeded stratified sample, or all for 0. */
+  static TextDataset subset(TextDataset data, int size, long seed) {
+    return size > 0 && size < data.size() ? data.stratifiedSample(size, seed) : data;
   }
 
   private static DatasetSplit loadData(String task, String dir) {
@@ -272,9 +297,15 @@ public final class Quickstart {
     for (Setting<?> s : TrainingSettings.ALL) {
       values.put(s, DEFAULTS.getOrDefault(s, s.defaultValue()));
     }
+    Map<Setting<?>, String> givenBy = new LinkedHashMap<>();
     o.forEach((option, text) -> {
       Setting<?> s = setting(option);
       if (s != null) {
+        String earlier = givenBy.put(s, option);
+        if (earlier != null) {
+          throw new IllegalArgumentException("--" + earlier + " and --" + option + " both set "
+              + s.name() + "; give it once");
+        }
         values.put(s, s.convert(text, "--" + option));
       }
     });
@@ -330,22 +361,32 @@ public final class Quickstart {
     return out.toString();
   }
 
-  private static final List<String> FLAGS = List.of("help", "quiet");
+  private static final List<String> FLAGS = List.of("help", "quiet", "verbose");
   private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
       "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "output",
       "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
       Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 
+  /** Quickstart's whole-number options and their smallest values. */
+  private static final Map<String, Integer> MINIMA =
+      Map.of("layers", 1, "train-size", 0, "dev-size", 0, "lora-r", 1);
+
   static Map<String, String> parse(String[] args) {
     Map<String, String> options = CommandLineOptions.parse(args, FLAGS, VALUED);
     settings(options);
-    for (String numeric : List.of("layers", "train-size", "dev-size", "lora-r")) {
-      if (options.containsKey(numeric)) {
+    for (Map.Entry<String, Integer> numeric : MINIMA.entrySet()) {
+      String name = numeric.getKey();
+      if (options.containsKey(name)) {
+        String text = options.get(name);
+        int value;
         try {
-          Long.parseLong(options.get(numeric));
+          value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--" + numeric + " must be a whole number, got '"
-              + options.get(numeric) + "'");
+          throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + text + "'");
+        }
+        if (value < numeric.getValue()) {
+          throw new IllegalArgumentException("--" + name + " must be at least " + numeric.getValue()
+              + (name.endsWith("-size") ? " (0 = all)" : "") + ", got " + value);
         }
       }
     }

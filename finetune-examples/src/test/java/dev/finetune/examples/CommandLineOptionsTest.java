@@ -27,4 +27,13 @@ class CommandLineOptionsTest {
     assertThatThrownBy(() -> CommandLineOptions.parse(new String[] {"--data"}, FLAGS, VALUED))
         .hasMessage("--data needs a value");
   }
+
+  @Test
+  void anOptionGivenTwiceIsAnError() {
+    // the old parser silently kept the last value
+    assertThatThrownBy(() -> CommandLineOptions.parse(new String[] {"--data", "a", "--data=b"}, FLAGS, VALUED))
+        .hasMessage("--data given twice; give each option once");
+    assertThatThrownBy(() -> CommandLineOptions.parse(new String[] {"--quiet", "--quiet"}, FLAGS, VALUED))
+        .hasMessage("--quiet given twice; give each option once");
+  }
 }

@@ -2,12 +2,18 @@ package dev.finetune.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
+import dev.finetune.core.data.Imdb;
+import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.model.EncoderConfig;
+import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.train.Setting;
 import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.testing.SharedResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +96,74 @@ class QuickstartTest {
     err.reset();
     assertThat(run("--data", dir.resolve("nowhere").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not a folder");
+  }
+
+  @Test
+  void negativeSizesAndRepeatedOptionsAreErrors() {
+    // the old CLI read --train-size -5 as "all" and kept the last of two --method options
+    assertThat(run("--train-size", "-5")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --train-size must be at least 0 (0 = all), got -5");
+    err.reset();
+    assertThat(run("--dev-size", "-1")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dev-size must be at least 0");
+    err.reset();
+    assertThat(run("--layers", "0")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--layers must be at least 1, got 0");
+    err.reset();
+    assertThat(run("--method", "lora", "--method", "bitfit")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --method given twice");
+    err.reset();
+    assertThat(run("--lr", "1e-4", "--learning-rate", "2e-4")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--lr and --learning-rate both set learningRate");
+  }
+
+  @Test
+  void devSizeDrawsAStratifiedSampleOfASortedFile() {
+    // IMDb's test.csv is sorted by label: the first 8 rows (the old --dev-size) are all negative
+    Path imdb = SharedResources.require("data/imdb/test.csv").getParent();
+    TextDataset test = Imdb.load(imdb).validation();
+    assertThat(test.take(8).labelCounts()).containsExactly(8, 0);
+    assertThat(Quickstart.subset(test, 8, 42).labelCounts()).containsExactly(4, 4);
+    assertThat(Quickstart.subset(test, 0, 42)).isSameAs(test);
+  }
+
+  @Test
+  void libraryFailuresAreOneLineAndTheStackTraceOnlyWhenVerbose() throws Exception {
+    Path model = dir.resolve("model");
+    try (SequenceClassifier tiny = SequenceClassifier.randomInit(EncoderConfig.tiny(), 2, 1, Device.cpu())) {
+      tiny.save(model);
+    }
+    Path config = model.resolve("config.json");
+    Files.writeString(config, Files.readString(config).replaceFirst("\"hidden_size\":\\s*32", "\"hidden_size\": \"abc\""));
+    Path sst2 = SharedResources.require("data/sst2/train.tsv").getParent();
+    assertThat(run("--data", sst2.toString(), "--model", model.toString(), "--quiet")).isEqualTo(ExitCodes.FAILED);
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertThat(message).startsWith("error: " + config + ": hidden_size must be a whole number, got \"abc\"");
+    assertThat(message.lines()).hasSize(1);
+    err.reset();
+    assertThat(run("--data", sst2.toString(), "--model", model.toString(), "--quiet", "--verbose"))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("hidden_size must be a whole number", "\tat ");
+  }
+
+  @Test
+  void aDivergedRunExitsNonZeroWithTheReason() {
+    // the old CLI printed the report and exited 0
+    Path sst2 = SharedResources.require("data/sst2/train.tsv").getParent();
+    int code = run("--data", sst2.toString(), "--layers", "1", "--train-size", "32", "--dev-size", "16",
+        "--max-length", "16", "--batch-size", "16", "--optimizer", "sgd", "--lr", "1e12",
+        "--max-grad-norm", "0", "--schedule", "constant", "--epochs", "3", "--quiet",
+        "--output", dir.resolve("report").toString());
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitCodes.DIVERGED);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: the run diverged: training loss became");
+    assertThat(dir.resolve("report/report.json")).exists(); // the report is still saved
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("exit codes:", "  3  the run diverged",
+        "--verbose");
   }
 
   @Test

@@ -74,6 +74,37 @@ class AdapterCheckpointTest {
   }
 
   @Test
+  void aFolderWithoutTheHeadTensorsItListsFailsNamingThem() throws Exception {
+    // the old loader applied the LoRA and kept the fresh model's random head
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      Peft.lora().r(4).apply(model);
+      AdapterCheckpoint.save(model, dir);
+    }
+    Path weights = dir.resolve("adapter_model.safetensors");
+    Map<String, HostTensor> withoutClassifier = new LinkedHashMap<>(SafeTensors.read(weights));
+    withoutClassifier.keySet().removeIf(k -> k.startsWith("base_model.model.classifier."));
+    SafeTensors.write(weights, withoutClassifier);
+    try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
+      assertThatThrownBy(() -> AdapterCheckpoint.load(fresh, dir))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("adapter_model.safetensors has no head tensors [classifier.weight, classifier.bias]")
+          .hasMessageContaining("modules_to_save [classifier, pooler]");
+      assertThat(LoraLayers.of(fresh).size()).isZero(); // the model is unchanged
+    }
+    // a config that keeps the base model's head (no classifier in modules_to_save) loads
+    Path config = dir.resolve("adapter_config.json");
+    JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+    com.google.gson.JsonArray poolerOnly = new com.google.gson.JsonArray();
+    poolerOnly.add("pooler");
+    json.add("modules_to_save", poolerOnly);
+    Files.writeString(config, json.toString());
+    try (SequenceClassifier fresh = TinySetup.model(0f, 5)) {
+      AdapterCheckpoint.load(fresh, dir);
+      assertThat(LoraLayers.of(fresh).size()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void loadingOntoAnotherShapeOrTypeFailsClearly() throws Exception {
     try (SequenceClassifier model = TinySetup.model(0f, 5)) {
       Peft.lora().r(4).apply(model);

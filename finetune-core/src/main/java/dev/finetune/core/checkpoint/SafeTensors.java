@@ -9,16 +9,19 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +29,9 @@ import java.util.Map;
  * format: an 8-byte little-endian header length, a JSON header ({@code dtype}, {@code shape},
  * {@code data_offsets} per tensor, optional {@code __metadata__}), then raw little-endian data.
  *
- * <p>Reading converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
+ * <p>Reading checks the header before allocating anything (the tensors' byte ranges must tile
+ * the data exactly and match their dtype and shape), reads in chunks (files over 2 GiB work),
+ * and converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
  * with {@code {"format": "pt"}} metadata (what {@code transformers} expects), atomically.
  *
  * <pre>{@code
@@ -38,11 +43,18 @@ public final class SafeTensors {
 
   private static final long MAX_HEADER = 100L * 1024 * 1024;
   private static final int CHUNK = 1 << 16;
+  private static final int READ_CHUNK = 1 << 20;
+  private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   private SafeTensors() {}
 
   /**
    * Reads every tensor of a file, in header order.
+   *
+   * <p>The header is checked before any tensor is allocated: its length must fit the file, every
+   * tensor's dtype size times its shape must equal its byte range, and the ranges must tile the
+   * data section exactly (no overlap, no gap, nothing past the end), as the format requires.
+   * Files of any size are read in chunks, never mapped whole.
    *
    * @param file a {@code .safetensors} file
    * @return tensors by name
@@ -50,6 +62,21 @@ public final class SafeTensors {
    *     names the file and the problem)
    */
   public static Map<String, HostTensor> read(Path file) {
+    return read(file, READ_CHUNK);
+  }
+
+  /**
+   * Reads a file in chunks of the given size (tests use small chunks to cover the path files over
+   * 2 GiB take).
+   *
+   * @param file a {@code .safetensors} file
+   * @param chunkBytes bytes read at a time, a positive multiple of 8
+   * @return tensors by name
+   */
+  static Map<String, HostTensor> read(Path file, int chunkBytes) {
+    if (chunkBytes <= 0 || chunkBytes % 8 != 0) {
+      throw new IllegalArgumentException("chunkBytes must be a positive multiple of 8, got " + chunkBytes);
+    }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size < 8) {
@@ -65,7 +92,9 @@ public final class SafeTensors {
                 + headerLength
                 + " does not fit a file of "
                 + size
-                + " bytes (truncated or not a safetensors file)");
+                + " bytes (truncated or not a safetensors file; at most "
+                + MAX_HEADER
+                + " bytes are allowed)");
       }
       ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
       readFully(channel, headerBytes, 8);
@@ -82,14 +111,16 @@ public final class SafeTensors {
       }
       long dataStart = 8 + headerLength;
       long dataSize = size - dataStart;
-      MappedByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize);
-      data.order(ByteOrder.LITTLE_ENDIAN);
-      Map<String, HostTensor> tensors = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
-        if (entry.getKey().equals("__metadata__")) {
-          continue;
+      List<Entry> entries = new ArrayList<>();
+      for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+        if (!e.getKey().equals("__metadata__")) {
+          entries.add(entry(file, e.getKey(), e.getValue(), dataSize));
         }
-        tensors.put(entry.getKey(), readTensor(file, entry.getKey(), entry.getValue(), data, dataSize));
+      }
+      checkTiling(file, entries, dataSize);
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
+      for (Entry e : entries) {
+        tensors.put(e.name, new HostTensor(e.shape, decode(channel, dataStart, e, chunkBytes)));
       }
       return tensors;
     } catch (NoSuchFileException e) {
@@ -99,58 +130,120 @@ public final class SafeTensors {
     }
   }
 
-  private static HostTensor readTensor(
-      Path file, String name, JsonElement json, ByteBuffer data, long dataSize) {
+  /** One header entry, checked: byte range [begin, end) of the data section. */
+  private record Entry(
+      String name, String dtype, int width, long[] shape, int count, long begin, long end) {}
+
+  private static Entry entry(Path file, String name, JsonElement json, long dataSize) {
+    JsonObject info;
+    String dtype;
+    JsonArray dims;
+    JsonArray offsets;
     try {
-      JsonObject info = json.getAsJsonObject();
-      String dtype = info.get("dtype").getAsString();
-      JsonArray dims = info.getAsJsonArray("shape");
-      long[] shape = new long[dims.size()];
-      long count = 1;
-      for (int i = 0; i < shape.length; i++) {
-        shape[i] = dims.get(i).getAsLong();
-        count *= shape[i];
+      info = json.getAsJsonObject();
+      dtype = info.get("dtype").getAsString();
+      dims = info.getAsJsonArray("shape");
+      offsets = info.getAsJsonArray("data_offsets");
+      if (dims == null || offsets == null || offsets.size() != 2) {
+        throw new IllegalStateException();
       }
-      JsonArray offsets = info.getAsJsonArray("data_offsets");
-      long begin = offsets.get(0).getAsLong();
-      long end = offsets.get(1).getAsLong();
-      int width = width(file, name, dtype);
-      if (begin < 0 || end < begin || end > dataSize) {
-        throw corrupt(
-            file,
-            "tensor "
-                + name
-                + " has data_offsets ["
-                + begin
-                + ", "
-                + end
-                + "] beyond the "
-                + dataSize
-                + " data bytes (truncated file?)");
-      }
-      if (end - begin != count * width) {
-        throw corrupt(
-            file,
-            "tensor "
-                + name
-                + " of shape "
-                + Arrays.toString(shape)
-                + " and dtype "
-                + dtype
-                + " needs "
-                + count * width
-                + " bytes, its offsets span "
-                + (end - begin));
-      }
-      if (count > Integer.MAX_VALUE - 8) {
-        throw corrupt(file, "tensor " + name + " has " + count + " values, too many for one array");
-      }
-      ByteBuffer slice =
-          data.duplicate().position((int) begin).limit((int) end).slice().order(ByteOrder.LITTLE_ENDIAN);
-      return new HostTensor(shape, decode(dtype, slice, (int) count));
-    } catch (IllegalStateException | NullPointerException | IndexOutOfBoundsException e) {
-      throw corrupt(file, "the header entry of tensor " + name + " is malformed: " + json);
+    } catch (IllegalStateException | NullPointerException | ClassCastException | UnsupportedOperationException e) {
+      throw corrupt(
+          file,
+          "the header entry of tensor "
+              + name
+              + " is malformed (expected {\"dtype\": ..., \"shape\": [...], \"data_offsets\": [begin, end]}): "
+              + abbreviate(json));
     }
+    int width = width(file, name, dtype);
+    long[] shape = new long[dims.size()];
+    long count = 1;
+    long begin;
+    long end;
+    try {
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = wholeNumber(dims.get(i));
+        if (shape[i] < 0) {
+          throw corrupt(file, "tensor " + name + " has a negative dimension in shape " + dims);
+        }
+        count = Math.multiplyExact(count, shape[i]);
+      }
+      begin = wholeNumber(offsets.get(0));
+      end = wholeNumber(offsets.get(1));
+    } catch (ArithmeticException | NumberFormatException | IllegalStateException | UnsupportedOperationException e) {
+      throw corrupt(
+          file, "tensor " + name + " has a shape or data_offsets that are not whole numbers of a sane size: " + abbreviate(json));
+    }
+    if (begin < 0 || end < begin || end > dataSize) {
+      throw corrupt(
+          file,
+          "tensor "
+              + name
+              + " has data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] beyond the "
+              + dataSize
+              + " data bytes (truncated file?)");
+    }
+    if (count > (end - begin) / width || end - begin != count * width) {
+      throw corrupt(
+          file,
+          "tensor "
+              + name
+              + " of shape "
+              + Arrays.toString(shape)
+              + " and dtype "
+              + dtype
+              + " needs "
+              + (count > Long.MAX_VALUE / width ? "more than " + Long.MAX_VALUE : String.valueOf(count * width))
+              + " bytes, its offsets span "
+              + (end - begin));
+    }
+    if (count > MAX_VALUES) {
+      throw corrupt(file, "tensor " + name + " has " + count + " values, too many for one array (at most " + MAX_VALUES + ")");
+    }
+    return new Entry(name, dtype, width, shape, (int) count, begin, end);
+  }
+
+  private static long wholeNumber(JsonElement e) {
+    BigDecimal value = e.getAsBigDecimal();
+    return value.longValueExact();
+  }
+
+  private static void checkTiling(Path file, List<Entry> entries, long dataSize) {
+    List<Entry> byOffset = new ArrayList<>(entries);
+    byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+    long at = 0;
+    String previous = null;
+    for (Entry e : byOffset) {
+      if (e.begin < at) {
+        throw corrupt(
+            file,
+            "tensor " + e.name + " (bytes " + e.begin + ".." + e.end + ") overlaps tensor " + previous
+                + " (which ends at byte " + at + "); data_offsets must not overlap");
+      }
+      if (e.begin > at) {
+        throw corrupt(
+            file,
+            "bytes " + at + ".." + e.begin + " of the data belong to no tensor (a gap before tensor "
+                + e.name + "); data_offsets must tile the data exactly");
+      }
+      at = e.end;
+      previous = e.name;
+    }
+    if (at != dataSize) {
+      throw corrupt(
+          file,
+          "the tensors cover " + at + " of the " + dataSize
+              + " data bytes; the rest belongs to no tensor (data_offsets must tile the data exactly)");
+    }
+  }
+
+  private static String abbreviate(JsonElement json) {
+    String text = String.valueOf(json);
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   private static int width(Path file, String name, String dtype) {
@@ -165,38 +258,55 @@ public final class SafeTensors {
     };
   }
 
-  private static float[] decode(String dtype, ByteBuffer bytes, int count) {
-    float[] out = new float[count];
+  private static float[] decode(FileChannel channel, long dataStart, Entry e, int chunkBytes)
+      throws IOException {
+    float[] out = new float[e.count];
+    int width = e.width;
+    ByteBuffer chunk = ByteBuffer.allocate(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+    long position = dataStart + e.begin;
+    int done = 0;
+    while (done < e.count) {
+      int n = Math.min(e.count - done, chunkBytes / width);
+      chunk.clear().limit(n * width);
+      readFully(channel, chunk, position);
+      chunk.flip();
+      decode(e.dtype, chunk, out, done, n);
+      position += (long) n * width;
+      done += n;
+    }
+    return out;
+  }
+
+  private static void decode(String dtype, ByteBuffer bytes, float[] out, int at, int count) {
     switch (dtype) {
-      case "F32" -> bytes.asFloatBuffer().get(out);
+      case "F32" -> bytes.asFloatBuffer().get(out, at, count);
       case "F16" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = halfToFloat(bytes.getShort(2 * i));
+          out[at + i] = halfToFloat(bytes.getShort(2 * i));
         }
       }
       case "BF16" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = Float.intBitsToFloat((bytes.getShort(2 * i) & 0xffff) << 16);
+          out[at + i] = Float.intBitsToFloat((bytes.getShort(2 * i) & 0xffff) << 16);
         }
       }
       case "F64" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = (float) bytes.getDouble(8 * i);
+          out[at + i] = (float) bytes.getDouble(8 * i);
         }
       }
       case "I64" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = bytes.getLong(8 * i);
+          out[at + i] = bytes.getLong(8 * i);
         }
       }
       case "I32" -> {
         for (int i = 0; i < count; i++) {
-          out[i] = bytes.getInt(4 * i);
+          out[at + i] = bytes.getInt(4 * i);
         }
       }
       default -> throw new IllegalStateException(dtype);
     }
-    return out;
   }
 
   /**

@@ -345,6 +345,66 @@ public final class TextDataset implements Iterable<TextExample> {
   }
 
   /**
+   * {@code n} examples drawn without replacement so that each class keeps its share (its count is
+   * {@code n x} its fraction, rounded by largest remainder so the counts sum to {@code n}), in a
+   * seeded random order; all examples when {@code n >= size()}. A file sorted by label thus gives
+   * a sample of every class, not of the first. Regression and multi-label data sets have no
+   * classes to keep: they get {@link #sample(int, long)}.
+   *
+   * <pre>{@code
+   * TextDataset dev = imdb.validation().stratifiedSample(200, 42); // 100 negative, 100 positive
+   * }</pre>
+   *
+   * @param n how many
+   * @param seed the seed
+   * @return a new data set named {@code name + "/stratified" + n}
+   */
+  public TextDataset stratifiedSample(int n, long seed) {
+    requireNonNegative(n);
+    if (kind != Kind.CLASSIFICATION || n >= size()) {
+      return sample(n, seed);
+    }
+    Random random = new Random(seed);
+    List<List<Integer>> byClass = byClass(permutation(size(), random));
+    int classes = byClass.size();
+    int[] quota = new int[classes];
+    double[] remainder = new double[classes];
+    int assigned = 0;
+    for (int c = 0; c < classes; c++) {
+      double exact = (double) n * byClass.get(c).size() / size();
+      quota[c] = (int) Math.floor(exact);
+      remainder[c] = exact - quota[c];
+      assigned += quota[c];
+    }
+    Integer[] byRemainder = IntStream.range(0, classes).boxed().toArray(Integer[]::new);
+    Arrays.sort(byRemainder, (a, b) -> Double.compare(remainder[b], remainder[a]));
+    for (int i = 0; assigned < n; i++) {
+      int c = byRemainder[i % classes];
+      if (quota[c] < byClass.get(c).size()) {
+        quota[c]++;
+        assigned++;
+      }
+    }
+    IntStream.Builder chosen = IntStream.builder();
+    for (int c = 0; c < classes; c++) {
+      byClass.get(c).subList(0, quota[c]).forEach(chosen::add);
+    }
+    return select(name + "/stratified" + n, shuffle(chosen.build().toArray(), random));
+  }
+
+  /** Example indices by class id, each list in the given order. */
+  private List<List<Integer>> byClass(int[] order) {
+    List<List<Integer>> byClass = new ArrayList<>();
+    for (int c = 0; c < labelNames.size(); c++) {
+      byClass.add(new ArrayList<>());
+    }
+    for (int index : order) {
+      byClass.get(examples.get(index).label()).add(index);
+    }
+    return byClass;
+  }
+
+  /**
    * Splits into train and validation after a seeded shuffle, without stratification.
    *
    * @param trainFraction the fraction for training, in (0, 1)
@@ -386,13 +446,7 @@ public final class TextDataset implements Iterable<TextExample> {
       trainIdx = Arrays.copyOfRange(order, 0, cut);
       validIdx = Arrays.copyOfRange(order, cut, order.length);
     } else {
-      List<List<Integer>> byClass = new ArrayList<>();
-      for (int c = 0; c < labelNames.size(); c++) {
-        byClass.add(new ArrayList<>());
-      }
-      for (int index : order) {
-        byClass.get(examples.get(index).label()).add(index);
-      }
+      List<List<Integer>> byClass = byClass(order);
       IntStream.Builder train = IntStream.builder();
       IntStream.Builder valid = IntStream.builder();
       for (List<Integer> members : byClass) {

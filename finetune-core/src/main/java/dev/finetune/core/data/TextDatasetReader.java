@@ -7,8 +7,15 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * label or target, empty label list, malformed JSON) is an error naming the file and line, unless
  * {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and counted in {@link
  * TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are ignored. TSV files
- * may start with a UTF-8 byte order mark (MRPC's do); it is dropped.
+ * may start with a UTF-8 byte order mark (MRPC's do); it is dropped. Two faults make the rest of
+ * the file untrustworthy and fail even when skipping: a CSV quote left open that a later quote
+ * closes (a line inside the quoted field reads as a row of its own; the error names the line
+ * where the quote opened), and bytes that are not UTF-8 (an encoding problem, named by line and
+ * byte offset).
  *
  * <pre>{@code
  * TextDataset reviews = TextDatasetReader.csv()
@@ -58,6 +69,7 @@ public final class TextDatasetReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(TextDatasetReader.class);
   private static final int LOGGED_BAD_ROWS = 5;
+  private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
   /** The file formats understood. */
   public enum Format {
@@ -174,6 +186,8 @@ public final class TextDatasetReader {
       }
     } catch (NoSuchFileException e) {
       throw new DataException("file not found", file, e);
+    } catch (CharacterCodingException e) {
+      throw encodingError(file, e);
     } catch (IOException | UncheckedIOException e) {
       throw new DataException(
           "cannot read "
@@ -283,6 +297,9 @@ public final class TextDatasetReader {
           }
           record = records.next();
         } catch (UncheckedIOException e) {
+          if (e.getCause() instanceof CharacterCodingException coding) {
+            throw encodingError(file, coding);
+          }
           throw new DataException(
               "malformed CSV (e.g. an unterminated quote) near line "
                   + parser.getCurrentLineNumber()
@@ -304,6 +321,7 @@ public final class TextDatasetReader {
                   + (header ? " (as in the header)" : " (as in the first record)"));
           continue;
         }
+        checkQuotedLineBreaks(file, record, rows.line, expectedFields, headerFields);
         rows.accept(record::get, record.size(), headerFields);
       }
     }
@@ -335,6 +353,154 @@ public final class TextDatasetReader {
         rows.acceptJson(object);
       }
     }
+  }
+
+  /**
+   * RFC 4180 lets a quoted field span lines, so a quote left open swallows the rows after it until
+   * a later quote closes it. A line inside a quoted field that reads as a complete row of its own
+   * (the expected number of fields, a text and a valid label) is taken as that mistake: the error
+   * names the line where the quote opened.
+   */
+  private void checkQuotedLineBreaks(
+      Path file, CSVRecord record, long startLine, int expectedFields, List<String> headerFields) {
+    long line = startLine;
+    for (int i = 0; i < record.size(); i++) {
+      String[] lines = LINE_BREAK.split(record.get(i), -1);
+      for (int j = 0; j < lines.length - 1; j++) {
+        List<String> candidate = new ArrayList<>();
+        if (j == 0) {
+          for (int k = 0; k < i; k++) {
+            candidate.add(record.get(k));
+          }
+        }
+        candidate.addAll(Arrays.asList(lines[j].split(",", -1)));
+        if (looksLikeRow(candidate, expectedFields, headerFields)) {
+          throw new DataException(
+              "the quoted field #"
+                  + i
+                  + " opened on this line runs to line "
+                  + (line + lines.length - 1)
+                  + " and swallows what reads as a row of its own (line "
+                  + (line + j)
+                  + ": "
+                  + abbreviate(String.join(",", candidate))
+                  + "): an unclosed quote? Close it, or write a quote inside a field as \"\"",
+              file,
+              line,
+              null);
+        }
+      }
+      line += lines.length - 1;
+    }
+  }
+
+  private boolean looksLikeRow(List<String> fields, int expectedFields, List<String> headerFields) {
+    if (fields.size() != expectedFields) {
+      return false;
+    }
+    String textValue = fields.get(index(text, headerFields));
+    String labelValue = fields.get(index(label, headerFields));
+    return !textValue.isBlank() && isValidLabel(labelValue);
+  }
+
+  private static int index(Column column, List<String> headerFields) {
+    return column.index() >= 0 ? column.index() : headerFields.indexOf(column.name());
+  }
+
+  private boolean isValidLabel(String raw) {
+    if (regression) {
+      try {
+        double target = Double.parseDouble(raw.strip());
+        return Double.isFinite(target) && target >= minTarget && target <= maxTarget;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    if (multiLabelSeparator != null) {
+      for (String part : raw.split(Pattern.quote(multiLabelSeparator), -1)) {
+        if (classId(part) < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return classId(raw) >= 0;
+  }
+
+  /** The class id a label field names (a label name or an id in range), or -1. */
+  private int classId(String raw) {
+    String value = raw.strip();
+    int byName = labelNames.indexOf(value);
+    if (byName >= 0) {
+      return byName;
+    }
+    try {
+      int id = Integer.parseInt(value);
+      return id < 0 || (!labelNames.isEmpty() && id >= labelNames.size()) ? -1 : id;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Finds the first byte that is not UTF-8 and the line it is on (the reader's own exception comes
+   * a buffer later and names no line).
+   */
+  static DataException encodingError(Path file, CharacterCodingException cause) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    CharBuffer chars = CharBuffer.allocate(1 << 16);
+    long line = 1;
+    long offset = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      boolean end = false;
+      while (true) {
+        if (!end) {
+          int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+          if (n < 0) {
+            end = true;
+          } else {
+            bytes.position(bytes.position() + n);
+          }
+        }
+        bytes.flip();
+        int before = bytes.position();
+        CoderResult result = decoder.decode(bytes, chars, end);
+        for (int i = before; i < bytes.position(); i++) {
+          if (bytes.get(i) == '\n') {
+            line++;
+          }
+        }
+        offset += bytes.position() - before;
+        if (result.isError()) {
+          StringBuilder hex = new StringBuilder();
+          for (int i = 0; i < result.length(); i++) {
+            hex.append(String.format(" 0x%02X", bytes.get(bytes.position() + i) & 0xff));
+          }
+          return new DataException(
+              "encoding problem: "
+                  + (result.length() > 1 ? "bytes" + hex + " at byte offset " + offset + " are" : "byte" + hex + " at byte offset " + offset + " is")
+                  + " not valid UTF-8; the file must be UTF-8 (convert it, e.g. iconv -f"
+                  + " latin1 -t utf-8 in > out)",
+              file,
+              line,
+              cause);
+        }
+        chars.clear();
+        bytes.compact();
+        if (end && bytes.position() == 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+    return new DataException(
+        "encoding problem: the file is not valid UTF-8 (" + cause + ")", file, cause);
   }
 
   private void resolveAll(Path file, List<String> headerFields) {
@@ -397,7 +563,7 @@ public final class TextDatasetReader {
     }
 
     private String field(FieldSource fields, int size, List<String> headerFields, Column column) {
-      int index = column.index() >= 0 ? column.index() : headerFields.indexOf(column.name());
+      int index = index(column, headerFields);
       if (index >= size) {
         bad("missing column " + column + ": the row has only " + size + " fields");
         return null;
@@ -489,11 +655,11 @@ public final class TextDatasetReader {
     }
 
     private int labelId(String raw) {
-      String value = raw.strip();
-      int byName = labelNames.indexOf(value);
-      if (byName >= 0) {
-        return byName;
+      int known = classId(raw);
+      if (known >= 0) {
+        return known;
       }
+      String value = raw.strip();
       int id;
       try {
         id = Integer.parseInt(value);
@@ -504,12 +670,9 @@ public final class TextDatasetReader {
                 : " is neither one of the label names " + labelNames + " nor a class id"));
         return -1;
       }
-      if (id < 0 || (!labelNames.isEmpty() && id >= labelNames.size())) {
-        bad("label " + id + " in column " + label + " is out of range: expected 0.."
-            + (labelNames.isEmpty() ? "n" : (labelNames.size() - 1) + " " + labelNames));
-        return -1;
-      }
-      return id;
+      bad("label " + id + " in column " + label + " is out of range: expected 0.."
+          + (labelNames.isEmpty() ? "n" : (labelNames.size() - 1) + " " + labelNames));
+      return -1;
     }
   }
 

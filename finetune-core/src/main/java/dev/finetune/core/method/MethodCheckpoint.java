@@ -48,6 +48,7 @@ public final class MethodCheckpoint {
   public static final String WEIGHTS = "adapter_model.safetensors";
 
   private static final String SAVED = ".modules_to_save";
+  private static final String MODULES_TO_SAVE = "modules_to_save";
 
   private MethodCheckpoint() {}
 
@@ -168,7 +169,7 @@ public final class MethodCheckpoint {
     if (model.head().pooler().isPresent()) {
       modules.add("pooler");
     }
-    o.add("modules_to_save", modules);
+    o.add(MODULES_TO_SAVE, modules);
     try {
       Files.createDirectories(dir);
       SafeTensors.write(dir.resolve(WEIGHTS), tensors);
@@ -242,11 +243,43 @@ public final class MethodCheckpoint {
       fileKeys.put(n, e.getKey());
     }
     check(model, weightsFile, type, expected, byName, fileKeys);
+    checkHead(model, configFile, weightsFile, json, byName);
     model.apply(method);
     for (Map.Entry<String, HostTensor> e : byName.entrySet()) {
       model.parameters().get(e.getKey()).parameter().getArray().set(e.getValue().data());
     }
     return method;
+  }
+
+  /**
+   * The head modules the config lists in {@code modules_to_save} (all of the model's head when it
+   * lists none) must be in the file whole: a folder without them would load and keep a random
+   * head.
+   */
+  private static void checkHead(SequenceClassifier model, Path configFile, Path weightsFile,
+      JsonObject json, Map<String, HostTensor> byName) {
+    List<String> modules = new ArrayList<>();
+    if (json.has(MODULES_TO_SAVE) && json.get(MODULES_TO_SAVE).isJsonArray()) {
+      json.getAsJsonArray(MODULES_TO_SAVE).forEach(e -> modules.add(e.getAsString()));
+    }
+    List<String> missing = new ArrayList<>();
+    for (ModelParameter p : model.parameters().all()) {
+      String name = p.hfName();
+      String module = name.substring(0, Math.max(0, name.indexOf('.')));
+      if (p.address().isHead() && (modules.isEmpty() || modules.contains(module))
+          && !byName.containsKey(name)) {
+        missing.add(name);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("the adapter in " + weightsFile + " has no head tensors "
+          + missing + ", which " + configFile.getFileName()
+          + (modules.isEmpty() ? " implies (it lists no modules_to_save, so the whole head)"
+              : " lists in modules_to_save " + modules)
+          + "; the model would keep a random head. Save the adapter again with its head"
+          + " (MethodCheckpoint.save), or remove the modules from modules_to_save if the head"
+          + " is meant to stay as the base model has it");
+    }
   }
 
   private static void check(SequenceClassifier model, Path file, String type,

@@ -31,6 +31,19 @@ public final class EncoderConfig {
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
+  /** Most encoder layers a configuration may declare (the largest published encoders have 48). */
+  public static final int MAX_LAYERS = 1_000;
+  /** Largest hidden, intermediate size and head count a configuration may declare. */
+  public static final int MAX_WIDTH = 1 << 20;
+  /** Largest vocabulary a configuration may declare. */
+  public static final int MAX_VOCAB = 10_000_000;
+  /** Largest position table a configuration may declare. */
+  public static final int MAX_POSITIONS = 1 << 20;
+  /** Largest token-type table a configuration may declare. */
+  public static final int MAX_TYPES = 1 << 16;
+  private static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+  private static final String CONFIG = "config.json";
+
   private final ModelType modelType;
   private final int vocabSize;
   private final int hiddenSize;
@@ -50,22 +63,25 @@ public final class EncoderConfig {
 
   private EncoderConfig(Builder b) {
     modelType = Objects.requireNonNull(b.modelType, "modelType");
-    vocabSize = positive("vocab_size", b.vocabSize);
-    hiddenSize = positive("hidden_size", b.hiddenSize);
-    numLayers = positive("num_hidden_layers", b.numLayers);
-    numHeads = positive("num_attention_heads", b.numHeads);
-    intermediateSize = positive("intermediate_size", b.intermediateSize);
+    vocabSize = within("vocab_size", b.vocabSize, MAX_VOCAB);
+    hiddenSize = within("hidden_size", b.hiddenSize, MAX_WIDTH);
+    numLayers = within("num_hidden_layers", b.numLayers, MAX_LAYERS);
+    numHeads = within("num_attention_heads", b.numHeads, MAX_WIDTH);
+    intermediateSize = within("intermediate_size", b.intermediateSize, MAX_WIDTH);
     hiddenAct = Objects.requireNonNull(b.hiddenAct, "hiddenAct");
     hiddenDropout = probability("hidden_dropout_prob", b.hiddenDropout);
     attentionDropout = probability("attention_probs_dropout_prob", b.attentionDropout);
     classifierDropout =
         b.classifierDropout == null ? null : probability("classifier_dropout", b.classifierDropout);
-    maxPositionEmbeddings = positive("max_position_embeddings", b.maxPositionEmbeddings);
-    typeVocabSize = positive("type_vocab_size", b.typeVocabSize);
+    maxPositionEmbeddings = within("max_position_embeddings", b.maxPositionEmbeddings, MAX_POSITIONS);
+    typeVocabSize = within("type_vocab_size", b.typeVocabSize, MAX_TYPES);
     layerNormEps = b.layerNormEps;
     initializerRange = b.initializerRange;
     padTokenId = b.padTokenId;
     original = b.original == null ? new JsonObject() : b.original.deepCopy();
+    fitsOneArray("vocab_size x hidden_size (the word embeddings)", (long) vocabSize * hiddenSize);
+    fitsOneArray("intermediate_size x hidden_size (one feed-forward weight)", (long) intermediateSize * hiddenSize);
+    fitsOneArray("max_position_embeddings x hidden_size (the position embeddings)", (long) maxPositionEmbeddings * hiddenSize);
     if (hiddenSize % numHeads != 0) {
       throw new IllegalArgumentException(
           "hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numHeads);
@@ -89,11 +105,19 @@ public final class EncoderConfig {
     }
   }
 
-  private static int positive(String name, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(name + " must be positive, got " + value);
+  private static int within(String name, int value, int max) {
+    if (value <= 0 || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be between 1 and " + max + ", got " + value);
     }
     return value;
+  }
+
+  private static void fitsOneArray(String what, long values) {
+    if (values > MAX_TENSOR_VALUES) {
+      throw new IllegalArgumentException(
+          what + " would hold " + values + " values, more than one tensor can (" + MAX_TENSOR_VALUES + ")");
+    }
   }
 
   private static float probability(String name, float value) {
@@ -160,7 +184,8 @@ public final class EncoderConfig {
    * @param file the file
    * @return the configuration
    * @throws CheckpointException when the file is missing, not JSON, of an unsupported
-   *     {@code model_type} or inconsistent
+   *     {@code model_type} or inconsistent, or a value is of the wrong JSON type or out of range
+   *     (e.g. more than {@value #MAX_LAYERS} layers); the message names the file and the key
    */
   public static EncoderConfig fromJson(Path file) {
     String text;
@@ -174,8 +199,10 @@ public final class EncoderConfig {
     }
     try {
       return fromJson(text);
-    } catch (CheckpointException | IllegalArgumentException e) {
-      throw new CheckpointException(file + ": " + e.getMessage(), e);
+    } catch (CheckpointException e) {
+      String message = e.getMessage();
+      throw new CheckpointException(
+          message.startsWith(CONFIG + ": ") ? file + message.substring(CONFIG.length()) : file + ": " + message, e);
     }
   }
 
@@ -185,6 +212,8 @@ public final class EncoderConfig {
    *
    * @param json the JSON text
    * @return the configuration
+   * @throws CheckpointException as {@link #fromJson(Path)}, the message starting with
+   *     {@code config.json:}
    */
   public static EncoderConfig fromJson(String json) {
     JsonObject o;
@@ -201,7 +230,7 @@ public final class EncoderConfig {
       throw new CheckpointException(
           "config.json has no model_type (expected one of " + ModelTypes.names() + ")");
     }
-    ModelType type = ModelType.fromHf(o.get("model_type").getAsString());
+    ModelType type = ModelType.fromHf(str(o, "model_type", ""));
     String positions = str(o, "position_embedding_type", "absolute");
     if (!positions.equals("absolute")) {
       throw new CheckpointException(
@@ -224,22 +253,70 @@ public final class EncoderConfig {
         .initializerRange(number(o, "initializer_range", b.initializerRange))
         .padTokenId(integer(o, "pad_token_id", b.padTokenId));
     if (o.has("classifier_dropout") && !o.get("classifier_dropout").isJsonNull()) {
-      b.classifierDropout(o.get("classifier_dropout").getAsFloat());
+      b.classifierDropout((float) number(o, "classifier_dropout", 0));
     }
     b.original = o;
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(CONFIG + ": " + e.getMessage(), e);
+    }
   }
 
   private static String str(JsonObject o, String key, String fallback) {
-    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : fallback;
+    if (!o.has(key) || o.get(key).isJsonNull()) {
+      return fallback;
+    }
+    JsonElement e = o.get(key);
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw typeError(key, "a string", e);
+    }
+    return e.getAsString();
   }
 
   private static int integer(JsonObject o, String key, int fallback) {
-    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsInt() : fallback;
+    if (!o.has(key) || o.get(key).isJsonNull()) {
+      return fallback;
+    }
+    JsonElement e = o.get(key);
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        return e.getAsBigDecimal().intValueExact();
+      } catch (ArithmeticException | NumberFormatException notWhole) {
+        // falls through to the error below
+      }
+    }
+    throw typeError(key, "a whole number", e);
   }
 
   private static double number(JsonObject o, String key, double fallback) {
-    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : fallback;
+    if (!o.has(key) || o.get(key).isJsonNull()) {
+      return fallback;
+    }
+    JsonElement e = o.get(key);
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        double value = e.getAsDouble();
+        if (Double.isFinite(value)) {
+          return value;
+        }
+      } catch (NumberFormatException notANumber) {
+        // falls through to the error below
+      }
+    }
+    throw typeError(key, "a number", e);
+  }
+
+  private static CheckpointException typeError(String key, String expected, JsonElement actual) {
+    String shown = actual.toString();
+    return new CheckpointException(
+        CONFIG
+            + ": "
+            + key
+            + " must be "
+            + expected
+            + ", got "
+            + (shown.length() <= 80 ? shown : shown.substring(0, 80) + "..."));
   }
 
   /**

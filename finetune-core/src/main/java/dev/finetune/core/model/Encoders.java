@@ -171,6 +171,7 @@ public final class Encoders {
       Path configFile = dir.resolve("config.json");
       EncoderConfig full = EncoderConfig.fromJson(configFile);
       Map<String, HostTensor> weights = new LinkedHashMap<>(HfCheckpoint.readWeights(dir));
+      checkLayerCount(full, weights, dir);
       EncoderConfig config = full;
       if (keepLayers > 0) {
         if (keepLayers > full.numLayers()) {
@@ -268,22 +269,50 @@ public final class Encoders {
       return new LoadReport(missing, unexpected, dropped);
     }
 
+    /**
+     * Compares num_hidden_layers with the layers the checkpoint holds before anything is built
+     * from the configuration (a config of another model, or a corrupt layer count, fails here).
+     */
+    private static void checkLayerCount(
+        EncoderConfig config, Map<String, HostTensor> weights, Path dir) {
+      int highest = -1;
+      for (String name : weights.keySet()) {
+        highest = Math.max(highest, layerIndex(name));
+      }
+      if (highest >= 0 && highest + 1 != config.numLayers()) {
+        throw new CheckpointException(
+            dir.resolve("config.json")
+                + ": num_hidden_layers is "
+                + config.numLayers()
+                + " but the weights hold encoder layers 0.."
+                + highest
+                + " ("
+                + (highest + 1)
+                + " layers): config.json and the weights belong to different models; "
+                + "use the config.json saved with these weights");
+      }
+    }
+
+    private static int layerIndex(String name) {
+      if (!name.startsWith("encoder.layer.")) {
+        return -1;
+      }
+      String rest = name.substring("encoder.layer.".length());
+      int dot = rest.indexOf('.');
+      try {
+        return Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+
     private static boolean isHead(String name) {
       return name.startsWith("pooler.") || name.startsWith("classifier.");
     }
 
     private static boolean isDroppedLayer(String name, int kept, int total) {
-      if (!name.startsWith("encoder.layer.")) {
-        return false;
-      }
-      String rest = name.substring("encoder.layer.".length());
-      int dot = rest.indexOf('.');
-      try {
-        int layer = Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
-        return layer >= kept && layer < total;
-      } catch (NumberFormatException e) {
-        return false;
-      }
+      int layer = layerIndex(name);
+      return layer >= kept && layer < total;
     }
 
     private static void log(String source, EncoderConfig config, LoadReport report) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -61,6 +62,12 @@ public record TrainingReport(
 
   /** File name of the CSV form written by {@link #save(Path)}. */
   public static final String CSV_FILE = "report.csv";
+
+  /** Setting that holds why a run stopped early. */
+  public static final String STOPPED = "stopped";
+
+  /** Setting present (holding the loss) when the training loss became NaN or infinite. */
+  public static final String DIVERGED = "diverged";
 
   private static final int FORMAT = 1;
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
@@ -105,6 +112,26 @@ public record TrainingReport(
    */
   public EpochRecord lastEpoch() {
     return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+  }
+
+  /**
+   * Why the run stopped before its last epoch: a callback's request (early stopping), a training
+   * loss that became NaN or infinite, or a checkpoint that could not be saved.
+   *
+   * @return the reason (setting {@value #STOPPED}), empty when the run finished
+   */
+  public Optional<String> stopReason() {
+    return Optional.ofNullable(settings.get(STOPPED));
+  }
+
+  /**
+   * Tells whether the run diverged: the training loss became NaN or infinite and training stopped
+   * there (setting {@value #DIVERGED}). Such a run has no trustworthy result.
+   *
+   * @return true when it diverged
+   */
+  public boolean diverged() {
+    return settings.containsKey(DIVERGED);
   }
 
   /** The metric names of all rows, in first-seen order. */

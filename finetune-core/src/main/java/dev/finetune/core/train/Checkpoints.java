@@ -18,12 +18,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * what stateless callbacks derive from the position (GradualUnfreezing; the trainable flags
  * themselves are saved). Format 1 checkpoints (written before listener state was saved) are
  * read when the run has no stateful listener; otherwise resuming fails, naming the callbacks.
+ *
+ * <p>A run holds its folder exclusively ({@link #open()}: a {@code .lock} file with its pid and
+ * host), checks that it can write there before its first step, and removes the temporary folder
+ * of a failed save at once and those of a killed one at the next start.
  */
 final class Checkpoints {
 
@@ -60,6 +69,9 @@ final class Checkpoints {
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
   static final String LAST = "last";
   private static final String OLD = ".last-old";
+  private static final String TMP_PREFIX = ".last-tmp-";
+  /** The lock file of a folder in use: the owner's pid, host and start time. */
+  static final String LOCK = ".lock";
   private static final String WEIGHTS = "weights.ndlist";
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String STATE = "state.json";
@@ -78,10 +90,167 @@ final class Checkpoints {
     return directory;
   }
 
-  void save(TrainingRun run) {
+  /**
+   * Takes the folder for this run before its first step: creates it, takes its lock file (a stale
+   * lock, whose process on this host is gone, is taken over with a warning; a live one fails
+   * naming its owner), checks that a file can be written there, and removes temporary folders a
+   * failed or killed save left behind.
+   *
+   * @return the lock; closing it releases the folder
+   */
+  Lock open() {
     try {
       Files.createDirectories(directory);
-      Path tmp = Files.createTempDirectory(directory, ".last-tmp-");
+    } catch (IOException e) {
+      throw notWritable(e);
+    }
+    Path lockFile = directory.resolve(LOCK);
+    Lock lock = null;
+    for (int attempt = 0; lock == null; attempt++) {
+      try {
+        Files.writeString(lockFile, Owner.current().toText(), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        lock = new Lock(lockFile);
+      } catch (FileAlreadyExistsException e) {
+        Owner owner = Owner.read(lockFile);
+        if (attempt > 0 || owner == null || !owner.isStale()) {
+          throw new IllegalStateException("checkpoint folder " + directory + " is in use by "
+              + (owner == null ? "an unknown run (unreadable " + LOCK + ")" : owner)
+              + "; wait for that run to end, or use another checkpoint folder"
+              + " (delete " + lockFile + " only if no run uses the folder)");
+        }
+        LOG.warn("taking over the stale lock of {} in {}: that process is gone", owner, directory);
+        try {
+          Files.deleteIfExists(lockFile);
+        } catch (IOException deleteFailed) {
+          throw notWritable(deleteFailed);
+        }
+      } catch (IOException e) {
+        throw notWritable(e);
+      }
+    }
+    try {
+      Path probe = Files.createTempFile(directory, ".write-probe-", ".tmp");
+      Files.delete(probe);
+      removeTemporaryFolders();
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e instanceof IOException io ? notWritable(io) : (RuntimeException) e;
+    }
+  }
+
+  private UncheckedIOException notWritable(IOException e) {
+    return new UncheckedIOException("checkpoint folder " + directory + " cannot be written ("
+        + e.getClass().getSimpleName() + ": " + e.getMessage()
+        + "); fix its permissions or free space, or choose another checkpoint folder", e);
+  }
+
+  private void removeTemporaryFolders() throws IOException {
+    List<Path> leftovers;
+    try (Stream<Path> files = Files.list(directory)) {
+      leftovers = files.filter(f -> f.getFileName().toString().startsWith(TMP_PREFIX)).toList();
+    }
+    for (Path leftover : leftovers) {
+      deleteRecursively(leftover);
+    }
+    if (!leftovers.isEmpty()) {
+      LOG.info("removed {} temporary folder(s) a failed or interrupted save left in {}",
+          leftovers.size(), directory);
+    }
+  }
+
+  /** The lock of a checkpoint folder, held while a run uses it. */
+  static final class Lock implements AutoCloseable {
+    private final Path file;
+
+    private Lock(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public void close() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("could not remove the lock {}: {}", file, e.getMessage());
+      }
+    }
+  }
+
+  /** Who holds a lock: process id, host and when it took the lock. */
+  record Owner(long pid, String host, Instant started) {
+
+    static Owner current() {
+      return new Owner(ProcessHandle.current().pid(), hostName(), Instant.now());
+    }
+
+    String toText() {
+      return "pid=" + pid + "\nhost=" + host + "\nstarted=" + started + "\n";
+    }
+
+    /** The owner written in a lock file, or null when it cannot be read. */
+    static Owner read(Path file) {
+      try {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          int eq = line.indexOf('=');
+          if (eq > 0) {
+            fields.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+          }
+        }
+        return new Owner(Long.parseLong(fields.get("pid")), Objects.requireNonNull(fields.get("host")),
+            Instant.parse(fields.get("started")));
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /**
+     * True when the owner ran on this host and its process is gone (or the pid now belongs to a
+     * process started after the lock was taken).
+     */
+    boolean isStale() {
+      if (!host.equals(hostName())) {
+        return false;
+      }
+      Optional<ProcessHandle> process = ProcessHandle.of(pid);
+      if (process.isEmpty() || !process.get().isAlive()) {
+        return true;
+      }
+      Optional<Instant> processStart = process.get().info().startInstant();
+      return processStart.isPresent() && processStart.get().isAfter(started.plusSeconds(1));
+    }
+
+    @Override
+    public String toString() {
+      return "pid " + pid + " on host " + host + " (since " + started + ")";
+    }
+  }
+
+  /** This machine's name, as written in lock files (looked up once: it may ask DNS). */
+  static String hostName() {
+    return Host.NAME;
+  }
+
+  private static final class Host {
+    private static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        String env = System.getenv("HOSTNAME");
+        return env != null ? env : "localhost";
+      }
+    }
+  }
+
+  void save(TrainingRun run) {
+    Path tmp = null;
+    try {
+      Files.createDirectories(directory);
+      tmp = Files.createTempDirectory(directory, TMP_PREFIX);
       List<ModelParameter> all = run.parameters().all();
       NDList weights = new NDList(all.size());
       List<String> names = new ArrayList<>(all.size());
@@ -132,12 +301,22 @@ final class Checkpoints {
         Files.move(last, old, StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(tmp, last, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
       deleteRecursively(old);
       LOG.debug("checkpoint saved at epoch {} batch {} step {}", run.epoch(), run.nextBatch(),
           run.globalStep());
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the checkpoint in " + directory
           + " (check free space and permissions): " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          deleteRecursively(tmp);
+        } catch (IOException e) {
+          LOG.warn("could not remove the temporary folder {} of a failed save: {}", tmp,
+              e.getMessage());
+        }
+      }
     }
   }
 

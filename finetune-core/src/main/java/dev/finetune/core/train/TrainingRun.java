@@ -168,7 +168,8 @@ final class TrainingRun implements TrainingContext {
 
   TrainingReport run() {
     AllocatorAdvice.logOnce(model.device());
-    try (NDManager manager = model.manager().newSubManager()) {
+    try (Checkpoints.Lock lock = checkpoints == null ? null : checkpoints.open();
+        NDManager manager = model.manager().newSubManager()) {
       runManager = manager;
       try (Optimizer opt = optimizerFactory.apply(manager)) {
         optimizer = opt;
@@ -191,7 +192,7 @@ final class TrainingRun implements TrainingContext {
       optimizer = null;
     }
     if (stopReason != null) {
-      report.setting("stopped", stopReason);
+      report.setting(TrainingReport.STOPPED, stopReason);
     }
     return report.build();
   }
@@ -222,6 +223,7 @@ final class TrainingRun implements TrainingContext {
               "training loss became %s at epoch %d step %d; the update was skipped and the last"
                   + " checkpoint kept. Lower the learning rate or enable clipping (maxGradNorm).",
               step.loss, epoch + 1, globalStep);
+          report.setting(TrainingReport.DIVERGED, step.loss);
           LOG.error(stopReason);
           break;
         }
@@ -239,7 +241,7 @@ final class TrainingRun implements TrainingContext {
         }
         if (checkpoints != null && config.checkpointEverySteps() > 0
             && globalStep % config.checkpointEverySteps() == 0 && nextBatch < batchesPerEpoch) {
-          checkpoints.save(this);
+          saveCheckpoint();
         }
       }
     }
@@ -268,7 +270,22 @@ final class TrainingRun implements TrainingContext {
     epoch++;
     nextBatch = 0;
     if (checkpoints != null && stopReason == null) {
+      saveCheckpoint();
+    }
+  }
+
+  /**
+   * Saves the resume checkpoint; when that fails the run ends with the report so far attached,
+   * so a failed save (the final one included) loses no finished epoch.
+   */
+  private void saveCheckpoint() {
+    try {
       checkpoints.save(this);
+    } catch (RuntimeException e) {
+      String reason = "the checkpoint could not be saved after step " + globalStep + ": "
+          + e.getMessage();
+      report.setting(TrainingReport.STOPPED, reason);
+      throw new CheckpointSaveException(reason, e, report.build());
     }
   }
 

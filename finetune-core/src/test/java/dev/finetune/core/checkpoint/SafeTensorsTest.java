@@ -68,6 +68,91 @@ class SafeTensorsTest {
   }
 
   @Test
+  void overlappingOffsetsAreRefused() throws IOException {
+    // the weight's range covers the bias's bytes: the old reader gave the weight the bias's values
+    String header =
+        "{\"ln.weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+            + "\"ln.bias\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
+    Path file = write(header, new byte[16]);
+    assertThatThrownBy(() -> SafeTensors.read(file))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("tensor ln.weight")
+        .hasMessageContaining("overlaps tensor ln.bias")
+        .hasMessageContaining("t.safetensors");
+  }
+
+  @Test
+  void gapsAndTrailingBytesAreRefused() throws IOException {
+    Path gap = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]);
+    assertThatThrownBy(() -> SafeTensors.read(gap))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("bytes 0..4 of the data belong to no tensor");
+    Path trailing = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[12]);
+    assertThatThrownBy(() -> SafeTensors.read(trailing))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("cover 4 of the 12 data bytes");
+  }
+
+  @Test
+  void shapeThatDisagreesWithTheByteRangeIsRefused() throws IOException {
+    Path file = write("{\"w\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]);
+    assertThatThrownBy(() -> SafeTensors.read(file))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("needs 6 bytes, its offsets span 8");
+  }
+
+  @Test
+  void hugeClaimedSizesFailBeforeAnythingIsAllocated() throws IOException {
+    // 10^12 x 10^12 values (overflows a long in bytes) and a range far beyond the file
+    Path overflow = write(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000000,1000000000000],\"data_offsets\":[0,8]}}",
+        new byte[8]);
+    assertThatThrownBy(() -> SafeTensors.read(overflow))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("tensor w");
+    Path beyond = write(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000000],\"data_offsets\":[0,4000000000]}}",
+        new byte[8]);
+    assertThatThrownBy(() -> SafeTensors.read(beyond))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("beyond the 8 data bytes");
+    Path notANumber = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[\"two\"],\"data_offsets\":[0,8]}}", new byte[8]);
+    assertThatThrownBy(() -> SafeTensors.read(notANumber))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("not whole numbers");
+  }
+
+  @Test
+  void chunkedReadingGivesTheSameTensors() throws IOException {
+    // the path a file over 2 GiB takes, with 8-byte chunks: every tensor spans several chunks
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    float[] values = new float[37];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i * 0.25f - 3;
+    }
+    tensors.put("a", new HostTensor(new long[] {37}, values));
+    tensors.put("b", new HostTensor(new long[] {1}, new float[] {7}));
+    tensors.put("c", new HostTensor(new long[] {0}, new float[0]));
+    Path file = dir.resolve("model.safetensors");
+    SafeTensors.write(file, tensors);
+    Map<String, HostTensor> chunked = SafeTensors.read(file, 8);
+    tensors.forEach((k, v) -> assertThat(chunked.get(k).bitEquals(v)).as(k).isTrue());
+
+    String header =
+        "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+            + "\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}";
+    ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : new int[] {0x3C00, 0xC000, 0x7BFF, 0x0001}) {
+      data.putShort((short) v);
+    }
+    data.putDouble(1.5).putDouble(-2.25);
+    Path mixed = write(header, data.array());
+    Map<String, HostTensor> read = SafeTensors.read(mixed, 8);
+    assertThat(read.get("h").data()).containsExactly(1f, -2f, 65504f, (float) Math.pow(2, -24));
+    assertThat(read.get("d").data()).containsExactly(1.5f, -2.25f);
+  }
+
+  @Test
   void unsupportedDtypeIsNamed() throws IOException {
     Path file = write("{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", new byte[4]);
     assertThatThrownBy(() -> SafeTensors.read(file))

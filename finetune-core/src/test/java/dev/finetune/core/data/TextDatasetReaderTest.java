@@ -137,11 +137,57 @@ class TextDatasetReaderTest {
     Files.write(latin1, new byte[] {'s', '\t', 'l', '\n', 'c', 'a', 'f', (byte) 0xE9, '\t', '1'});
     assertThatThrownBy(() -> TextDatasetReader.tsv().text("s").label("l").read(latin1))
         .isInstanceOf(DataException.class)
-        .hasMessageContaining(latin1.toString())
-        .hasMessageContaining("MalformedInput");
+        .hasMessageContaining(latin1 + " line 2: encoding problem: byte 0xE9")
+        .hasMessageContaining("not valid UTF-8");
     Path dir = Files.createDirectory(temp.resolve("adir"));
     assertThatThrownBy(() -> sst2Like().read(dir)).isInstanceOf(DataException.class)
         .hasMessageContaining(dir.toString());
+  }
+
+  @Test
+  void unclosedQuoteThatALaterQuoteClosesIsNamedWhereItOpened() throws IOException {
+    // Commons CSV reads lines 3-5 as one record: the old reader returned 2 examples from 4 rows
+    Path file =
+        write(
+            "q.csv",
+            "text,label\n"
+                + "fine,0\n"
+                + "\"great movie,1\n"
+                + "dull,0\n"
+                + "bad\",0\n");
+    assertThatThrownBy(() -> TextDatasetReader.csv().text("text").label("label").read(file))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(file + " line 3: the quoted field #0 opened on this line runs to line 5")
+        .hasMessageContaining("line 3: great movie,1")
+        .hasMessageContaining("unclosed quote");
+    Path later =
+        write("q2.csv", "id,text,label\n1,ok,0\n2,\"it was, well\n3,dull,0\n4,bad\",1\n");
+    assertThatThrownBy(() -> TextDatasetReader.csv().text("text").label("label").read(later))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(later + " line 3: the quoted field #1")
+        .hasMessageContaining("line 4: 3,dull,0");
+  }
+
+  @Test
+  void invalidUtf8IsAnEncodingProblemOnTheRightLine() throws IOException {
+    // far past the reader's first buffer: the old error named a line thousands of lines early
+    StringBuilder rows = new StringBuilder("text,label\n");
+    for (int i = 0; i < 5000; i++) {
+      rows.append("row ").append(i).append(",0\n");
+    }
+    byte[] head = rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad = {'c', 'a', 'f', (byte) 0xE9, ',', '1', '\n'};
+    byte[] all = java.util.Arrays.copyOf(head, head.length + bad.length);
+    System.arraycopy(bad, 0, all, head.length, bad.length);
+    Path csv = Files.write(temp.resolve("latin1.csv"), all);
+    assertThatThrownBy(() -> TextDatasetReader.csv().text("text").label("label").read(csv))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(csv + " line 5002: encoding problem: byte 0xE9 at byte offset " + (head.length + 3));
+    Path tsv = Files.write(temp.resolve("latin1.tsv"), new String(all, java.nio.charset.StandardCharsets.ISO_8859_1)
+        .replace(',', '\t').getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> TextDatasetReader.tsv().text("text").label("label").read(tsv))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(tsv + " line 5002: encoding problem");
   }
 
   @Test

@@ -54,6 +54,22 @@ class TextDatasetTest {
   }
 
   @Test
+  void stratifiedSampleKeepsEachClassShareOfASortedFile() {
+    // skewed() is sorted by label (30 of class 0, then 70 of class 1)
+    TextDataset data = skewed();
+    TextDataset sample = data.stratifiedSample(10, 3);
+    assertThat(sample.labelCounts()).containsExactly(3, 7);
+    assertThat(sample.examples()).isEqualTo(data.stratifiedSample(10, 3).examples());
+    assertThat(sample.examples()).doesNotHaveDuplicates();
+    assertThat(data.stratifiedSample(10, 4).examples()).isNotEqualTo(sample.examples());
+    // largest remainder: 0.3 x 5 = 1.5 and 0.7 x 5 = 3.5 -> 2 + 3 or 1 + 4, always 5
+    assertThat(data.stratifiedSample(5, 3).size()).isEqualTo(5);
+    assertThat(data.stratifiedSample(1, 3).size()).isEqualTo(1);
+    assertThat(data.stratifiedSample(500, 3).size()).isEqualTo(100);
+    assertThatThrownBy(() -> data.stratifiedSample(-1, 3)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void takeAndSample() {
     TextDataset data = skewed();
     assertThat(data.take(3).examples()).containsExactlyElementsOf(data.examples().subList(0, 3));

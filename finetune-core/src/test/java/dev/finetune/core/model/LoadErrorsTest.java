@@ -1,6 +1,7 @@
 package dev.finetune.core.model;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.checkpoint.HostTensor;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,59 @@ class LoadErrorsTest {
         .hasMessageContaining("model_type \"gpt2\" is not supported")
         .hasMessageContaining("bert")
         .hasMessageContaining("roberta");
+  }
+
+  @Test
+  void absurdLayerCountFailsAtOnce() throws IOException {
+    // the old loader built 10^9 layers' expected tensors and hung at 4 GB with no output
+    setConfig("num_hidden_layers", "1000000000");
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () ->
+            assertThatThrownBy(() -> Encoders.load(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("config.json: num_hidden_layers must be between 1 and 1000, got 1000000000"));
+  }
+
+  @Test
+  void layerCountIsCheckedAgainstTheWeights() throws IOException {
+    setConfig("num_hidden_layers", "3");
+    assertThatThrownBy(() -> Encoders.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("num_hidden_layers is 3 but the weights hold encoder layers 0..1 (2 layers)");
+  }
+
+  @Test
+  void jsonTypeErrorsNameTheFileAndKey() throws IOException {
+    setConfig("hidden_size", "\"abc\"");
+    assertThatThrownBy(() -> Encoders.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(dir.resolve("config.json").toString())
+        .hasMessageContaining("config.json: hidden_size must be a whole number, got \"abc\"");
+    setConfig("hidden_size", "32.5");
+    assertThatThrownBy(() -> Encoders.load(dir))
+        .hasMessageContaining("hidden_size must be a whole number, got 32.5");
+    setConfig("hidden_size", "32");
+    setConfig("layer_norm_eps", "{\"x\": 1}");
+    assertThatThrownBy(() -> Encoders.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("config.json: layer_norm_eps must be a number, got {\"x\":1}");
+  }
+
+  @Test
+  void oversizedVocabularyIsRefusedBeforeAllocation() throws IOException {
+    setConfig("vocab_size", "2000000000");
+    assertThatThrownBy(() -> Encoders.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("vocab_size must be between 1 and 10000000, got 2000000000");
+  }
+
+  private void setConfig(String key, String jsonValue) throws IOException {
+    Path config = dir.resolve("config.json");
+    String text = Files.readString(config);
+    String replaced = text.replaceFirst("\"" + key + "\":\\s*[^,\\n]+", "\"" + key + "\": " + java.util.regex.Matcher.quoteReplacement(jsonValue));
+    org.assertj.core.api.Assertions.assertThat(text).as("config.json").contains("\"" + key + "\"");
+    Files.writeString(config, replaced);
   }
 
   @Test

@@ -1,12 +1,10 @@
 package dev.finetune.examples.grid;
 
-import dev.finetune.core.checkpoint.CheckpointException;
-import dev.finetune.core.data.DataException;
 import dev.finetune.examples.CommandLineOptions;
+import dev.finetune.examples.ExitCodes;
 import dev.finetune.experiments.grid.*;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +48,12 @@ public final class GridMain {
                            cell's own peak memory: for id in $(... --list); do ... --cells "^$id$"; done
         --list             print the grid's cell ids, one per line, and exit without training
         --progress         show each cell's progress bar
+        --verbose          print the stack trace of a failure (default: one line)
         --help             this text
-      """;
+      Each option may be given once.
+      """ + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE);
 
-  private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list");
+  private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list", "verbose");
   private static final List<String> VALUED = List.of("study", "profile", "config", "output", "data", "model",
       "cells");
 
@@ -82,13 +82,14 @@ public final class GridMain {
    *     arguments or config
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Map<String, String> o;
     try {
       o = parse(args);
     } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + ExitCodes.oneLine(e));
       err.print(USAGE);
-      return 2;
+      return ExitCodes.USAGE;
     }
     if (o.containsKey("help")) {
       out.print(USAGE);
@@ -125,9 +126,9 @@ public final class GridMain {
         throw new IllegalArgumentException("--cells " + o.get("cells") + " matches none of the "
             + grid.cells().size() + " cells (ids like " + grid.cells().get(0).id() + "; --list shows them)");
       }
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
+    } catch (RuntimeException e) {
+      ExitCodes.print(e, err, verbose);
+      return ExitCodes.of(e);
     }
     try {
       if (o.containsKey("list")) {
@@ -141,8 +142,8 @@ public final class GridMain {
         try {
           grid.run(output, which);
         } catch (GridException e) {
-          err.println("error: " + e.getMessage());
-          failed = 1;
+          ExitCodes.print(e, err, verbose);
+          failed = ExitCodes.FAILED;
         }
       }
       GridResults results = GridResults.load(output);
@@ -153,12 +154,9 @@ public final class GridMain {
       out.println("wrote " + files.size() + " files into " + output.toAbsolutePath()
           + " (README.md, results.csv, summary.csv, plots/)");
       return failed;
-    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
+    } catch (IOException | RuntimeException e) {
+      ExitCodes.print(e, err, verbose);
+      return e instanceof IllegalStateException ? ExitCodes.USAGE : ExitCodes.of(e);
     }
   }
 
