@@ -84,7 +84,7 @@ public final class ExperimentGrid {
     cells = cross();
   }
 
-  private ExperimentGrid(ExperimentGrid other, boolean showProgress) {
+  private ExperimentGrid(ExperimentGrid other, boolean showProgress, List<Consumer<CellSetup>> base) {
     name = other.name;
     description = other.description;
     axes = other.axes;
@@ -92,9 +92,27 @@ public final class ExperimentGrid {
     filter = other.filter;
     modelFactory = other.modelFactory;
     data = other.data;
-    base = other.base;
+    this.base = List.copyOf(base);
     progressBar = showProgress;
     cells = other.cells;
+  }
+
+  /**
+   * The same grid with one more configuration applied to every cell after the grid's own shared
+   * ones and before the variants (the scheme search adds a trial's values, its checkpoint folder
+   * and its stop at a rung's budget so).
+   *
+   * <pre>{@code
+   * ExperimentGrid longer = grid.with(s -> s.chain(c -> c.epochs(5)));
+   * }</pre>
+   *
+   * @param configuration e.g. {@code s -> s.learningRate(1e-4)}
+   * @return a copy
+   */
+  public ExperimentGrid with(Consumer<CellSetup> configuration) {
+    List<Consumer<CellSetup>> more = new ArrayList<>(base);
+    more.add(Objects.requireNonNull(configuration, "configuration"));
+    return new ExperimentGrid(this, progressBar, more);
   }
 
   /**
@@ -104,7 +122,7 @@ public final class ExperimentGrid {
    * @return a copy
    */
   public ExperimentGrid withProgressBar(boolean show) {
-    return new ExperimentGrid(this, show);
+    return new ExperimentGrid(this, show, base);
   }
 
   /**
