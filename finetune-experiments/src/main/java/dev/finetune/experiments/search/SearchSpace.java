@@ -94,6 +94,9 @@ public final class SearchSpace {
       String option = e.getKey();
       String key = "axes." + option;
       JsonElement v = e.getValue();
+      if (!GridConfig.OPTIONS.contains(option)) {
+        throw new GridConfigException(source, key, "an option, one of " + GridConfig.OPTIONS, "an unknown option");
+      }
       if (v.isJsonArray()) {
         JsonArray a = v.getAsJsonArray();
         if (a.isEmpty()) {
