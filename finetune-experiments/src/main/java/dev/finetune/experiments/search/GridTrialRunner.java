@@ -9,6 +9,7 @@ import dev.finetune.experiments.grid.GridResults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -35,7 +36,7 @@ public final class GridTrialRunner implements TrialRunner {
    * Creates a runner.
    *
    * @param grids the one-cell grid of a trial, with the trial's options applied
-   * @param metric the validation metric to return ({@code loss} or a metric name)
+   * @param metric the validation metric to return, e.g. {@code accuracy} or {@code loss}
    */
   public GridTrialRunner(Function<Trial, ExperimentGrid> grids, String metric) {
     this.grids = Objects.requireNonNull(grids, "grids");
@@ -67,8 +68,9 @@ public final class GridTrialRunner implements TrialRunner {
   @Override
   public TrialResult run(Trial trial, long steps, Path trialDir) {
     Path checkpoint = trialDir.resolve("checkpoint");
+    StopAtStep stop = new StopAtStep(steps);
     ExperimentGrid grid = grids.apply(trial)
-        .with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(new StopAtStep(steps))));
+        .with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(stop)));
     if (grid.cells().size() != 1) {
       throw new IllegalArgumentException("trial " + trial.id() + " must be one cell, but its grid has "
           + grid.cells().size());
@@ -76,23 +78,57 @@ public final class GridTrialRunner implements TrialRunner {
     long start = System.nanoTime();
     try {
       GridResults results = grid.run(trialDir.resolve("rung-" + steps));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (stop.evaluatedAt >= 0) {
+        return new TrialResult(stop.evaluatedAt, stop.metrics.getOrDefault(metric, Double.NaN), seconds);
+      }
+      // the rung's cell had finished before (its result was on disk): read its report
       CellResult cell = results.cells().get(0);
       var last = cell.report().lastEpoch();
-      long reached = last == null ? 0 : last.steps();
-      double value = metric.equals("loss") && last != null ? last.validationLoss() : cell.finalMetric(metric);
-      return new TrialResult(reached, value, (System.nanoTime() - start) / 1e9);
+      return new TrialResult(last == null ? 0 : last.steps(), cell.finalMetric(metric), seconds);
     } catch (IOException e) {
       throw new UncheckedIOException("trial " + trial.id() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stops a run once it has taken a number of optimizer steps in all. */
-  private record StopAtStep(long steps) implements TrainingListener {
+  /**
+   * Stops a run once it has taken a number of optimizer steps in all, and keeps the metrics of the
+   * run's last evaluation (the one after the stop). A run resumed from a checkpoint already at the
+   * budget (a search killed after the stop's checkpoint, before the rung's result was written)
+   * evaluates at once and stops without another step.
+   */
+  private static final class StopAtStep implements TrainingListener {
+    private final long steps;
+    long evaluatedAt = -1;
+    Map<String, Double> metrics = Map.of();
+
+    StopAtStep(long steps) {
+      this.steps = steps;
+    }
+
+    @Override
+    public void onFitStart(TrainingContext context) {
+      if (context.globalStep() >= steps) {
+        record(context, context.evaluate());
+        context.requestStop("rung budget of " + steps + " steps reached before this run");
+      }
+    }
+
     @Override
     public void onStepEnd(TrainingContext context, double loss) {
       if (context.globalStep() >= steps) {
         context.requestStop("rung budget of " + steps + " steps reached");
       }
+    }
+
+    @Override
+    public void onEvaluationEnd(TrainingContext context, Map<String, Double> values) {
+      record(context, values);
+    }
+
+    private void record(TrainingContext context, Map<String, Double> values) {
+      evaluatedAt = context.globalStep();
+      metrics = Map.copyOf(values);
     }
   }
 }

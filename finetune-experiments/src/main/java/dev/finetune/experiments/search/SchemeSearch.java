@@ -254,7 +254,7 @@ public final class SchemeSearch {
     private final SearchSpace space;
     private final TrialRunner runner;
     private Strategy strategy = Strategy.ASHA;
-    private int trials = 9;
+    private Integer trials;
     private int eta = 3;
     private long minSteps = 10;
     private long maxSteps = 90;
@@ -278,8 +278,8 @@ public final class SchemeSearch {
     }
 
     /**
-     * Sets how many trials to draw (default 9); for grid sampling, the first n combinations (0:
-     * all).
+     * Sets how many trials to draw (default 9); for grid sampling, the first n combinations
+     * (default and 0: all).
      *
      * @param value the number of trials
      * @return this
@@ -354,6 +354,9 @@ public final class SchemeSearch {
      * @throws IllegalArgumentException for bad budgets, or grid sampling over a range
      */
     public SchemeSearch build() {
+      if (trials == null) {
+        trials = strategy == Strategy.GRID ? 0 : 9;
+      }
       if (trials == 0 && strategy != Strategy.GRID) {
         throw new IllegalArgumentException("trials must be at least 1 for " + strategy.key());
       }

@@ -126,7 +126,9 @@ public final class SearchConfig {
       if (search.has("strategy")) {
         b.strategy(Strategy.parse(text(search, "strategy", source)));
       }
-      b.trials((int) whole(search, "trials", 9, source));
+      if (search.has("trials")) {
+        b.trials((int) whole(search, "trials", 0, source));
+      }
       b.eta((int) whole(search, "eta", 3, source));
       b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));
       b.seed(whole(search, "seed", 42, source));

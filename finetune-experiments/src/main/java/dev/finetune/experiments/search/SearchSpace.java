@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -190,15 +189,5 @@ public final class SearchSpace {
       combos = next;
     }
     return combos;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SearchSpace s && s.dimensions.equals(dimensions);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(dimensions);
   }
 }

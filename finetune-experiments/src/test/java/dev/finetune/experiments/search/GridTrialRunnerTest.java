@@ -48,7 +48,7 @@ class GridTrialRunnerTest {
   }
 
   @Test
-  void aPromotedTrialContinuesItsStepsAndOptimizerState() {
+  void aPromotedTrialContinuesItsStepsAndOptimizerState() throws Exception {
     StartProbe probe = new StartProbe();
     GridTrialRunner runner = GridTrialRunner.of(base(probe), "loss");
     Trial trial = new Trial(0, Map.of("learning_rate", new JsonPrimitive(2e-3)));
@@ -62,10 +62,25 @@ class GridTrialRunnerTest {
     assertThat(probe.step).as("continued, not restarted").isEqualTo(3);
     assertThat(probe.optimizerSteps).as("optimizer state carried over").isEqualTo(3);
 
+    // killed after the stop's checkpoint but before the rung's result: no extra step, same result
+    deleteTree(dir.resolve("promoted/rung-7"));
+    TrialResult again = runner.run(trial, 7, dir.resolve("promoted"));
+    assertThat(probe.step).isEqualTo(7);
+    assertThat(again.steps()).isEqualTo(7);
+    assertThat(again.metric()).isCloseTo(rung1.metric(), within(1e-6));
+
     TrialResult straight = runner.run(trial, 7, dir.resolve("straight"));
     assertThat(probe.step).isZero();
     assertThat(rung1.metric()).isCloseTo(straight.metric(), within(1e-6));
     assertThat(rung0.metric()).isNotCloseTo(straight.metric(), within(1e-6));
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test

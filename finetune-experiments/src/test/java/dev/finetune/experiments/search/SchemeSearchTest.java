@@ -118,8 +118,9 @@ class SchemeSearchTest {
   void gridSamplingCrossesTheListsAndRejectsRanges() {
     SearchSpace lists = SearchSpace.parse(JsonParser.parseString(
         "{\"method\": [\"full\", \"bitfit\"], \"learning_rate\": [1e-4, 1e-3, 1e-2]}").getAsJsonObject(), "t");
-    SchemeSearch grid = SchemeSearch.builder("g", lists, new FakeCurves()).strategy(Strategy.GRID)
-        .trials(0).build();
+    SchemeSearch grid = SchemeSearch.builder("g", lists, new FakeCurves()).strategy(Strategy.GRID).build();
+    assertThat(SchemeSearch.builder("g", lists, new FakeCurves()).strategy(Strategy.GRID).trials(4).build()
+        .trials()).hasSize(4);
     assertThat(grid.trials()).extracting(Trial::describe).containsExactly(
         "method=full learning_rate=1e-4", "method=full learning_rate=1e-3", "method=full learning_rate=1e-2",
         "method=bitfit learning_rate=1e-4", "method=bitfit learning_rate=1e-3", "method=bitfit learning_rate=1e-2");
