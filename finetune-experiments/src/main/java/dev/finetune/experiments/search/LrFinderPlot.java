@@ -13,7 +13,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The plot of an LR range test: training loss and smoothed loss against the learning rate (log
- * x), with the {@code valley} and {@code steepest} suggestions marked, as fastai draws it.
+ * x), with the {@code valley} and {@code steepest} suggestions marked, as fastai draws it; the y
+ * axis tops at the smoothed loss's maximum (raw spikes near divergence are cut off).
  *
  * <pre>{@code
  * LrFinderPlot.write(FineTune.of(model).findLearningRate(train), "sst2 full", Path.of("lr_find.png"));
@@ -35,6 +36,13 @@ public final class LrFinderPlot {
         .title(title + ": LR range test").xAxisTitle("learning rate (log)").yAxisTitle("training loss")
         .build();
     chart.getStyler().setXAxisLogarithmic(true);
+    // the y axis tops at the smoothed loss: the raw loss's spikes near divergence would flatten it
+    double low = Math.min(result.losses().stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        result.smoothedLosses().stream().mapToDouble(Double::doubleValue).min().orElse(0));
+    double high = result.smoothedLosses().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    double pad = Math.max(1e-6, 0.1 * (high - low));
+    chart.getStyler().setYAxisMin(low - pad);
+    chart.getStyler().setYAxisMax(high + pad);
     double[] x = result.learningRates().stream().mapToDouble(Double::doubleValue).toArray();
     XYSeries raw = chart.addSeries("loss", x, result.losses().stream().mapToDouble(Double::doubleValue).toArray());
     raw.setMarker(SeriesMarkers.NONE);
