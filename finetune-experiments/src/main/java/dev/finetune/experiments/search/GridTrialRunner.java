@@ -80,7 +80,11 @@ public final class GridTrialRunner implements TrialRunner {
       GridResults results = grid.run(trialDir.resolve("rung-" + steps));
       double seconds = (System.nanoTime() - start) / 1e9;
       if (stop.evaluatedAt >= 0) {
-        return new TrialResult(stop.evaluatedAt, stop.metrics.getOrDefault(metric, Double.NaN), seconds);
+        if (!stop.metrics.containsKey(metric)) {
+          throw new IllegalArgumentException("the search's metric '" + metric + "' is not among the"
+              + " validation metrics " + stop.metrics.keySet() + "; rank by one of them (search.metric)");
+        }
+        return new TrialResult(stop.evaluatedAt, stop.metrics.get(metric), seconds);
       }
       // the rung's cell had finished before (its result was on disk): read its report
       CellResult cell = results.cells().get(0);

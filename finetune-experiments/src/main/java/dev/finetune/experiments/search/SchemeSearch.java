@@ -321,8 +321,8 @@ public final class SchemeSearch {
     }
 
     /**
-     * Sets the validation metric that ranks trials (default {@code accuracy}); {@code loss} and
-     * names ending in {@code loss} rank lower first, the others higher first.
+     * Sets the validation metric that ranks trials (default {@code accuracy}); losses and errors
+     * rank lower first, the others higher first (as early stopping's {@code Mode.infer}).
      *
      * @param value e.g. {@code mcc}
      * @return this

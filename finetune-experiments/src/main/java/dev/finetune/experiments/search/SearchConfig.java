@@ -112,7 +112,8 @@ public final class SearchConfig {
       }
     }
     String name = root.get("name").getAsString();
-    String metric = search.has("metric") ? text(search, "metric", source) : "accuracy";
+    String metric = search.has("metric")
+        ? text(search, "metric", source).toLowerCase(java.util.Locale.ROOT) : "accuracy";
     SchemeSearch.Builder b = SchemeSearch.builder(name, space,
         new GridTrialRunner(trial -> GridConfig.parse(trialConfig(base, trial).toString(),
             source + " (trial " + trial.id() + ")", baseDir), metric))

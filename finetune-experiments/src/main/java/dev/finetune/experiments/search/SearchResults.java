@@ -2,6 +2,7 @@ package dev.finetune.experiments.search;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.finetune.core.train.callbacks.Mode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -61,13 +62,13 @@ public record SearchResults(String name, Strategy strategy, String metric, List<
       String status) {}
 
   /**
-   * Tells whether a metric ranks lower first.
+   * Tells whether a metric ranks lower first, as early stopping decides it ({@link Mode#infer}).
    *
    * @param metric e.g. {@code loss}, {@code accuracy}
-   * @return true for losses
+   * @return true for losses and errors
    */
   public static boolean lowerIsBetter(String metric) {
-    return metric.endsWith("loss");
+    return Mode.infer(metric) == Mode.MIN;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.finetune.experiments.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -95,5 +96,9 @@ class GridTrialRunnerTest {
     assertThat(r.totalSteps()).isEqualTo(3 + 3 + 9);
     SearchReport.write(r, dir.resolve("search"));
     assertThat(Files.exists(dir.resolve("search/learning_curves.png"))).isTrue();
+    assertThatThrownBy(() -> GridTrialRunner.of(base(new StartProbe()), "acuracy")
+        .run(r.trials().get(0), 1, dir.resolve("typo")))
+        .hasMessageContaining("metric 'acuracy' is not among the validation metrics")
+        .hasMessageContaining("accuracy");
   }
 }
