@@ -134,11 +134,7 @@ public final class SchemeSearch {
 
   /** @return the scheduler this search's strategy uses, fresh */
   Scheduler scheduler() {
-    return switch (strategy) {
-      case RANDOM, GRID -> new SuccessiveHalving(trialCount, 1, eta);
-      case SUCCESSIVE_HALVING -> new SuccessiveHalving(trialCount, rungSteps.size(), eta);
-      case ASHA -> new Asha(trialCount, rungSteps.size(), eta);
-    };
+    return strategy.scheduler(trialCount, rungSteps.size(), eta);
   }
 
   /**

@@ -17,13 +17,39 @@ import java.util.Locale;
  */
 public enum Strategy {
   /** Random trials, each to the full budget. */
-  RANDOM,
+  RANDOM(false, (trials, rungs, eta) -> new SuccessiveHalving(trials, 1, eta)),
   /** Every combination of the space's lists, each to the full budget. */
-  GRID,
+  GRID(false, (trials, rungs, eta) -> new SuccessiveHalving(trials, 1, eta)),
   /** Synchronous successive halving over random trials. */
-  SUCCESSIVE_HALVING,
+  SUCCESSIVE_HALVING(true, SuccessiveHalving::new),
   /** Asynchronous successive halving over random trials. */
-  ASHA;
+  ASHA(true, Asha::new);
+
+  /** Builds a strategy's scheduler. */
+  @FunctionalInterface
+  interface SchedulerFactory {
+    Scheduler create(int trials, int rungs, int eta);
+  }
+
+  private final boolean halving;
+  private final SchedulerFactory factory;
+
+  Strategy(boolean halving, SchedulerFactory factory) {
+    this.halving = halving;
+    this.factory = factory;
+  }
+
+  /**
+   * A fresh scheduler for this strategy.
+   *
+   * @param trials the trials
+   * @param rungs the rungs (the baselines use one)
+   * @param eta the reduction factor
+   * @return the scheduler
+   */
+  Scheduler scheduler(int trials, int rungs, int eta) {
+    return factory.create(trials, rungs, eta);
+  }
 
   /** @return the name in config files, e.g. {@code successive_halving} */
   public String key() {
@@ -32,7 +58,7 @@ public enum Strategy {
 
   /** @return whether trials are promoted over rungs (otherwise one rung: the full budget) */
   public boolean halving() {
-    return this == SUCCESSIVE_HALVING || this == ASHA;
+    return halving;
   }
 
   /** @return the names in config files */
