@@ -45,6 +45,7 @@ public final class FineTune {
   private final List<ModelTransform> transforms = new ArrayList<>();
   private final List<TrainingListener> listeners = new ArrayList<>();
   private HuggingFaceTokenizer tokenizer;
+  private LrFinder sweep = LrFinder.defaults();
 
   private FineTune(SequenceClassifier model) {
     this.model = Objects.requireNonNull(model, "model");
@@ -346,6 +347,76 @@ public final class FineTune {
   }
 
   /**
+   * Runs the LR range test with the default sweep ({@link LrFinder#defaults()}: 1e-7 to 10 over
+   * 100 steps) on the training set, with this chain's settings; the model's weights and trainable
+   * flags are restored afterwards.
+   *
+   * <pre>{@code
+   * LrFinderResult r = FineTune.of(model).batchSize(16).findLearningRate(data.train());
+   * FineTune.of(model).learningRate(r.valley()).fit(data);
+   * }</pre>
+   *
+   * @param train the training set
+   * @return the losses and both suggestions
+   */
+  public LrFinderResult findLearningRate(TextDataset train) {
+    return findLearningRate(train, LrFinder.defaults());
+  }
+
+  /**
+   * Runs the LR range test with this chain's settings: the chain's PEFT methods are installed as
+   * {@link #fit} would install them (fit does not install them again), every weight and trainable
+   * flag is copied, the sweep trains, and the copies are put back, so the model is left as before.
+   *
+   * @param train the training set
+   * @param finder the sweep: range, steps, smoothing, divergence
+   * @return the losses and both suggestions
+   * @throws IllegalArgumentException when the data does not fit the model, or the sweep had fewer
+   *     than 2 finite losses
+   */
+  public LrFinderResult findLearningRate(TextDataset train, LrFinder finder) {
+    Objects.requireNonNull(finder, "finder");
+    TrainingConfig settings = config();
+    HuggingFaceTokenizer chosen = checkTokenizer();
+    checkData(train, "train");
+    installTransforms(settings);
+    return finder.run(model, settings, chosen, train);
+  }
+
+  /**
+   * Sets the sweep that {@link #fit} runs when the setting {@code lrFinder} is {@code valley} or
+   * {@code steepest} (default {@link LrFinder#defaults()}).
+   *
+   * <pre>{@code
+   * FineTune.of(model).lrFinder(LrFinder.builder().steps(200).build()).set("lr_finder", "valley");
+   * }</pre>
+   *
+   * @param finder the sweep
+   * @return this
+   */
+  public FineTune lrFinder(LrFinder finder) {
+    sweep = Objects.requireNonNull(finder, "finder");
+    return this;
+  }
+
+  private HuggingFaceTokenizer checkTokenizer() {
+    if (tokenizer == null && !model.hasTokenizer()) {
+      throw new IllegalArgumentException("the model has no tokenizer (it was not loaded from a"
+          + " directory with tokenizer.json); pass one with .tokenizer(Tokenizers.open(path, maxLength))");
+    }
+    return tokenizer != null ? tokenizer : model.tokenizer();
+  }
+
+  /** Installs the chain's transforms that this chain has not installed on the model yet. */
+  private void installTransforms(TrainingConfig settings) {
+    for (ModelTransform transform : settings.transforms()) {
+      if (model.appliedMethods().stream().noneMatch(applied -> applied == transform)) {
+        model.apply(transform);
+      }
+    }
+  }
+
+  /**
    * Trains on a split's train part, evaluating on its validation part every epoch.
    *
    * @param split the data
@@ -365,19 +436,18 @@ public final class FineTune {
    */
   public TrainingReport fit(TextDataset train, TextDataset validation) {
     TrainingConfig settings = config();
-    if (tokenizer == null && !model.hasTokenizer()) {
-      throw new IllegalArgumentException("the model has no tokenizer (it was not loaded from a"
-          + " directory with tokenizer.json); pass one with .tokenizer(Tokenizers.open(path, maxLength))");
-    }
+    HuggingFaceTokenizer chosen = checkTokenizer();
     checkData(train, "train");
     if (validation != null) {
       checkData(validation, "validation");
     }
-    for (ModelTransform transform : settings.transforms()) {
-      model.apply(transform);
+    installTransforms(settings);
+    LrFinder.Rule rule = settings.get(TrainingSettings.LR_FINDER);
+    if (rule != LrFinder.Rule.OFF) {
+      double lr = sweep.run(model, settings, chosen, train).suggestion(rule);
+      settings = settings.toBuilder().learningRate(lr).build();
     }
-    return new TrainingRun(model, settings, tokenizer != null ? tokenizer : model.tokenizer(),
-        train, validation).run();
+    return new TrainingRun(model, settings, chosen, train, validation).run();
   }
 
   private void checkData(TextDataset data, String role) {

@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a checkpoint directory, {@link Checkpoints} saves the weights, trainable flags, optimizer
  * state, position, latest metrics, report and every {@link StatefulListener}'s state at epoch ends
- * (and every n steps); a run started on the same directory restores all of it before the
- * listeners' {@code onFitStart}, so a resumed run repeats the uninterrupted one exactly.
+ * (and every n steps), and after a step at whose end a listener requested a stop (before the
+ * epoch row the stopped run then writes, so a run started again continues mid-epoch from there, as the
+ * scheme search's promoted trials do); a run started on the same directory restores all of it
+ * before the listeners' {@code onFitStart}, so a resumed run repeats the uninterrupted one exactly.
  */
 final class TrainingRun implements TrainingContext {
 
@@ -235,11 +237,14 @@ final class TrainingRun implements TrainingContext {
             tokens / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
         double loss = step.loss;
         listeners.forEach(l -> l.onStepEnd(this, loss));
+        boolean stopAfterStep = stopReason != null;
         if (config.evaluateEverySteps() > 0 && globalStep % config.evaluateEverySteps() == 0
             && nextBatch < batchesPerEpoch) {
           runEvaluation();
         }
-        if (checkpoints != null && config.checkpointEverySteps() > 0
+        if (checkpoints != null && stopAfterStep) {
+          checkpoints.save(this); // a stop asked at a step keeps its position: a later run continues
+        } else if (checkpoints != null && config.checkpointEverySteps() > 0
             && globalStep % config.checkpointEverySteps() == 0 && nextBatch < batchesPerEpoch) {
           saveCheckpoint();
         }

@@ -64,10 +64,16 @@ public final class TrainingSettings {
       "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
           + " one warning");
 
+  /** Whether {@code fit} first runs the LR range test and trains with its suggestion. */
+  public static final Setting<LrFinder.Rule> LR_FINDER = Setting.parsed("lrFinder", LrFinder.Rule.class,
+      LrFinder.Rule.OFF, LrFinder.Rule.names(), LrFinder.Rule::parse, "RULE",
+      "run the LR range test (fastai's lr_find, 100 steps from 1e-7 to 10, model restored after) before"
+          + " training and train with its valley or steepest suggestion instead of the learning rate");
+
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
-      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE);
+      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, LR_FINDER);
 
   private TrainingSettings() {}
 

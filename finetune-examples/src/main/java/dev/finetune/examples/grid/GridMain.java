@@ -1,10 +1,19 @@
 package dev.finetune.examples.grid;
 
+import dev.finetune.core.train.LrFinder;
+import dev.finetune.core.train.LrFinderResult;
 import dev.finetune.examples.CommandLineOptions;
 import dev.finetune.examples.ExitCodes;
 import dev.finetune.experiments.grid.*;
+import dev.finetune.experiments.search.LrFinderPlot;
+import dev.finetune.experiments.search.SchemeSearch;
+import dev.finetune.experiments.search.SearchConfig;
+import dev.finetune.experiments.search.SearchReport;
+import dev.finetune.experiments.search.SearchResults;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +25,16 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Runs an experiment grid (a study of {@link Studies} or a JSON config file, see
  * {@link GridConfig}) into a results folder, resuming where an earlier run stopped, then writes
- * the tables and plots ({@link GridReport}); or only rewrites those from existing results.
+ * the tables and plots ({@link GridReport}); or only rewrites those from existing results; or
+ * runs the LR range test on each configuration ({@code --find-lr}); or runs a scheme search file
+ * ({@code --search}, see {@link SearchConfig}).
  *
  * <pre>{@code
  * java -cp ... dev.finetune.examples.grid.GridMain --study A --profile cpu --data ../shared/data
  * java -cp ... dev.finetune.examples.grid.GridMain --config my-grid.json --output runs/my-grid
  * java -cp ... dev.finetune.examples.grid.GridMain --report-only --output runs/grids/study-a-cpu
+ * java -cp ... dev.finetune.examples.grid.GridMain --config my-grid.json --find-lr
+ * java -cp ... dev.finetune.examples.grid.GridMain --search my-search.json
  * }</pre>
  */
 public final class GridMain {
@@ -31,14 +44,20 @@ public final class GridMain {
       Run an experiment grid (resumable: finished cells are skipped), then write results.csv,
       summary.csv, README.md (Markdown table) and plots/*.png into the output folder.
 
-      usage: grid (--study A|B|C [--profile cpu|full|smoke] | --config FILE | --report-only) [options]
+      usage: grid (--study A|B|C [--profile cpu|full|smoke] | --config FILE | --search FILE
+                   | --report-only) [options]
         --study NAME       A: schemes on SST-2 and CoLA; B: PEFT methods on IMDb at 90/10 and
                            30/70 splits; C: LLRD, grouped LLRD, warm-up, re-init, SWA on SST-2
         --profile NAME     cpu (default; 10-45 minutes per study on 2 cores), full (the studies'
                            own sizes, for a GPU) or smoke (a minute or two: checks every cell runs)
         --config FILE      a JSON grid description (see docs/GRIDS.md)
+        --search FILE      a scheme search: a grid file whose axes are the search space and whose
+                           "search" object picks asha, successive_halving, random or grid (see
+                           docs/SEARCH.md); writes leaderboard.md/.csv/.json, best.json (a grid
+                           file that reproduces the winner) and learning_curves.png; resumable
         --output DIR       results folder; default runs/grids/study-<x>-<profile> for a study,
-                           runs/grids/<file name> for a config; required with --report-only
+                           runs/grids/<file name> for a config, runs/search/<file name> for a
+                           search; required with --report-only
         --data DIR         studies: the folder holding sst2/, cola/ and imdb/ (default: the data
                            root -Dfinetune.data / FINETUNE_DATA, then the cache)
         --model DIR        studies: a Hugging Face model folder instead of the embedded MiniLM
@@ -47,15 +66,20 @@ public final class GridMain {
                            the others stay for a later run. One cell per process gives each
                            cell's own peak memory: for id in $(... --list); do ... --cells "^$id$"; done
         --list             print the grid's cell ids, one per line, and exit without training
+        --find-lr          with --study or --config: do not train; run the LR range test (fastai's
+                           lr_find: 100 steps from 1e-7 to 10, model restored) on each
+                           configuration's first cell and write lr_finder.md (valley and steepest
+                           suggestions) and lr_finder/<configuration>.png
         --progress         show each cell's progress bar
         --verbose          print the stack trace of a failure (default: one line)
         --help             this text
       Each option may be given once.
       """ + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE);
 
-  private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list", "verbose");
-  private static final List<String> VALUED = List.of("study", "profile", "config", "output", "data", "model",
-      "cells");
+  private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list", "verbose",
+      "find-lr");
+  private static final List<String> VALUED = List.of("study", "profile", "config", "search", "output", "data",
+      "model", "cells");
 
   private GridMain() {}
 
@@ -94,6 +118,9 @@ public final class GridMain {
     if (o.containsKey("help")) {
       out.print(USAGE);
       return 0;
+    }
+    if (o.containsKey("search")) {
+      return search(o, out, err, verbose);
     }
     Path output;
     ExperimentGrid grid = null;
@@ -135,6 +162,10 @@ public final class GridMain {
         grid.cells().forEach(cell -> out.println(cell.id()));
         return 0;
       }
+      if (o.containsKey("find-lr")) {
+        findLearningRates(grid, which, output, out);
+        return 0;
+      }
       int failed = 0;
       if (grid != null) {
         out.println("grid '" + grid.name() + "': " + grid.cells().size() + " cells -> " + output.toAbsolutePath());
@@ -160,6 +191,60 @@ public final class GridMain {
     }
   }
 
+  /** Runs a scheme search file into its folder (resuming), then writes its report. */
+  private static int search(Map<String, String> o, PrintStream out, PrintStream err,
+      boolean verbose) {
+    SchemeSearch search;
+    Path output;
+    try {
+      Path file = Path.of(o.get("search"));
+      search = SearchConfig.read(file);
+      output = Path.of(o.getOrDefault("output",
+          "runs/search/" + file.getFileName().toString().replaceFirst("\\.json$", "")));
+    } catch (RuntimeException e) {
+      ExitCodes.print(e, err, verbose);
+      return ExitCodes.of(e);
+    }
+    try {
+      out.println("search: " + search.trials().size() + " trials, rungs of " + search.rungSteps()
+          + " steps -> " + output.toAbsolutePath());
+      SearchResults results = search.run(output);
+      List<Path> files = SearchReport.write(results, output);
+      out.println();
+      out.print(SearchReport.markdown(results));
+      out.println();
+      out.println("wrote " + files.size() + " files into " + output.toAbsolutePath()
+          + " (leaderboard.md/.csv/.json, best.json, learning_curves.png)");
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      ExitCodes.print(e, err, verbose);
+      return e instanceof IllegalStateException ? ExitCodes.USAGE : ExitCodes.of(e);
+    }
+  }
+
+  /** The LR range test on the first chosen cell of each configuration: a table and one plot each. */
+  private static void findLearningRates(ExperimentGrid grid, Predicate<Cell> which, Path output,
+      PrintStream out) throws IOException {
+    StringBuilder table = new StringBuilder("| configuration | valley | steepest | steps | diverged |\n"
+        + "|---|---|---|---|---|\n");
+    java.util.Set<String> done = new java.util.HashSet<>();
+    for (Cell cell : grid.cells()) {
+      if (!which.test(cell) || !done.add(cell.configuration())) {
+        continue;
+      }
+      out.println("LR range test: " + cell.id());
+      LrFinderResult r = grid.findLearningRate(cell, LrFinder.defaults());
+      LrFinderPlot.write(r, grid.name() + " " + cell.configuration(),
+          output.resolve("lr_finder").resolve(cell.configuration() + ".png"));
+      table.append(String.format(Locale.ROOT, "| %s | %.3g | %.3g | %d | %s |%n", cell.configuration(),
+          r.valley(), r.steepest(), r.losses().size(), r.diverged() ? "yes" : "no"));
+    }
+    Files.createDirectories(output);
+    Files.writeString(output.resolve("lr_finder.md"), table.toString(), StandardCharsets.UTF_8);
+    out.print(table);
+    out.println("wrote lr_finder.md and lr_finder/*.png into " + output.toAbsolutePath());
+  }
+
   private static Predicate<Cell> cellFilter(String regex) {
     if (regex == null) {
       return cell -> true;
@@ -183,9 +268,13 @@ public final class GridMain {
       return options;
     }
     int modes = (options.containsKey("study") ? 1 : 0) + (options.containsKey("config") ? 1 : 0)
-        + (options.containsKey("report-only") ? 1 : 0);
+        + (options.containsKey("search") ? 1 : 0) + (options.containsKey("report-only") ? 1 : 0);
     if (modes != 1) {
-      throw new IllegalArgumentException("give exactly one of --study NAME, --config FILE and --report-only");
+      throw new IllegalArgumentException("give exactly one of --study NAME, --config FILE, --search FILE"
+          + " and --report-only");
+    }
+    if (options.containsKey("find-lr") && !options.containsKey("study") && !options.containsKey("config")) {
+      throw new IllegalArgumentException("--find-lr needs --study or --config");
     }
     if (options.containsKey("profile") && !options.containsKey("study")) {
       throw new IllegalArgumentException("--profile only applies to --study");

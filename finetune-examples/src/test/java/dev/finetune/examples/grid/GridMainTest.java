@@ -37,9 +37,27 @@ class GridMainTest {
   }
 
   @Test
+  void searchAndFindLrArgumentsAreCheckedBeforeAnythingRuns() throws Exception {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--search FILE", "--find-lr");
+    assertThat(run("--report-only", "--output", dir.toString(), "--find-lr")).isEqualTo(2);
+    assertThat(errors()).contains("--find-lr needs --study or --config");
+    err.reset();
+    Path bad = Files.writeString(dir.resolve("search.json"), "{\"name\": \"s\", \"task\": \"sst2\","
+        + " \"axes\": {\"learning_rate\": {\"log_uniform\": [1e-3, 1e-5]}}}");
+    assertThat(run("--search", bad.toString())).isEqualTo(2);
+    assertThat(errors()).contains("search.json: key 'axes.learning_rate.log_uniform': expected low < high");
+    err.reset();
+    Path unknown = Files.writeString(dir.resolve("search2.json"), "{\"name\": \"s\", \"task\": \"sst2\","
+        + " \"axes\": {\"warmup\": [1, 2]}, \"search\": {\"strategy\": \"asha\"}}");
+    assertThat(run("--search", unknown.toString())).isEqualTo(2);
+    assertThat(errors()).contains("key 'axes.warmup': expected an option");
+  }
+
+  @Test
   void badArgumentsAndConfigsExitWithTwoAndSayWhy() throws Exception {
     assertThat(run()).isEqualTo(2);
-    assertThat(errors()).contains("give exactly one of --study NAME, --config FILE and --report-only");
+    assertThat(errors()).contains("give exactly one of --study NAME, --config FILE, --search FILE and --report-only");
     err.reset();
     assertThat(run("--study", "A", "--config", "x.json")).isEqualTo(2);
     err.reset();

@@ -7,6 +7,8 @@ import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.MemoryProbe;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
+import dev.finetune.core.train.LrFinder;
+import dev.finetune.core.train.LrFinderResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,7 +86,7 @@ public final class ExperimentGrid {
     cells = cross();
   }
 
-  private ExperimentGrid(ExperimentGrid other, boolean showProgress) {
+  private ExperimentGrid(ExperimentGrid other, boolean showProgress, List<Consumer<CellSetup>> base) {
     name = other.name;
     description = other.description;
     axes = other.axes;
@@ -92,9 +94,27 @@ public final class ExperimentGrid {
     filter = other.filter;
     modelFactory = other.modelFactory;
     data = other.data;
-    base = other.base;
+    this.base = List.copyOf(base);
     progressBar = showProgress;
     cells = other.cells;
+  }
+
+  /**
+   * The same grid with one more configuration applied to every cell after the grid's own shared
+   * ones and before the variants (the scheme search adds a trial's values, its checkpoint folder
+   * and its stop at a rung's budget so).
+   *
+   * <pre>{@code
+   * ExperimentGrid longer = grid.with(s -> s.chain(c -> c.epochs(5)));
+   * }</pre>
+   *
+   * @param configuration e.g. {@code s -> s.learningRate(1e-4)}
+   * @return a copy
+   */
+  public ExperimentGrid with(Consumer<CellSetup> configuration) {
+    List<Consumer<CellSetup>> more = new ArrayList<>(base);
+    more.add(Objects.requireNonNull(configuration, "configuration"));
+    return new ExperimentGrid(this, progressBar, more);
   }
 
   /**
@@ -104,7 +124,7 @@ public final class ExperimentGrid {
    * @return a copy
    */
   public ExperimentGrid withProgressBar(boolean show) {
-    return new ExperimentGrid(this, show);
+    return new ExperimentGrid(this, show, base);
   }
 
   /**
@@ -251,7 +271,30 @@ public final class ExperimentGrid {
     return GridResults.load(outputDir);
   }
 
-  private CellResult runCell(Cell cell) {
+  /**
+   * Runs the LR range test on a cell: its fresh model, its data and its chain (method, optimizer,
+   * LR policy, batch size...), without training it or writing anything; the model is closed after.
+   *
+   * <pre>{@code
+   * LrFinderResult r = grid.findLearningRate(grid.cells().get(0), LrFinder.defaults());
+   * }</pre>
+   *
+   * @param cell a cell of this grid
+   * @param finder the sweep
+   * @return the losses and both suggestions
+   */
+  public LrFinderResult findLearningRate(Cell cell, LrFinder finder) {
+    CellSetup setup = setup(cell);
+    try (SequenceClassifier model = Objects.requireNonNull(modelFactory.apply(cell),
+        "the model factory returned null")) {
+      FineTune chain = FineTune.of(model).seed(cell.seed()).progressBar(false);
+      setup.applyTo(chain);
+      return chain.findLearningRate(setup.train(), finder);
+    }
+  }
+
+  /** A cell's data, shared configuration and variants, applied in order. */
+  private CellSetup setup(Cell cell) {
     TextDataset train = null;
     TextDataset validation = null;
     if (data != null) {
@@ -268,6 +311,11 @@ public final class ExperimentGrid {
       throw new IllegalStateException("cell " + cell.id() + " has no " + (setup.train() == null
           ? "training" : "validation") + " data: give the grid data(...) or set it in a variant");
     }
+    return setup;
+  }
+
+  private CellResult runCell(Cell cell) {
+    CellSetup setup = setup(cell);
     boolean peakPerCell = MemoryProbe.resetPeakResident();
     long start = System.nanoTime();
     try (SequenceClassifier model = Objects.requireNonNull(modelFactory.apply(cell),

@@ -263,6 +263,30 @@ public final class GridConfig {
     return name.isEmpty() ? "value" : name;
   }
 
+  /**
+   * Checks one option's value as a config file's would be checked, and returns what it does to a
+   * cell (the scheme search applies its sampled values so, with the same names and checks as grid
+   * files). A {@code device} value given here is not where the model is created: set the device in
+   * the grid's model factory.
+   *
+   * <pre>{@code
+   * Consumer<CellSetup> lr = GridConfig.option("space.json", "learning_rate", new JsonPrimitive(3e-4), "axes.learning_rate");
+   * }</pre>
+   *
+   * @param source the name used in error messages (e.g. the file name)
+   * @param option an option of {@link #OPTIONS}
+   * @param value its JSON value
+   * @param key the key named in error messages, e.g. {@code axes.method[1]}
+   * @return what the value does to a cell
+   * @throws GridConfigException naming the source, key, expected and actual value
+   */
+  public static Consumer<CellSetup> option(String source, String option, JsonElement value, String key) {
+    if (!OPTIONS.contains(option)) {
+      throw new GridConfigException(source, key, "an option, one of " + OPTIONS, "an unknown option");
+    }
+    return new GridConfig(source).option(option, value, key);
+  }
+
   /** Checks a value now and returns what it does to a cell. */
   private Consumer<CellSetup> option(String option, JsonElement value, String key) {
     for (Setting<?> setting : TrainingSettings.ALL) {

@@ -1,0 +1,362 @@
+package dev.finetune.experiments.search;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A scheme search, in process: trials drawn from a {@link SearchSpace} (seeded: the same seed
+ * gives the same trials), trained by a {@link TrialRunner} on rungs of growing step budgets and
+ * promoted by a {@link Scheduler} ({@link Strategy}). Every (trial, rung) result is written to
+ * {@code trials/<id>/rung-<k>.json} as it finishes; a search started again on the same folder
+ * replays the results it finds (the schedulers are deterministic) and trains only what is missing,
+ * so a killed search ends with the leaderboard of an uninterrupted one.
+ *
+ * <p>Rungs: budgets {@code minSteps * eta^k} below {@code maxSteps}, then {@code maxSteps} (the
+ * baselines have the one rung {@code maxSteps}). Configure each trial's schedule for the largest
+ * budget (epochs times steps per epoch at least {@code maxSteps}), so a trial's LR schedule does
+ * not depend on where it is stopped.
+ *
+ * <pre>{@code
+ * SchemeSearch search = SchemeSearch.builder("sst2", space, runner)
+ *     .strategy(Strategy.ASHA).trials(27).eta(3).steps(10, 90).seed(7).metric("accuracy")
+ *     .build();
+ * SearchResults results = search.run(Path.of("runs/search/sst2"));   // rerun to resume
+ * SearchReport.write(results, Path.of("runs/search/sst2"));
+ * }</pre>
+ */
+public final class SchemeSearch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchemeSearch.class);
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+      .serializeSpecialFloatingPointValues().create();
+  /** The folder (under the output folder) holding one folder per trial. */
+  public static final String TRIALS_DIR = "trials";
+  /** The file describing the search: strategy, rungs, trials. */
+  public static final String SEARCH_FILE = "search.json";
+
+  private final String name;
+  private final SearchSpace space;
+  private final TrialRunner runner;
+  private final Strategy strategy;
+  private final int trialCount;
+  private final int eta;
+  private final long minSteps;
+  private final long maxSteps;
+  private final long seed;
+  private final String metric;
+  private final Function<Trial, JsonObject> trialConfig;
+  private final List<Trial> trials;
+  private final List<Long> rungSteps;
+
+  private SchemeSearch(Builder b) {
+    name = b.name;
+    space = b.space;
+    runner = b.runner;
+    strategy = b.strategy;
+    eta = b.eta;
+    minSteps = b.minSteps;
+    maxSteps = b.maxSteps;
+    seed = b.seed;
+    metric = b.metric;
+    trialConfig = b.trialConfig;
+    if (maxSteps < 1 || (strategy.halving() && (minSteps < 1 || minSteps > maxSteps))) {
+      throw new IllegalArgumentException("the step budgets must satisfy 1 <= min_steps <= max_steps,"
+          + " got min_steps " + minSteps + ", max_steps " + maxSteps);
+    }
+    List<Long> rungs = new ArrayList<>();
+    if (strategy.halving()) {
+      for (long s = minSteps; s < maxSteps; s *= eta) {
+        rungs.add(s);
+      }
+    }
+    rungs.add(maxSteps);
+    rungSteps = List.copyOf(rungs);
+    List<Map<String, JsonElement>> drawn = new ArrayList<>();
+    if (strategy == Strategy.GRID) {
+      drawn.addAll(space.grid());
+      if (b.trials > 0) {
+        drawn = drawn.subList(0, Math.min(b.trials, drawn.size()));
+      }
+    } else {
+      Random random = new Random(seed);
+      for (int i = 0; i < b.trials; i++) {
+        drawn.add(space.sample(random));
+      }
+    }
+    List<Trial> out = new ArrayList<>();
+    for (Map<String, JsonElement> values : drawn) {
+      out.add(new Trial(out.size(), values));
+    }
+    trials = List.copyOf(out);
+    trialCount = trials.size();
+  }
+
+  /**
+   * Starts a search.
+   *
+   * @param name its name (titles, the winner's config)
+   * @param space the options and their values
+   * @param runner trains a trial to a budget
+   * @return the builder
+   */
+  public static Builder builder(String name, SearchSpace space, TrialRunner runner) {
+    return new Builder(name, space, runner);
+  }
+
+  /** @return the trials in sampling order */
+  public List<Trial> trials() {
+    return trials;
+  }
+
+  /** @return the step budget of each rung, ascending */
+  public List<Long> rungSteps() {
+    return rungSteps;
+  }
+
+  /** @return the scheduler this search's strategy uses, fresh */
+  Scheduler scheduler() {
+    return strategy.scheduler(trialCount, rungSteps.size(), eta);
+  }
+
+  /**
+   * Runs the search (one trial at a time), or continues it from the results in the folder.
+   *
+   * @param outputDir the results folder (created if needed)
+   * @return every result in the order the search made them
+   * @throws IOException when the folder cannot be read or written
+   * @throws IllegalStateException when the folder holds another search (other trials or rungs)
+   */
+  public SearchResults run(Path outputDir) throws IOException {
+    Files.createDirectories(outputDir.resolve(TRIALS_DIR));
+    writeOrCheckDescription(outputDir);
+    Scheduler scheduler = scheduler();
+    List<SearchResults.Event> events = new ArrayList<>();
+    int trained = 0;
+    for (Optional<Job> next = scheduler.next(); next.isPresent(); next = scheduler.next()) {
+      Job job = next.get();
+      Trial trial = trials.get(job.trial());
+      long budget = rungSteps.get(job.rung());
+      Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
+      Path file = trialDir.resolve("rung-" + job.rung() + ".json");
+      TrialResult result = read(file);
+      if (result == null) {
+        Files.createDirectories(trialDir);
+        LOG.info("search {}: trial {} ({}) to rung {} ({} steps)", name, trial.id(), trial.describe(),
+            job.rung(), budget);
+        result = Objects.requireNonNull(runner.run(trial, budget, trialDir), "the trial runner returned null");
+        write(file, job, budget, result);
+        trained++;
+      }
+      LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, trial.id(), job.rung(),
+          metric, result.metric(), result.steps());
+      scheduler.report(job, score(result.metric()));
+      events.add(new SearchResults.Event(job, budget, result));
+    }
+    if (!scheduler.finished()) {
+      throw new IllegalStateException("search " + name + ": the scheduler has no job but is not"
+          + " finished (a bug: in-process searches run one job at a time)");
+    }
+    LOG.info("search {}: {} rung results, {} trained now", name, events.size(), trained);
+    return new SearchResults(name, strategy, metric, rungSteps, trials, events,
+        trials.stream().map(trialConfig).toList());
+  }
+
+  private double score(double value) {
+    return SearchResults.lowerIsBetter(metric) ? -value : value;
+  }
+
+  private JsonObject description() {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", name);
+    o.addProperty("strategy", strategy.key());
+    o.addProperty("seed", seed);
+    o.addProperty("eta", eta);
+    o.addProperty("metric", metric);
+    o.add("rung_steps", GSON.toJsonTree(rungSteps));
+    JsonArray list = new JsonArray();
+    for (Trial t : trials) {
+      JsonObject row = new JsonObject();
+      row.addProperty("id", t.id());
+      row.add("values", t.toJson());
+      list.add(row);
+    }
+    o.add("trials", list);
+    return o;
+  }
+
+  private void writeOrCheckDescription(Path outputDir) throws IOException {
+    Path file = outputDir.resolve(SEARCH_FILE);
+    JsonObject mine = description();
+    if (Files.exists(file)) {
+      JsonElement theirs = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      if (!theirs.equals(mine)) {
+        throw new IllegalStateException(file + " describes another search (other strategy, seed,"
+            + " rungs or trials) than this one; continue it with its own settings, or use another"
+            + " output folder");
+      }
+      LOG.info("search {}: continuing in {}", name, outputDir);
+      return;
+    }
+    AtomicFiles.write(file, GSON.toJson(mine).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static TrialResult read(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      return new TrialResult(o.get("steps").getAsLong(), o.get("metric").getAsDouble(),
+          o.get("seconds").getAsDouble());
+    } catch (RuntimeException e) {
+      LOG.warn("{} is unreadable ({}); running that rung again", file, e.toString());
+      return null;
+    }
+  }
+
+  private static void write(Path file, Job job, long budget, TrialResult r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("trial", job.trial());
+    o.addProperty("rung", job.rung());
+    o.addProperty("budget_steps", budget);
+    o.addProperty("steps", r.steps());
+    o.addProperty("metric", r.metric());
+    o.addProperty("seconds", r.seconds());
+    AtomicFiles.write(file, GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Builder of a {@link SchemeSearch}; see {@link SchemeSearch#builder}. */
+  public static final class Builder {
+    private final String name;
+    private final SearchSpace space;
+    private final TrialRunner runner;
+    private Strategy strategy = Strategy.ASHA;
+    private Integer trials;
+    private int eta = 3;
+    private long minSteps = 10;
+    private long maxSteps = 90;
+    private long seed = 42;
+    private String metric = "accuracy";
+    private Function<Trial, JsonObject> trialConfig = Trial::toJson;
+
+    private Builder(String name, SearchSpace space, TrialRunner runner) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("a search needs a name, e.g. \"sst2-search\"");
+      }
+      this.name = name;
+      this.space = Objects.requireNonNull(space, "space");
+      this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /** @param value the strategy (default ASHA) @return this */
+    public Builder strategy(Strategy value) {
+      strategy = Objects.requireNonNull(value, "strategy");
+      return this;
+    }
+
+    /**
+     * Sets how many trials to draw (default 9); for grid sampling, the first n combinations
+     * (default and 0: all).
+     *
+     * @param value the number of trials
+     * @return this
+     */
+    public Builder trials(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("trials must be >= 0, got " + value);
+      }
+      trials = value;
+      return this;
+    }
+
+    /** @param value the reduction factor, at least 2 (default 3) @return this */
+    public Builder eta(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException("eta (the reduction factor) must be at least 2, got " + value);
+      }
+      eta = value;
+      return this;
+    }
+
+    /**
+     * Sets the budgets in optimizer steps: the first rung's and the full one (default 10 and 90).
+     *
+     * @param min the first rung's budget
+     * @param max the full budget (the last rung's)
+     * @return this
+     */
+    public Builder steps(long min, long max) {
+      minSteps = min;
+      maxSteps = max;
+      return this;
+    }
+
+    /** @param value the sampling seed (default 42) @return this */
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    /**
+     * Sets the validation metric that ranks trials (default {@code accuracy}); losses and errors
+     * rank lower first, the others higher first (as early stopping's {@code Mode.infer}).
+     *
+     * @param value e.g. {@code mcc}
+     * @return this
+     */
+    public Builder metric(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("the metric needs a name, e.g. accuracy");
+      }
+      metric = value.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * Sets how a trial is written as a config that reproduces it (default: its values alone;
+     * {@link SearchConfig} writes the full grid config file).
+     *
+     * @param value trial to config JSON
+     * @return this
+     */
+    public Builder trialConfig(Function<Trial, JsonObject> value) {
+      trialConfig = Objects.requireNonNull(value, "trialConfig");
+      return this;
+    }
+
+    /**
+     * Draws the trials.
+     *
+     * @return the search
+     * @throws IllegalArgumentException for bad budgets, or grid sampling over a range
+     */
+    public SchemeSearch build() {
+      if (trials == null) {
+        trials = strategy == Strategy.GRID ? 0 : 9;
+      }
+      if (trials == 0 && strategy != Strategy.GRID) {
+        throw new IllegalArgumentException("trials must be at least 1 for " + strategy.key());
+      }
+      return new SchemeSearch(this);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.finetune.experiments.search;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.finetune.experiments.grid.GridConfig;
+import dev.finetune.experiments.grid.GridConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a scheme search from a JSON file written like a grid config ({@code docs/GRIDS.md}): the
+ * same top-level keys (task, data, model, sizes, {@code seeds} with one seed, any option as the
+ * default of every trial), {@code axes} as the {@link SearchSpace} (lists of values, or {@code
+ * {"log_uniform": [low, high]}} / {@code {"uniform": [low, high]}} for numbers), and a {@code
+ * search} object: {@code strategy} ({@link Strategy#keys()}, default {@code asha}), {@code
+ * trials} (default 9), {@code eta} (default 3), {@code min_steps} and {@code max_steps} (the first
+ * and the full budget in optimizer steps, default 10 and 90), {@code seed} (sampling, default 42),
+ * {@code metric} (default {@code accuracy}). Each trial is the grid config with its values at the
+ * top level; the winner's is written as {@code best.json}, a grid config that reproduces it.
+ *
+ * <pre>{@code
+ * {
+ *   "name": "sst2-search", "task": "sst2", "data": "../shared/data/sst2", "layers": 3,
+ *   "train_size": 1000, "validation_size": 500, "epochs": 3, "batch_size": 32, "max_length": 64,
+ *   "axes": {"method": ["full", "bitfit", "lora(8)"],
+ *            "learning_rate": {"log_uniform": [1e-5, 1e-3]},
+ *            "lr_policy": ["uniform", "layerwise_decay(0.9)"]},
+ *   "search": {"strategy": "asha", "trials": 27, "eta": 3, "min_steps": 10, "max_steps": 90, "seed": 7}
+ * }
+ * }</pre>
+ *
+ * {@code SearchResults r = SearchConfig.read(Path.of("search.json")).run(Path.of("runs/search"));}
+ */
+public final class SearchConfig {
+
+  private static final List<String> SEARCH_KEYS =
+      List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric");
+
+  private SearchConfig() {}
+
+  /**
+   * Reads a search file.
+   *
+   * @param file the JSON file
+   * @return the search, trials drawn (nothing trains yet)
+   * @throws GridConfigException naming the file, the key, what was expected and what was found
+   */
+  public static SchemeSearch read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new GridConfigException(file.toString(), "(file)", "a readable JSON file",
+          e.getClass().getSimpleName() + " " + e.getMessage());
+    }
+    return parse(text, file.toString(), file.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Parses search text.
+   *
+   * @param json the JSON text
+   * @param source the name used in error messages
+   * @param baseDir the folder relative {@code data} and {@code model} paths are resolved against
+   * @return the search
+   * @throws GridConfigException naming the source and key
+   */
+  public static SchemeSearch parse(String json, String source, Path baseDir) {
+    JsonObject root;
+    try {
+      JsonElement e = JsonParser.parseString(json);
+      if (!e.isJsonObject()) {
+        throw new GridConfigException(source, "(root)", "a JSON object { ... }", e.toString());
+      }
+      root = e.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new GridConfigException(source, "(root)", "valid JSON", "a syntax error: " + e.getMessage());
+    }
+    JsonObject base = root.deepCopy();
+    base.remove("axes");
+    base.remove("search");
+    for (String pathKey : List.of("data", "model")) {
+      if (base.has(pathKey) && base.get(pathKey).isJsonPrimitive()) {
+        base.addProperty(pathKey, baseDir.resolve(base.get(pathKey).getAsString()).normalize().toString());
+      }
+    }
+    if (GridConfig.parse(base.toString(), source, baseDir).cells().size() != 1) {
+      throw new GridConfigException(source, "seeds", "one seed (every trial trains with it)",
+          String.valueOf(root.get("seeds")));
+    }
+    JsonElement axes = root.get("axes");
+    if (axes == null || !axes.isJsonObject()) {
+      throw new GridConfigException(source, "axes", "the search space: an object of option ->"
+          + " [values] or {\"log_uniform\": [low, high]}", String.valueOf(axes));
+    }
+    SearchSpace space = SearchSpace.parse(axes.getAsJsonObject(), source);
+    JsonObject search = root.has("search") && root.get("search").isJsonObject()
+        ? root.getAsJsonObject("search") : new JsonObject();
+    if (root.has("search") && !root.get("search").isJsonObject()) {
+      throw new GridConfigException(source, "search", "an object {\"strategy\": ..., ...}", root.get("search").toString());
+    }
+    for (String key : search.keySet()) {
+      if (!SEARCH_KEYS.contains(key)) {
+        throw new GridConfigException(source, "search." + key, "one of " + SEARCH_KEYS, "an unknown key");
+      }
+    }
+    String name = root.get("name").getAsString();
+    String metric = search.has("metric")
+        ? text(search, "metric", source).toLowerCase(java.util.Locale.ROOT) : "accuracy";
+    SchemeSearch.Builder b = SchemeSearch.builder(name, space,
+        new GridTrialRunner(trial -> GridConfig.parse(trialConfig(base, trial).toString(),
+            source + " (trial " + trial.id() + ")", baseDir), metric))
+        .metric(metric)
+        .trialConfig(trial -> {
+          JsonObject c = trialConfig(base, trial);
+          c.addProperty("name", name + "-" + trial.id());
+          return c;
+        });
+    try {
+      if (search.has("strategy")) {
+        b.strategy(Strategy.parse(text(search, "strategy", source)));
+      }
+      if (search.has("trials")) {
+        b.trials((int) whole(search, "trials", 0, source));
+      }
+      b.eta((int) whole(search, "eta", 3, source));
+      b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));
+      b.seed(whole(search, "seed", 42, source));
+      return b.build();
+    } catch (GridConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new GridConfigException(source, "search", "valid search settings", e.getMessage());
+    }
+  }
+
+  /** The grid config of one trial: the base with the trial's values at the top level. */
+  static JsonObject trialConfig(JsonObject base, Trial trial) {
+    JsonObject c = base.deepCopy();
+    for (Map.Entry<String, JsonElement> e : trial.values().entrySet()) {
+      c.add(e.getKey(), e.getValue().deepCopy());
+    }
+    return c;
+  }
+
+  private static String text(JsonObject o, String key, String source) {
+    JsonElement e = o.get(key);
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw new GridConfigException(source, "search." + key, "a string", e.toString());
+    }
+    return e.getAsString();
+  }
+
+  private static long whole(JsonObject o, String key, long fallback, String source) {
+    JsonElement e = o.get(key);
+    if (e == null) {
+      return fallback;
+    }
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsDouble() == Math.rint(e.getAsDouble())
+        && e.getAsDouble() >= 0) {
+      return e.getAsLong();
+    }
+    throw new GridConfigException(source, "search." + key, "a whole number >= 0",
+        e instanceof JsonPrimitive p && p.isString() ? "the string \"" + p.getAsString() + "\"" : e.toString());
+  }
+}

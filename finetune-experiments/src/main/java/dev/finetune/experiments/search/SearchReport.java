@@ -1,0 +1,208 @@
+package dev.finetune.experiments.search;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.AtomicFiles;
+import dev.finetune.schedules.plot.SchedulePlots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes a search's results: {@code leaderboard.md}, {@code leaderboard.csv}, {@code
+ * leaderboard.json} (rank, trial, its values, highest rung, steps, metric, status), {@code
+ * best.json} (the winner as a config that reproduces it: a grid config file for searches read by
+ * {@link SearchConfig}, run with {@code GridMain --config best.json}), and {@code
+ * learning_curves.png} (the metric against steps for every trial, promotions and stops marked).
+ *
+ * <pre>{@code
+ * List<Path> files = SearchReport.write(search.run(dir), dir);
+ * }</pre>
+ */
+public final class SearchReport {
+
+  /** The files {@link #write} writes, in order. */
+  public static final List<String> FILES = List.of("leaderboard.md", "leaderboard.csv",
+      "leaderboard.json", "best.json", "learning_curves.png");
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+      .serializeSpecialFloatingPointValues().create();
+
+  private SearchReport() {}
+
+  /**
+   * Writes every file into a folder.
+   *
+   * @param results the results
+   * @param dir the folder (created if needed)
+   * @return the files written
+   * @throws IOException when writing fails
+   */
+  public static List<Path> write(SearchResults results, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> out = new ArrayList<>();
+    String[] texts = {markdown(results), csv(results), GSON.toJson(json(results)),
+        GSON.toJson(results.bestConfig())};
+    for (int i = 0; i < texts.length; i++) {
+      Path file = dir.resolve(FILES.get(i));
+      AtomicFiles.write(file, (texts[i] + "\n").getBytes(StandardCharsets.UTF_8));
+      out.add(file);
+    }
+    Path png = dir.resolve(FILES.get(4));
+    SchedulePlots.savePng(learningCurves(results), png);
+    out.add(png);
+    return out;
+  }
+
+  private static List<String> options(SearchResults r) {
+    Set<String> keys = new LinkedHashSet<>();
+    r.trials().forEach(t -> keys.addAll(t.values().keySet()));
+    return List.copyOf(keys);
+  }
+
+  private static String value(SearchResults.Row row, String key) {
+    JsonElement v = row.trial().values().get(key);
+    return v == null ? "" : Trial.text(v);
+  }
+
+  /**
+   * The leaderboard as a Markdown table, with a header line on the search.
+   *
+   * @param r the results
+   * @return the Markdown
+   */
+  public static String markdown(SearchResults r) {
+    List<String> options = options(r);
+    StringBuilder sb = new StringBuilder();
+    sb.append("# ").append(r.name()).append("\n\n");
+    sb.append(String.format(Locale.ROOT, "%s, %d trials, rungs of %s steps; %d optimizer steps in all;"
+            + " ranked by validation %s.%n%n", r.strategy().key(), r.leaderboard().size(), r.rungSteps(),
+        r.totalSteps(), r.metric()));
+    sb.append("| rank | trial | ").append(String.join(" | ", options)).append(" | rung | steps | ")
+        .append(r.metric()).append(" | status |\n");
+    sb.append("|---|---|").append("---|".repeat(options.size())).append("---|---|---|---|\n");
+    for (SearchResults.Row row : r.leaderboard()) {
+      sb.append("| ").append(row.rank()).append(" | ").append(row.trial().id()).append(" | ");
+      for (String o : options) {
+        sb.append(value(row, o).replace("|", "\\|")).append(" | ");
+      }
+      sb.append(row.rung()).append(" | ").append(row.steps()).append(" | ")
+          .append(String.format(Locale.ROOT, "%.4f", row.metric())).append(" | ").append(row.status())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The leaderboard as CSV (values quoted where needed).
+   *
+   * @param r the results
+   * @return the CSV text
+   */
+  public static String csv(SearchResults r) {
+    List<String> options = options(r);
+    StringBuilder sb = new StringBuilder("rank,trial");
+    options.forEach(o -> sb.append(',').append(o));
+    sb.append(",rung,steps,").append(r.metric()).append(",status\n");
+    for (SearchResults.Row row : r.leaderboard()) {
+      sb.append(row.rank()).append(',').append(row.trial().id());
+      for (String o : options) {
+        sb.append(',').append(quote(value(row, o)));
+      }
+      sb.append(',').append(row.rung()).append(',').append(row.steps()).append(',')
+          .append(row.metric()).append(',').append(quote(row.status())).append('\n');
+    }
+    return sb.toString().stripTrailing();
+  }
+
+  private static String quote(String s) {
+    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  /**
+   * The leaderboard and the search's settings as JSON.
+   *
+   * @param r the results
+   * @return the JSON object
+   */
+  public static JsonObject json(SearchResults r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", r.name());
+    o.addProperty("strategy", r.strategy().key());
+    o.addProperty("metric", r.metric());
+    o.add("rung_steps", GSON.toJsonTree(r.rungSteps()));
+    o.addProperty("total_steps", r.totalSteps());
+    JsonArray rows = new JsonArray();
+    for (SearchResults.Row row : r.leaderboard()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("rank", row.rank());
+      j.addProperty("trial", row.trial().id());
+      j.add("values", row.trial().toJson());
+      j.addProperty("rung", row.rung());
+      j.addProperty("steps", row.steps());
+      j.addProperty(r.metric(), row.metric());
+      j.add("curve", GSON.toJsonTree(row.curve()));
+      j.addProperty("status", row.status());
+      rows.add(j);
+    }
+    o.add("leaderboard", rows);
+    return o;
+  }
+
+  /**
+   * The metric against steps, one line per trial (no legend entry each); promotions (a rung's
+   * result that earned the next rung) drawn as up-triangles, stops (a trial's last result below
+   * the top rung) as crosses.
+   *
+   * @param r the results
+   * @return the chart
+   */
+  public static XYChart learningCurves(SearchResults r) {
+    XYChart chart = new XYChartBuilder().width(900).height(560)
+        .title(r.name() + ": " + r.strategy().key() + " learning curves")
+        .xAxisTitle("optimizer steps").yAxisTitle("validation " + r.metric()).build();
+    List<double[]> promoted = new ArrayList<>();
+    List<double[]> stopped = new ArrayList<>();
+    for (SearchResults.Row row : r.leaderboard()) {
+      List<double[]> curve = row.curve();
+      double[] x = curve.stream().mapToDouble(p -> p[0]).toArray();
+      double[] y = curve.stream().mapToDouble(p -> Double.isNaN(p[1]) ? 0 : p[1]).toArray();
+      XYSeries s = chart.addSeries(row.trial().id(), x, y);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      s.setShowInLegend(row.rank() <= 5);
+      for (int i = 0; i < curve.size() - 1; i++) {
+        promoted.add(new double[] {x[i], y[i]});
+      }
+      if (!row.status().equals("completed")) {
+        stopped.add(new double[] {x[x.length - 1], y[y.length - 1]});
+      }
+    }
+    addMarks(chart, "promoted", promoted, SeriesMarkers.TRIANGLE_UP);
+    addMarks(chart, "stopped", stopped, SeriesMarkers.CROSS);
+    return chart;
+  }
+
+  private static void addMarks(XYChart chart, String name, List<double[]> points,
+      org.knowm.xchart.style.markers.Marker marker) {
+    if (points.isEmpty()) {
+      return;
+    }
+    XYSeries s = chart.addSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
+        points.stream().mapToDouble(p -> p[1]).toArray());
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    s.setMarker(marker);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.finetune.experiments.search;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.finetune.core.train.callbacks.Mode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a search did: every (trial, rung) result in the order the search made them, and the
+ * leaderboard derived from them.
+ *
+ * <pre>{@code
+ * SearchResults r = search.run(dir);
+ * SearchResults.Row best = r.leaderboard().get(0);
+ * System.out.println(best.trial().describe() + " " + best.metric());
+ * }</pre>
+ *
+ * @param name the search's name
+ * @param strategy its strategy
+ * @param metric the ranking metric
+ * @param rungSteps the budget of each rung
+ * @param trials the trials in sampling order
+ * @param events the results in order
+ * @param configs per trial, the config that reproduces it
+ */
+public record SearchResults(String name, Strategy strategy, String metric, List<Long> rungSteps,
+    List<Trial> trials, List<Event> events, List<JsonObject> configs) {
+
+  /** Copies the lists. */
+  public SearchResults {
+    rungSteps = List.copyOf(rungSteps);
+    trials = List.copyOf(trials);
+    events = List.copyOf(events);
+    configs = List.copyOf(configs);
+  }
+
+  /**
+   * One result.
+   *
+   * @param job the trial and rung
+   * @param budget the rung's step budget
+   * @param result the steps reached and the metric there
+   */
+  public record Event(Job job, long budget, TrialResult result) {}
+
+  /**
+   * A trial's line in the leaderboard.
+   *
+   * @param rank 1 for the best
+   * @param trial the trial
+   * @param rung the highest rung it reached
+   * @param steps the optimizer steps it took in all
+   * @param metric the metric at its highest rung
+   * @param curve (steps, metric) at each rung it ran
+   * @param status {@code completed} (the last rung), or {@code stopped at rung k}
+   */
+  public record Row(int rank, Trial trial, int rung, long steps, double metric, List<double[]> curve,
+      String status) {}
+
+  /**
+   * Tells whether a metric ranks lower first, as early stopping decides it ({@link Mode#infer}).
+   *
+   * @param metric e.g. {@code loss}, {@code accuracy}
+   * @return true for losses and errors
+   */
+  public static boolean lowerIsBetter(String metric) {
+    return Mode.infer(metric) == Mode.MIN;
+  }
+
+  /**
+   * The trials that ran, best first: by highest rung reached, then metric, then trial index.
+   *
+   * @return the rows
+   */
+  public List<Row> leaderboard() {
+    Map<Integer, List<Event>> byTrial = new LinkedHashMap<>();
+    for (Event e : events) {
+      byTrial.computeIfAbsent(e.job().trial(), k -> new ArrayList<>()).add(e);
+    }
+    boolean lower = lowerIsBetter(metric);
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Integer, List<Event>> t : byTrial.entrySet()) {
+      Event last = t.getValue().stream().max(Comparator.comparingInt(e -> e.job().rung())).orElseThrow();
+      List<double[]> curve = t.getValue().stream()
+          .sorted(Comparator.comparingInt(e -> e.job().rung()))
+          .map(e -> new double[] {e.result().steps(), e.result().metric()}).toList();
+      int rung = last.job().rung();
+      rows.add(new Row(0, trials.get(t.getKey()), rung, last.result().steps(), last.result().metric(),
+          curve, rung == rungSteps.size() - 1 ? "completed" : "stopped at rung " + rung));
+    }
+    Comparator<Row> order = Comparator.<Row>comparingInt(r -> -r.rung())
+        .thenComparingDouble(r -> Double.isNaN(r.metric()) ? Double.POSITIVE_INFINITY
+            : lower ? r.metric() : -r.metric())
+        .thenComparingInt(r -> r.trial().index());
+    rows.sort(order);
+    List<Row> ranked = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      ranked.add(new Row(i + 1, r.trial(), r.rung(), r.steps(), r.metric(), r.curve(), r.status()));
+    }
+    return ranked;
+  }
+
+  /**
+   * The optimizer steps all trials took together (a promoted trial's steps count once, since it
+   * continues).
+   *
+   * @return the total
+   */
+  public long totalSteps() {
+    return leaderboard().stream().mapToLong(Row::steps).sum();
+  }
+
+  /**
+   * The config that reproduces the best trial (a grid config file when the search came from one).
+   *
+   * @return the JSON object
+   */
+  public JsonObject bestConfig() {
+    return configs.get(leaderboard().get(0).trial().index()).deepCopy();
+  }
+
+  /**
+   * The options the space chose for the best trial.
+   *
+   * @return option to value
+   */
+  public Map<String, JsonElement> bestValues() {
+    return leaderboard().get(0).trial().values();
+  }
+}

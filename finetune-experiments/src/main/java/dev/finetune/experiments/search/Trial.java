@@ -1,0 +1,58 @@
+package dev.finetune.experiments.search;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One configuration a search tries: its index in sampling order and its value per option of the
+ * space. The id ({@code t003}) names its folder under {@code trials/}.
+ *
+ * <pre>{@code
+ * Trial t = new Trial(3, Map.of("learning_rate", new JsonPrimitive(3e-4)));
+ * t.id();        // "t003"
+ * t.describe();  // "learning_rate=3.0E-4"
+ * }</pre>
+ *
+ * @param index the position in sampling order, from 0
+ * @param values option to value, in the space's order
+ */
+public record Trial(int index, Map<String, JsonElement> values) {
+
+  /** Copies the values, keeping their order. */
+  public Trial {
+    values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  /** @return {@code t} and the index in three or more digits */
+  public String id() {
+    return String.format(Locale.ROOT, "t%03d", index);
+  }
+
+  /** @return {@code option=value} pairs, space separated */
+  public String describe() {
+    return values.entrySet().stream()
+        .map(e -> e.getKey() + "=" + text(e.getValue()))
+        .collect(Collectors.joining(" "));
+  }
+
+  /** @return the values as a JSON object (the keys of a grid config file) */
+  public JsonObject toJson() {
+    JsonObject o = new JsonObject();
+    values.forEach((k, v) -> o.add(k, v.deepCopy()));
+    return o;
+  }
+
+  /**
+   * A value as text: strings without quotes, anything else as JSON.
+   *
+   * @param v the value
+   * @return its text
+   */
+  static String text(JsonElement v) {
+    return v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? v.getAsString() : v.toString();
+  }
+}

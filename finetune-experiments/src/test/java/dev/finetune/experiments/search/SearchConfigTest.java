@@ -1,0 +1,52 @@
+package dev.finetune.experiments.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import dev.finetune.experiments.grid.GridConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Search files: a grid config with a space and a search object; no training. */
+class SearchConfigTest {
+
+  private static final Path BASE = Path.of("/data/configs");
+
+  private static final String FILE = """
+      {"name": "sst2-search", "task": "sst2", "data": "../sst2", "epochs": 3, "batch_size": 32,
+       "axes": {"method": ["full", "bitfit"], "learning_rate": {"log_uniform": [1e-5, 1e-3]}},
+       "search": {"strategy": "successive_halving", "trials": 9, "eta": 3, "min_steps": 10,
+                  "max_steps": 90, "seed": 7, "metric": "mcc"}}
+      """;
+
+  @Test
+  void readsTheSpaceAndSettingsAndWritesTrialsAsGridConfigs() {
+    SchemeSearch search = SearchConfig.parse(FILE, "search.json", BASE);
+    assertThat(search.trials()).hasSize(9);
+    assertThat(search.rungSteps()).containsExactly(10L, 30L, 90L);
+    Trial t = search.trials().get(0);
+    JsonObject config = SearchConfig.trialConfig(
+        com.google.gson.JsonParser.parseString(FILE).getAsJsonObject(), t);
+    assertThat(config.get("method")).isEqualTo(t.values().get("method"));
+    assertThat(config.get("learning_rate")).isEqualTo(t.values().get("learning_rate"));
+    // the trial's config is a valid one-cell grid file
+    config.remove("axes");
+    config.remove("search");
+    assertThat(GridConfig.parse(config.toString(), "t", BASE).cells()).hasSize(1);
+  }
+
+  @Test
+  void badSearchSettingsFailNamingTheKey() {
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"eta\"", "\"etta\""), "search.json", BASE))
+        .hasMessageContaining("search.etta").hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("successive_halving", "hyperband"), "search.json", BASE))
+        .hasMessageContaining("unknown strategy 'hyperband'");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"epochs\": 3", "\"seeds\": [1, 2]"), "search.json", BASE))
+        .hasMessageContaining("'seeds'").hasMessageContaining("one seed");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"min_steps\": 10", "\"min_steps\": 100"), "search.json", BASE))
+        .hasMessageContaining("min_steps <= max_steps");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"full\", \"bitfit\"", ""), "search.json", BASE))
+        .hasMessageContaining("axes.method");
+  }
+}
