@@ -66,7 +66,7 @@ public final class TrainingSettings {
 
   /** Whether {@code fit} first runs the LR range test and trains with its suggestion. */
   public static final Setting<LrFinder.Rule> LR_FINDER = Setting.parsed("lrFinder", LrFinder.Rule.class,
-      LrFinder.Rule.OFF, LrFinder.Rule.names(), LrFinder.Rule::parse, "RULE",
+      LrFinder.Rule.OFF, LrFinder.Rule.names(), LrFinder.Rule::parse, LrFinder.Rule::toString, "RULE",
       "run the LR range test (fastai's lr_find, 100 steps from 1e-7 to 10, model restored after) before"
           + " training and train with its valley or steepest suggestion instead of the learning rate");
 
