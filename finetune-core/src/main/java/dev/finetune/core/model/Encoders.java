@@ -197,7 +197,8 @@ public final class Encoders {
       }
       log(source, config, report);
       return new PretrainedEncoder(
-          config, weights, tokenizer, length, device, report, savedPooling(configFile), source);
+          config, weights, tokenizer, length, device, report, savedPooling(configFile),
+          savedLabelNames(configFile), source);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {
@@ -309,23 +310,51 @@ public final class Encoders {
       LOG.info("loaded {} from {}", config, source);
     }
 
-    private static Pooling savedPooling(Path configFile) {
-      try {
-        JsonObject o =
-            JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
-                .getAsJsonObject();
-        if (o.has("finetune_pooling")) {
-          String value = o.get("finetune_pooling").getAsString().toUpperCase(Locale.ROOT);
-          try {
-            return Pooling.valueOf(value);
-          } catch (IllegalArgumentException e) {
-            throw new CheckpointException(
-                configFile + ": finetune_pooling \"" + value + "\" is not one of cls_pooler, mean");
-          }
+    /** {@code id2label} in id order; empty when absent, with gaps, or not an object. */
+    private static List<String> savedLabelNames(Path configFile) {
+      JsonObject o = readJson(configFile);
+      if (!o.has("id2label") || !o.get("id2label").isJsonObject()) {
+        return List.of();
+      }
+      JsonObject map = o.getAsJsonObject("id2label");
+      String[] names = new String[map.size()];
+      for (Map.Entry<String, com.google.gson.JsonElement> e : map.entrySet()) {
+        int id;
+        try {
+          id = Integer.parseInt(e.getKey().trim());
+        } catch (NumberFormatException ex) {
+          throw new CheckpointException(configFile + ": id2label key \"" + e.getKey()
+              + "\" is not a class id (expected \"0\" .. \"" + (names.length - 1) + "\")");
         }
-        return null;
+        if (id < 0 || id >= names.length || names[id] != null) {
+          throw new CheckpointException(configFile + ": id2label has ids " + map.keySet()
+              + "; expected each of 0 .. " + (names.length - 1) + " once");
+        }
+        names[id] = e.getValue().getAsString();
+      }
+      return List.of(names);
+    }
+
+    private static JsonObject readJson(Path configFile) {
+      try {
+        return JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+            .getAsJsonObject();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + configFile, e);
+      }
+    }
+
+    private static Pooling savedPooling(Path configFile) {
+      JsonObject o = readJson(configFile);
+      if (!o.has("finetune_pooling")) {
+        return null;
+      }
+      String value = o.get("finetune_pooling").getAsString().toUpperCase(Locale.ROOT);
+      try {
+        return Pooling.valueOf(value);
+      } catch (IllegalArgumentException e) {
+        throw new CheckpointException(
+            configFile + ": finetune_pooling \"" + value + "\" is not one of cls_pooler, mean");
       }
     }
   }

@@ -33,6 +33,7 @@ public final class PretrainedEncoder {
   private final Device device;
   private final LoadReport loadReport;
   private final Pooling savedPooling;
+  private final java.util.List<String> savedLabelNames;
   private final String source;
 
   PretrainedEncoder(
@@ -43,6 +44,7 @@ public final class PretrainedEncoder {
       Device device,
       LoadReport loadReport,
       Pooling savedPooling,
+      java.util.List<String> savedLabelNames,
       String source) {
     this.config = config;
     this.weights = Collections.unmodifiableMap(weights);
@@ -51,6 +53,7 @@ public final class PretrainedEncoder {
     this.device = device;
     this.loadReport = loadReport;
     this.savedPooling = savedPooling;
+    this.savedLabelNames = savedLabelNames == null ? java.util.List.of() : java.util.List.copyOf(savedLabelNames);
     this.source = source;
   }
 
@@ -189,6 +192,16 @@ public final class PretrainedEncoder {
     return Optional.ofNullable(savedPooling);
   }
 
+  /**
+   * The class names recorded in {@code config.json}'s {@code id2label} (index = class id); a
+   * model built with as many labels carries them (unless its head is fresh).
+   *
+   * @return the names; empty when the file has none
+   */
+  public java.util.List<String> savedLabelNames() {
+    return savedLabelNames;
+  }
+
   Pooling resolve(Pooling pooling) {
     if (pooling != Pooling.AUTO) {
       return pooling;
@@ -316,7 +329,7 @@ public final class PretrainedEncoder {
       }
       return new SequenceClassifier(
           config, weights, resolved, numLabels, regression, freshHead, seed, target,
-          tokenizerJson, maxLength);
+          tokenizerJson, maxLength, freshHead ? null : savedLabelNames, source);
     }
   }
 }

@@ -69,6 +69,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private final int maxLength;
   private final List<String> freshParameters;
   private final List<ModelTransform> applied = new ArrayList<>();
+  private final String source;
+  private volatile List<String> labelNames;
   private HuggingFaceTokenizer tokenizer;
   private boolean closed;
 
@@ -82,7 +84,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       long seed,
       Device device,
       byte[] tokenizerJson,
-      int maxLength) {
+      int maxLength,
+      List<String> labelNames,
+      String source) {
     if (numLabels < 1) {
       throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
     }
@@ -93,6 +97,11 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     this.regression = regression;
     this.tokenizerJson = tokenizerJson;
     this.maxLength = maxLength;
+    this.source = source;
+    this.labelNames =
+        labelNames != null && labelNames.size() == numLabels
+            ? List.copyOf(labelNames)
+            : defaultLabelNames(numLabels);
     this.manager = NDManager.newBaseManager(device);
     try {
       ParameterFactory factory =
@@ -173,7 +182,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     }
     return new SequenceClassifier(
         config, Map.of(), resolved, numLabels, false, true, seed, device, tokenizerJson,
-        Math.min(512, config.maxSequenceLength()));
+        Math.min(512, config.maxSequenceLength()), null, null);
   }
 
   private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
@@ -363,9 +372,10 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     o.add("architectures", architectures);
     JsonObject id2label = new JsonObject();
     JsonObject label2id = new JsonObject();
-    for (int i = 0; i < head.numLabels(); i++) {
-      id2label.addProperty(String.valueOf(i), "LABEL_" + i);
-      label2id.addProperty("LABEL_" + i, i);
+    List<String> names = labelNames;
+    for (int i = 0; i < names.size(); i++) {
+      id2label.addProperty(String.valueOf(i), names.get(i));
+      label2id.addProperty(names.get(i), i);
     }
     o.add("id2label", id2label);
     o.add("label2id", label2id);
@@ -394,6 +404,76 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public int numLabels() {
     return head.numLabels();
+  }
+
+  /**
+   * The class names, index = class id: read from {@code config.json}'s {@code id2label}, set
+   * from the training set by {@code FineTune.fit} when the model still has the default names, or
+   * set with {@link #labelNames(List)}; {@code LABEL_0}, {@code LABEL_1}, ... (Hugging Face's
+   * defaults) otherwise. Saved as {@code id2label} / {@code label2id}.
+   *
+   * <pre>{@code
+   * model.labelNames(List.of("negative", "positive"));
+   * model.labelNames().get(1);   // "positive"
+   * }</pre>
+   *
+   * @return one name per output
+   */
+  public List<String> labelNames() {
+    return labelNames;
+  }
+
+  /**
+   * Names the classes (one name per output, all different).
+   *
+   * @param names the names, index = class id
+   * @throws IllegalArgumentException when the count differs from {@link #numLabels()} or a name
+   *     is blank or repeated
+   */
+  public void labelNames(List<String> names) {
+    List<String> copy = List.copyOf(names);
+    if (copy.size() != head.numLabels()) {
+      throw new IllegalArgumentException("the model has " + head.numLabels() + " output(s) but "
+          + copy.size() + " label names were given: " + copy);
+    }
+    if (copy.stream().anyMatch(String::isBlank) || Set.copyOf(copy).size() != copy.size()) {
+      throw new IllegalArgumentException(
+          "label names must be non-blank and different, got " + copy);
+    }
+    labelNames = copy;
+  }
+
+  /**
+   * Tells whether the classes still have Hugging Face's default names {@code LABEL_i}.
+   *
+   * @return true when no names were loaded or set
+   */
+  public boolean hasDefaultLabelNames() {
+    return labelNames.equals(defaultLabelNames(head.numLabels()));
+  }
+
+  /**
+   * Hugging Face's default class names.
+   *
+   * @param count outputs
+   * @return {@code LABEL_0 .. LABEL_{count-1}}
+   */
+  public static List<String> defaultLabelNames(int count) {
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add("LABEL_" + i);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Where the base encoder was loaded from (a folder, or the embedded MiniLM's description), as
+   * adapter checkpoints record it in {@code base_model_name_or_path}.
+   *
+   * @return the source; empty for randomly initialised models
+   */
+  public java.util.Optional<String> source() {
+    return java.util.Optional.ofNullable(source);
   }
 
   /**
