@@ -145,11 +145,12 @@ public final class Encoders {
     public PretrainedEncoder embeddedMiniLm() {
       Path dir = EmbeddedMiniLm.directory();
       try {
-        return load(dir, "embedded all-MiniLM-L6-v2 (" + dir + ")");
+        return load(dir, "embedded all-MiniLM-L6-v2 (" + dir + ")", EmbeddedMiniLm.HF_ID);
       } catch (CheckpointException e) {
         LOG.warn("the cached conversion in {} is damaged ({}); converting again", dir, e.getMessage());
         EmbeddedMiniLm.invalidate(dir);
-        return load(EmbeddedMiniLm.directory(), "embedded all-MiniLM-L6-v2 (" + dir + ")");
+        return load(EmbeddedMiniLm.directory(), "embedded all-MiniLM-L6-v2 (" + dir + ")",
+            EmbeddedMiniLm.HF_ID);
       }
     }
 
@@ -161,10 +162,31 @@ public final class Encoders {
      * @throws CheckpointException naming the file and the problem when something does not fit
      */
     public PretrainedEncoder load(Path dir) {
-      return load(dir, dir.toString());
+      return load(dir, dir.toString(), dir.toAbsolutePath().normalize().toString());
     }
 
-    private PretrainedEncoder load(Path dir, String source) {
+    /**
+     * Loads a base model by the name an adapter checkpoint records
+     * ({@code base_model_name_or_path}): a folder, or
+     * {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the embedded model.
+     *
+     * @param nameOrPath the recorded name
+     * @return the encoder
+     * @throws CheckpointException when it is neither the embedded model nor a model folder
+     */
+    public PretrainedEncoder loadByName(String nameOrPath) {
+      if (EmbeddedMiniLm.HF_ID.equals(nameOrPath)) {
+        return embeddedMiniLm();
+      }
+      Path dir = Path.of(nameOrPath);
+      if (!Files.isDirectory(dir)) {
+        throw new CheckpointException("the base model " + nameOrPath + " is neither a folder here"
+            + " nor the embedded " + EmbeddedMiniLm.HF_ID + "; name the base folder explicitly");
+      }
+      return load(dir);
+    }
+
+    private PretrainedEncoder load(Path dir, String source, String name) {
       if (!Files.isDirectory(dir)) {
         throw new CheckpointException("model folder not found: " + dir.toAbsolutePath());
       }
@@ -198,7 +220,7 @@ public final class Encoders {
       log(source, config, report);
       return new PretrainedEncoder(
           config, weights, tokenizer, length, device, report, savedPooling(configFile),
-          savedLabelNames(configFile), source);
+          savedLabelNames(configFile), source, name);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {

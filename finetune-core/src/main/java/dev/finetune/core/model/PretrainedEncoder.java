@@ -35,6 +35,7 @@ public final class PretrainedEncoder {
   private final Pooling savedPooling;
   private final java.util.List<String> savedLabelNames;
   private final String source;
+  private final String name;
 
   PretrainedEncoder(
       EncoderConfig config,
@@ -45,7 +46,8 @@ public final class PretrainedEncoder {
       LoadReport loadReport,
       Pooling savedPooling,
       java.util.List<String> savedLabelNames,
-      String source) {
+      String source,
+      String name) {
     this.config = config;
     this.weights = Collections.unmodifiableMap(weights);
     this.tokenizerJson = tokenizerJson;
@@ -55,6 +57,7 @@ public final class PretrainedEncoder {
     this.savedPooling = savedPooling;
     this.savedLabelNames = savedLabelNames == null ? java.util.List.of() : java.util.List.copyOf(savedLabelNames);
     this.source = source;
+    this.name = name;
   }
 
   /**
@@ -181,6 +184,17 @@ public final class PretrainedEncoder {
    */
   public String source() {
     return source;
+  }
+
+  /**
+   * The name adapter checkpoints record as their base ({@code base_model_name_or_path}): the
+   * folder's absolute path, or {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the
+   * embedded model.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
   }
 
   /**
@@ -329,7 +343,7 @@ public final class PretrainedEncoder {
       }
       return new SequenceClassifier(
           config, weights, resolved, numLabels, regression, freshHead, seed, target,
-          tokenizerJson, maxLength, freshHead ? null : savedLabelNames, source);
+          tokenizerJson, maxLength, freshHead ? null : savedLabelNames, name);
     }
   }
 }
