@@ -341,13 +341,62 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @param dir the target folder (created if needed)
    */
   public void save(Path dir) {
+    write(dir, Map.of(), name -> false);
+  }
+
+  /**
+   * Saves a plain model folder with the applied fine-tuning methods folded into the base weights
+   * (PEFT's {@code merge_and_unload}): the layout of {@link #save}, without the methods' own
+   * parameters, so that {@link Encoders#load} reads it as an ordinary fine-tuned model with the
+   * same outputs (within float rounding). Methods that train base weights (full, selective) need
+   * nothing merged. The model itself is not changed.
+   *
+   * <pre>{@code
+   * FineTune.of(model).peft(Peft.lora()).fit(train, dev);
+   * model.saveMerged(Path.of("runs/merged"));     // then Predictor.load(Path.of("runs/merged"))
+   * }</pre>
+   *
+   * @param dir the target folder (created if needed)
+   * @throws IllegalStateException naming the method when one cannot be merged (prompt and prefix
+   *     tuning, bottleneck adapters add computation the base has no place for: save them with
+   *     {@code MethodCheckpoint.save})
+   */
+  public void saveMerged(Path dir) {
+    Map<String, HostTensor> merged = new LinkedHashMap<>();
+    List<dev.finetune.core.method.FineTuningMethod> methods = new ArrayList<>();
+    for (ModelTransform t : appliedMethods()) {
+      if (!(t instanceof dev.finetune.core.method.FineTuningMethod m) || m.changesBaseWeights()) {
+        continue;
+      }
+      methods.add(m);
+      Map<String, HostTensor> weights = m.mergedWeights(this).orElseThrow(() ->
+          new IllegalStateException(m.describe() + " cannot be merged into the base weights: it"
+              + " adds computation the base model has no place for; save it as an adapter"
+              + " (MethodCheckpoint.save(model, dir)) and load it with its base"));
+      for (String name : weights.keySet()) {
+        if (merged.containsKey(name)) {
+          throw new IllegalStateException("two applied methods change " + name
+              + "; merge them one at a time");
+        }
+      }
+      merged.putAll(weights);
+    }
+    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)));
+  }
+
+  private void write(
+      Path dir, Map<String, HostTensor> replaced, java.util.function.Predicate<String> omit) {
     try {
       Files.createDirectories(dir);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       String prefix = config.modelType().checkpointPrefix();
       for (ModelParameter p : parameters.all()) {
+        if (omit.test(p.hfName())) {
+          continue;
+        }
         String key = p.hfName().startsWith("classifier.") ? p.hfName() : prefix + p.hfName();
-        tensors.put(key, HostTensor.of(p.parameter().getArray()));
+        HostTensor value = replaced.get(p.hfName());
+        tensors.put(key, value != null ? value : HostTensor.of(p.parameter().getArray()));
       }
       SafeTensors.write(dir.resolve("model.safetensors"), tensors);
       Path staleIndex = dir.resolve("model.safetensors.index.json");
