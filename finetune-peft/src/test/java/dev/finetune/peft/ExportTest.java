@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.checkpoint.SafeTensors;
@@ -11,13 +12,16 @@ import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.FineTuningMethods;
 import dev.finetune.core.method.MethodCheckpoint;
 import dev.finetune.core.method.MethodType;
+import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.Encoders;
+import dev.finetune.core.model.ModelType;
 import dev.finetune.core.model.Pooling;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.model.TinyFixtures;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.predict.Prediction;
 import dev.finetune.core.predict.Predictor;
+import dev.finetune.core.train.TinySetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +134,33 @@ class ExportTest {
       try (Predictor again = Predictor.load(dir.resolve("again"))) {
         assertThat(again.predict(TEXTS)).as("merged models reload bit for bit").isEqualTo(reloaded);
       }
+    }
+  }
+
+  @Test
+  void aMergedRobertaSavesInRobertaForSequenceClassificationLayout() throws IOException {
+    EncoderConfig roberta = EncoderConfig.builder().modelType(ModelType.ROBERTA).padTokenId(1)
+        .typeVocabSize(1).vocabSize(100).hiddenSize(32).numLayers(2).numHeads(4)
+        .intermediateSize(64).maxPositionEmbeddings(40).layerNormEps(1e-5).build();
+    Path merged = dir.resolve("roberta");
+    float[] adapted;
+    try (SequenceClassifier model = SequenceClassifier.randomInit(roberta, 2, 3, Device.cpu())) {
+      model.apply(Peft.lora().r(2));
+      perturb(model);
+      adapted = TinySetup.logits(model);
+      model.saveMerged(merged);
+    }
+    assertThat(SafeTensors.read(merged.resolve("model.safetensors")).keySet())
+        .contains("roberta.encoder.layer.0.attention.self.query.weight", "classifier.dense.weight",
+            "classifier.out_proj.weight")
+        .noneMatch(k -> k.contains("lora_") || k.contains("pooler"));
+    JsonObject config = json(merged.resolve("config.json"));
+    assertThat(config.getAsJsonArray("architectures").get(0).getAsString())
+        .isEqualTo("RobertaForSequenceClassification");
+    try (SequenceClassifier loaded =
+        Encoders.loader().strict(true).load(merged).forSequenceClassification(2)) {
+      assertThat(loaded.freshParameters()).isEmpty();
+      assertThat(TinySetup.logits(loaded)).containsExactly(adapted, within(1e-5f));
     }
   }
 

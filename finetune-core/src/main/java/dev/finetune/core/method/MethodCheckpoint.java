@@ -11,6 +11,7 @@ import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.train.ModelTransform;
+import dev.finetune.schedules.ParameterRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -220,14 +221,15 @@ public final class MethodCheckpoint {
   }
 
   /**
-   * A CRC-32C of the base weights (every parameter but the head and those the adapter holds), so
-   * that an adapter loaded onto another base of the same shape is refused; moving the folder does
-   * not change it.
+   * A CRC-32C of the base weights (every parameter but the head, the methods' own (role PEFT) and
+   * those the adapter holds), so that an adapter loaded onto another base of the same shape is
+   * refused; moving the folder does not change it.
    */
   private static String fingerprint(SequenceClassifier model, Predicate<String> adapterOwned) {
     CRC32C crc = new CRC32C();
     for (ModelParameter p : model.parameters().all()) {
-      if (p.address().isHead() || adapterOwned.test(p.hfName())) {
+      if (p.address().isHead() || p.address().role() == ParameterRole.PEFT
+          || adapterOwned.test(p.hfName())) {
         continue;
       }
       crc.update(p.hfName().getBytes(StandardCharsets.UTF_8));
@@ -356,7 +358,7 @@ public final class MethodCheckpoint {
     if (!saved.equals(actual)) {
       throw new IllegalArgumentException("the adapter in " + file + " was trained with " + saved
           + " pooling on " + baseName(json) + ", but this model has " + actual + " pooling ("
-          + model.source().orElse("a model without a recorded source") + "); build the base with "
+          + model.source().orElse("base not recorded") + "); build the base with "
           + "classifier().pooling(Pooling." + saved.toUpperCase(java.util.Locale.ROOT) + ")");
     }
   }
@@ -371,14 +373,14 @@ public final class MethodCheckpoint {
     if (!saved.equals(actual)) {
       throw new IllegalArgumentException("the adapter in " + file + " was trained on the base "
           + baseName(json) + " (weights fingerprint " + saved + "), but this model's base is "
-          + model.source().orElse("a model without a recorded source") + " (fingerprint "
-          + actual + "): its weights differ; load the base the adapter names");
+          + model.source().orElse("(not recorded)") + " (fingerprint " + actual
+          + "): its weights differ; load the base the adapter names");
     }
   }
 
   private static String baseName(JsonObject json) {
     return json.has(BASE) && !json.get(BASE).isJsonNull() ? json.get(BASE).getAsString()
-        : "an unrecorded base";
+        : "(not recorded)";
   }
 
   private static void check(SequenceClassifier model, Path file, String type,

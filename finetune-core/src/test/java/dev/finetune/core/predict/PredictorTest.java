@@ -176,6 +176,40 @@ class PredictorTest {
   }
 
   @Test
+  void pairsAreEncodedWithThePairTemplateAsInTraining() {
+    try (SequenceClassifier model = TinyFixtures.bert(2, 17)) {
+      Predictor predictor = Predictor.of(model);
+      Prediction pair = predictor.predictPair("good movie", "the film was bad");
+      Encoding e = model.tokenizer().encode("good movie", "the film was bad");
+      try (NDManager m = model.manager().newSubManager()) {
+        float[] expected = model.forward(new NDList(m.create(new long[][] {e.getIds()}),
+            m.create(new long[][] {e.getAttentionMask()}),
+            m.create(new long[][] {e.getTypeIds()})), false).singletonOrThrow().toFloatArray();
+        assertThat(pair.logits()).containsExactly(expected, within(1e-6f));
+      }
+      assertThat(pair.logits()).isNotEqualTo(predictor.predict("good movie").logits());
+      // in a padded batch of two: the same answer up to float rounding
+      assertThat(predictor.predictPairs(List.of("good movie", "a"), List.of("the film was bad", "b"))
+          .get(0).logits()).containsExactly(pair.logits(), within(1e-6f));
+    }
+  }
+
+  @Test
+  void aBaseEncoderWithoutATrainedHeadIsRefused() {
+    try (SequenceClassifier model = TinyFixtures.bert(2, 19)) {
+      model.save(dir);
+    }
+    Path weights = dir.resolve("model.safetensors");
+    var tensors = new java.util.LinkedHashMap<>(dev.finetune.core.checkpoint.SafeTensors.read(weights));
+    tensors.keySet().removeIf(k -> k.startsWith("classifier."));
+    dev.finetune.core.checkpoint.SafeTensors.write(weights, tensors);
+    assertThatThrownBy(() -> Predictor.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("no trained classification head")
+        .hasMessageContaining("classifier.weight");
+  }
+
+  @Test
   void badInputIsRefusedOrDocumented() throws Exception {
     try (SequenceClassifier model = TinyFixtures.bert(2, 13)) {
       Predictor predictor = Predictor.builder(model).maxLength(16).build();
