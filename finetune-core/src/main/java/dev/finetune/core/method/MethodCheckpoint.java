@@ -56,6 +56,8 @@ public final class MethodCheckpoint {
   public static final String BASE = "base_model_name_or_path";
   /** The key of the head's pooling (this library's; PEFT ignores unknown keys). */
   public static final String POOLING = "finetune_pooling";
+  /** The key of the base's layer count, for a base cut to its first layers (this library's). */
+  public static final String LAYERS = "finetune_num_layers";
   /** The key of the head's class names, index = class id (this library's). */
   public static final String LABELS = "finetune_label_names";
   /** The key of the head's problem type, written for regression (Hugging Face's name). */
@@ -183,8 +185,11 @@ public final class MethodCheckpoint {
    * @param labelNames the class names (empty when the file predates them)
    * @param regression whether the head is a regression head
    * @param pooling the pooling's config value ({@code cls_pooler}, {@code mean}), if recorded
+   * @param numLayers the encoder layers the adapter was trained with (the base's first ones);
+   *     0 when not recorded
    */
-  public record SavedHead(List<String> labelNames, boolean regression, Optional<String> pooling) {}
+  public record SavedHead(List<String> labelNames, boolean regression, Optional<String> pooling,
+      int numLayers) {}
 
   /**
    * Reads the head an adapter checkpoint records.
@@ -203,7 +208,8 @@ public final class MethodCheckpoint {
         && "regression".equals(json.get(PROBLEM_TYPE).getAsString());
     Optional<String> pooling = json.has(POOLING)
         ? Optional.of(json.get(POOLING).getAsString()) : Optional.empty();
-    return new SavedHead(List.copyOf(labels), regression, pooling);
+    int layers = json.has(LAYERS) ? json.get(LAYERS).getAsInt() : 0;
+    return new SavedHead(List.copyOf(labels), regression, pooling, layers);
   }
 
   private static JsonObject readConfig(Path dir) {
@@ -257,6 +263,7 @@ public final class MethodCheckpoint {
         source -> o.addProperty(BASE, source), () -> o.add(BASE, JsonNull.INSTANCE));
     o.addProperty("inference_mode", true);
     o.addProperty(POOLING, model.head().pooling().configValue());
+    o.addProperty(LAYERS, model.config().numLayers());
     JsonArray labels = new JsonArray();
     model.labelNames().forEach(labels::add);
     o.add(LABELS, labels);

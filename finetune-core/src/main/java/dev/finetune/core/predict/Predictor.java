@@ -489,6 +489,9 @@ public final class Predictor implements AutoCloseable {
 
     private SequenceClassifier adapterModel(Encoders.Loader encoders, Path dir) {
       MethodCheckpoint.SavedHead saved = MethodCheckpoint.savedHead(dir);
+      if (saved.numLayers() > 0) {
+        encoders.keepLayers(saved.numLayers()); // a base cut to its first layers, as in training
+      }
       PretrainedEncoder encoder;
       if (base != null) {
         encoder = encoders.load(base);
