@@ -101,6 +101,10 @@ public final class Evaluate {
       return 2;
     }
     try (Predictor predictor = Predict.load(o)) {
+      if (predictor.model().isRegression()) {
+        throw new IllegalArgumentException("--model " + o.get("model") + " has a regression head;"
+            + " evaluate scores classifiers (accuracy, F1, confusion matrix)");
+      }
       TextDataset data = read(o, predictor.labelNames());
       List<Prediction> predictions = predictor.predict(data);
       Report report = new Report(data, predictions, predictor.labelNames(),

@@ -182,6 +182,11 @@ public final class MethodCheckpoint {
   /**
    * The head an adapter checkpoint was saved with, to build the model it loads onto.
    *
+   * <pre>{@code
+   * SavedHead head = MethodCheckpoint.savedHead(dir);
+   * head.labelNames();   // [negative, positive]
+   * }</pre>
+   *
    * @param labelNames the class names (empty when the file predates them)
    * @param regression whether the head is a regression head
    * @param pooling the pooling's config value ({@code cls_pooler}, {@code mean}), if recorded

@@ -25,7 +25,18 @@ import java.util.Objects;
 public record Prediction(
     ProblemType problemType, List<String> labelNames, float[] logits, float[] scores) {
 
-  /** A class name with its score. */
+  /**
+   * A class name with its id and score.
+   *
+   * <pre>{@code
+   * Prediction.LabelScore best = prediction.topK(1).get(0);
+   * best.label();   // "positive"
+   * }</pre>
+   *
+   * @param label the class name
+   * @param id the class id
+   * @param score its score
+   */
   public record LabelScore(String label, int id, float score) {
     @Override
     public String toString() {
