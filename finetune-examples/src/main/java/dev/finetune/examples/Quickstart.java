@@ -6,6 +6,7 @@ import dev.finetune.core.data.Imdb;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.FineTuningMethods;
+import dev.finetune.core.method.MethodCheckpoint;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
@@ -72,6 +73,8 @@ public final class Quickstart {
                              warm-up, then linear decay
         --checkpoints DIR    keep a resume checkpoint there (rerun to resume)
         --output DIR         also save report.json and report.csv there
+        --save DIR           save the trained model there (the whole model; with an adapter method
+                             its adapter folder, which records its base); use it with Predict/Evaluate
         --quiet              no progress bar (same as --progress false)
         --verbose            print the stack trace of a failure (default: one line)
         --help               this text
@@ -203,7 +206,16 @@ public final class Quickstart {
       if (o.containsKey("checkpoints")) {
         chain.checkpoints(Path.of(o.get("checkpoints")), value(settings, TrainingSettings.CHECKPOINT_EVERY_STEPS));
       }
-      return chain.fit(train, dev);
+      TrainingReport report = chain.fit(train, dev);
+      if (o.containsKey("save")) {
+        Path target = Path.of(o.get("save"));
+        if (MethodCheckpoint.adapterOf(model).isPresent()) {
+          MethodCheckpoint.save(model, target);
+        } else {
+          model.save(target);
+        }
+      }
+      return report;
     }
   }
 
@@ -363,7 +375,7 @@ public final class Quickstart {
 
   private static final List<String> FLAGS = List.of("help", "quiet", "verbose");
   private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
-      "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "output",
+      "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "output", "save",
       "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
       Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 

@@ -173,7 +173,7 @@ class QuickstartTest {
         "--lora-alpha", "8", "--lora-targets", "query,key,value,dense", "--layer-decay", "0.9",
         "--head-lr-factor", "10", "--bucketing", "4", "--train-size", "64",
         "--dev-size", "32", "--max-length", "32", "--batch-size", "16", "--quiet",
-        "--output", dir.resolve("report").toString());
+        "--output", dir.resolve("report").toString(), "--save", dir.resolve("model").toString());
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
     assertThat(table).contains("all-MiniLM-L6-v2 (embedded), first 1 layers", "accuracy",
@@ -183,5 +183,21 @@ class QuickstartTest {
     assertThat(table).contains(Integer.toString(4 * 4 * 768 + 2 * 4 * 1920 + 770));
     assertThat(dir.resolve("report/report.json")).exists();
     assertThat(dir.resolve("report/report.csv")).exists();
+
+    // then predict with the result, as the README's second command does
+    java.io.ByteArrayOutputStream predictions = new java.io.ByteArrayOutputStream();
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(
+          "a gripping film\nthe plot is a mess\n".getBytes(StandardCharsets.UTF_8)));
+      code = Predict.run(new String[] {"--model", dir.resolve("model").toString()},
+          new PrintStream(predictions, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(predictions.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(2)
+        .allMatch(l -> l.contains("\"scores\"") && !l.contains("LABEL_"));
   }
 }

@@ -84,6 +84,12 @@ public final class BitFit implements FineTuningMethod {
   }
 
   /** @return false: BitFit trains base biases and creates no parameter */
+  /** Nothing to fold: the biases BitFit trains are base parameters already. */
+  @Override
+  public Optional<Map<String, HostTensor>> mergedWeights(SequenceClassifier model) {
+    return Optional.of(Map.of());
+  }
+
   @Override
   public boolean owns(String hfName) {
     return false;

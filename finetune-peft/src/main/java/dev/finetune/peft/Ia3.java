@@ -1,5 +1,7 @@
 package dev.finetune.peft;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.google.gson.JsonObject;
 import dev.finetune.core.checkpoint.HostTensor;
@@ -136,6 +138,32 @@ public final class Ia3 implements FineTuningMethod {
     o.addProperty("fan_in_fan_out", false);
     o.addProperty("init_ia3_weights", true);
     return AdapterState.tuner(o, out);
+  }
+
+  /**
+   * Key and value: W·diag(l) on the output side (rows and bias scaled); the FFN output: columns
+   * scaled by l.
+   */
+  @Override
+  public Optional<Map<String, HostTensor>> mergedWeights(SequenceClassifier model) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (EncoderLayer layer : model.encoder().layers()) {
+      for (Projection p : new Projection[] {layer.key(), layer.value(), layer.output()}) {
+        NDArray l = model.parameters().get(p.name() + ".ia3_l").parameter().getArray();
+        NDArray w = p.weight().getArray();
+        try (NDManager scope = w.getManager().newSubManager()) {
+          NDArray weight = w.mul(l);
+          weight.attach(scope);
+          out.put(p.name() + ".weight", HostTensor.of(weight));
+          if (p != layer.output() && p.bias().isPresent()) {
+            NDArray bias = p.bias().get().getArray().mul(l.reshape(p.outFeatures()));
+            bias.attach(scope);
+            out.put(p.name() + ".bias", HostTensor.of(bias));
+          }
+        }
+      }
+    }
+    return Optional.of(out);
   }
 
   @Override

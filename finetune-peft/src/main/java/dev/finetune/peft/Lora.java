@@ -373,6 +373,18 @@ public final class Lora implements FineTuningMethod {
     return AdapterState.tuner(o, out);
   }
 
+  /** W + s·B·A for each projection where this adapter is active and not merged yet. */
+  @Override
+  public Optional<Map<String, HostTensor>> mergedWeights(SequenceClassifier model) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    for (LoraWrapper w : LoraLayers.of(model).wrappers()) {
+      if (w.adapters().containsKey(name) && w.active().contains(name) && !w.isMerged(name)) {
+        out.put(w.projection().name() + ".weight", w.mergedWeight(name));
+      }
+    }
+    return Optional.of(out);
+  }
+
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
     Map<String, long[]> expected = new LinkedHashMap<>();

@@ -133,6 +133,21 @@ final class LoraWrapper implements ProjectionWrapper {
     merged.clear();
   }
 
+  /** W + s·B·A for one adapter, computed as {@link #merge} does, without changing W. */
+  synchronized dev.finetune.core.checkpoint.HostTensor mergedWeight(String name) {
+    Adapter a = adapters.get(name);
+    NDArray w = projection.weight().getArray();
+    try (NDManager scope = w.getManager().newSubManager()) {
+      NDArray product = a.b().getArray().matMul(a.a().getArray());
+      product.attach(scope);
+      NDArray delta = product.mul((float) a.config().scaling());
+      delta.attach(scope);
+      NDArray sum = w.add(delta);
+      sum.attach(scope);
+      return dev.finetune.core.checkpoint.HostTensor.of(sum);
+    }
+  }
+
   private void shift(Adapter a, float sign) {
     NDArray w = projection.weight().getArray();
     try (NDManager scope = w.getManager().newSubManager()) {

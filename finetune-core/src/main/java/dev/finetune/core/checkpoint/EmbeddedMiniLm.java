@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedMiniLm {
 
+  /** The Hugging Face id of the embedded model, as adapter checkpoints record their base. */
+  public static final String HF_ID = "sentence-transformers/all-MiniLM-L6-v2";
+
   /** Class-path resource of the ONNX export. */
   public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
 

@@ -100,6 +100,20 @@ public interface FineTuningMethod extends ModelTransform {
   }
 
   /**
+   * The base weights with this method folded in, for a plain model folder (PEFT's
+   * {@code merge_and_unload}, {@link SequenceClassifier#saveMerged}): the new values of the base
+   * parameters it changes, by parameter name, computed without changing the model; the method's
+   * own parameters are then left out of the folder. By default a method cannot be merged.
+   *
+   * @param model a model the method was applied to
+   * @return the merged base weights (possibly none, when the trained values are base parameters
+   *     already); empty when the method cannot be merged
+   */
+  default java.util.Optional<Map<String, HostTensor>> mergedWeights(SequenceClassifier model) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * The tensors a checkpoint of this method must hold for this model, by parameter name (after
    * {@link #parameterName}), with their shapes; loading checks them before changing the model.
    *

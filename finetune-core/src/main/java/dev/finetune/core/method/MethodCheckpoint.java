@@ -11,6 +11,7 @@ import dev.finetune.core.checkpoint.SafeTensors;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.train.ModelTransform;
+import dev.finetune.schedules.ParameterRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.zip.CRC32C;
 
 /**
  * Adapter checkpoints of any registered method: {@code adapter_config.json} and {@code
@@ -46,6 +51,19 @@ public final class MethodCheckpoint {
   public static final String CONFIG = "adapter_config.json";
   /** The weights file name. */
   public static final String WEIGHTS = "adapter_model.safetensors";
+
+  /** The key of the base model (PEFT's). */
+  public static final String BASE = "base_model_name_or_path";
+  /** The key of the head's pooling (this library's; PEFT ignores unknown keys). */
+  public static final String POOLING = "finetune_pooling";
+  /** The key of the base's layer count, for a base cut to its first layers (this library's). */
+  public static final String LAYERS = "finetune_num_layers";
+  /** The key of the head's class names, index = class id (this library's). */
+  public static final String LABELS = "finetune_label_names";
+  /** The key of the head's problem type, written for regression (Hugging Face's name). */
+  public static final String PROBLEM_TYPE = "problem_type";
+  /** The key of the base weights' fingerprint (this library's). */
+  public static final String FINGERPRINT = "finetune_base_fingerprint";
 
   private static final String SAVED = ".modules_to_save";
   private static final String MODULES_TO_SAVE = "modules_to_save";
@@ -144,10 +162,96 @@ public final class MethodCheckpoint {
           + " SequenceClassifier.save (methods with adapter checkpoints: "
           + FineTuningMethods.adapterTypes() + ")");
     }
-    write(model, dir, type.get(), m.adapterState(model));
+    write(model, m, dir, type.get(), m.adapterState(model));
   }
 
-  private static void write(SequenceClassifier model, Path dir, String type, AdapterState state) {
+  /**
+   * The base an adapter checkpoint was trained on, as it recorded it.
+   *
+   * @param dir an adapter folder
+   * @return {@code base_model_name_or_path} (a folder, or a Hugging Face id such as
+   *     {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID}); empty when not recorded
+   * @throws IllegalArgumentException when the folder is no adapter checkpoint
+   */
+  public static Optional<String> baseModel(Path dir) {
+    JsonObject json = readConfig(dir);
+    return json.has(BASE) && !json.get(BASE).isJsonNull()
+        ? Optional.of(json.get(BASE).getAsString())
+        : Optional.empty();
+  }
+
+  /**
+   * The head an adapter checkpoint was saved with, to build the model it loads onto.
+   *
+   * <pre>{@code
+   * SavedHead head = MethodCheckpoint.savedHead(dir);
+   * head.labelNames();   // [negative, positive]
+   * }</pre>
+   *
+   * @param labelNames the class names (empty when the file predates them)
+   * @param regression whether the head is a regression head
+   * @param pooling the pooling's config value ({@code cls_pooler}, {@code mean}), if recorded
+   * @param numLayers the encoder layers the adapter was trained with (the base's first ones);
+   *     0 when not recorded
+   */
+  public record SavedHead(List<String> labelNames, boolean regression, Optional<String> pooling,
+      int numLayers) {}
+
+  /**
+   * Reads the head an adapter checkpoint records.
+   *
+   * @param dir an adapter folder
+   * @return its head
+   * @throws IllegalArgumentException when the folder is no adapter checkpoint
+   */
+  public static SavedHead savedHead(Path dir) {
+    JsonObject json = readConfig(dir);
+    List<String> labels = new ArrayList<>();
+    if (json.has(LABELS) && json.get(LABELS).isJsonArray()) {
+      json.getAsJsonArray(LABELS).forEach(e -> labels.add(e.getAsString()));
+    }
+    boolean regression = json.has(PROBLEM_TYPE)
+        && "regression".equals(json.get(PROBLEM_TYPE).getAsString());
+    Optional<String> pooling = json.has(POOLING)
+        ? Optional.of(json.get(POOLING).getAsString()) : Optional.empty();
+    int layers = json.has(LAYERS) ? json.get(LAYERS).getAsInt() : 0;
+    return new SavedHead(List.copyOf(labels), regression, pooling, layers);
+  }
+
+  private static JsonObject readConfig(Path dir) {
+    Path configFile = dir.resolve(CONFIG);
+    if (!isAdapterCheckpoint(dir)) {
+      throw new IllegalArgumentException(
+          dir + " is not an adapter checkpoint: it needs " + CONFIG + " and " + WEIGHTS);
+    }
+    try {
+      return JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read " + configFile + " as JSON: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A CRC-32C of the base weights (every parameter but the head, the methods' own (role PEFT) and
+   * those the adapter holds), so that an adapter loaded onto another base of the same shape is
+   * refused; moving the folder does not change it.
+   */
+  private static String fingerprint(SequenceClassifier model, Predicate<String> adapterOwned) {
+    CRC32C crc = new CRC32C();
+    for (ModelParameter p : model.parameters().all()) {
+      if (p.address().isHead() || p.address().role() == ParameterRole.PEFT
+          || adapterOwned.test(p.hfName())) {
+        continue;
+      }
+      crc.update(p.hfName().getBytes(StandardCharsets.UTF_8));
+      crc.update(p.parameter().getArray().toByteArray());
+    }
+    return String.format("%08x", crc.getValue());
+  }
+
+  private static void write(
+      SequenceClassifier model, FineTuningMethod method, Path dir, String type, AdapterState state) {
     String prefix = model.config().modelType().checkpointPrefix();
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     state.tensors().forEach((name, t) -> tensors.put(state.layout().key(prefix, name), t));
@@ -161,8 +265,20 @@ public final class MethodCheckpoint {
     JsonObject o = new JsonObject();
     o.addProperty("peft_type", type);
     o.addProperty("task_type", "SEQ_CLS");
-    o.add("base_model_name_or_path", JsonNull.INSTANCE);
+    model.source().ifPresentOrElse(
+        source -> o.addProperty(BASE, source), () -> o.add(BASE, JsonNull.INSTANCE));
     o.addProperty("inference_mode", true);
+    o.addProperty(POOLING, model.head().pooling().configValue());
+    o.addProperty(LAYERS, model.config().numLayers());
+    JsonArray labels = new JsonArray();
+    model.labelNames().forEach(labels::add);
+    o.add(LABELS, labels);
+    if (model.isRegression()) {
+      o.addProperty(PROBLEM_TYPE, "regression");
+    }
+    Set<String> own = new HashSet<>();
+    state.tensors().keySet().forEach(n -> own.add(method.parameterName(n)));
+    o.addProperty(FINGERPRINT, fingerprint(model, n -> method.owns(n) || own.contains(n)));
     state.config().entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
     JsonArray modules = new JsonArray();
     modules.add("classifier");
@@ -206,17 +322,8 @@ public final class MethodCheckpoint {
   public static FineTuningMethod load(SequenceClassifier model, Path dir, String adapterName) {
     Path configFile = dir.resolve(CONFIG);
     Path weightsFile = dir.resolve(WEIGHTS);
-    if (!isAdapterCheckpoint(dir)) {
-      throw new IllegalArgumentException(
-          dir + " is not an adapter checkpoint: it needs " + CONFIG + " and " + WEIGHTS);
-    }
-    JsonObject json;
-    try {
-      json = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot read " + configFile + " as JSON: "
-          + e.getMessage(), e);
-    }
+    JsonObject json = readConfig(dir);
+    checkPooling(model, configFile, json);
     AdapterConfig config = new AdapterConfig(configFile, json, model, adapterName);
     String type = config.type();
     MethodType entry = FineTuningMethods.forAdapterType(type).orElseThrow(() ->
@@ -244,9 +351,14 @@ public final class MethodCheckpoint {
     }
     check(model, weightsFile, type, expected, byName, fileKeys);
     checkHead(model, configFile, weightsFile, json, byName);
+    checkBase(model, configFile, json, byName.keySet());
     model.apply(method);
     for (Map.Entry<String, HostTensor> e : byName.entrySet()) {
       model.parameters().get(e.getKey()).parameter().getArray().set(e.getValue().data());
+    }
+    List<String> labels = savedHead(dir).labelNames();
+    if (labels.size() == model.numLabels()) {
+      model.labelNames(labels);
     }
     return method;
   }
@@ -280,6 +392,40 @@ public final class MethodCheckpoint {
           + " (MethodCheckpoint.save), or remove the modules from modules_to_save if the head"
           + " is meant to stay as the base model has it");
     }
+  }
+
+  private static void checkPooling(SequenceClassifier model, Path file, JsonObject json) {
+    if (!json.has(POOLING)) {
+      return;
+    }
+    String saved = json.get(POOLING).getAsString();
+    String actual = model.head().pooling().configValue();
+    if (!saved.equals(actual)) {
+      throw new IllegalArgumentException("the adapter in " + file + " was trained with " + saved
+          + " pooling on " + baseName(json) + ", but this model has " + actual + " pooling ("
+          + model.source().orElse("base not recorded") + "); build the base with "
+          + "classifier().pooling(Pooling." + saved.toUpperCase(java.util.Locale.ROOT) + ")");
+    }
+  }
+
+  private static void checkBase(
+      SequenceClassifier model, Path file, JsonObject json, Set<String> adapterTensors) {
+    if (!json.has(FINGERPRINT)) {
+      return;
+    }
+    String saved = json.get(FINGERPRINT).getAsString();
+    String actual = fingerprint(model, adapterTensors::contains);
+    if (!saved.equals(actual)) {
+      throw new IllegalArgumentException("the adapter in " + file + " was trained on the base "
+          + baseName(json) + " (weights fingerprint " + saved + "), but this model's base is "
+          + model.source().orElse("(not recorded)") + " (fingerprint " + actual
+          + "): its weights differ; load the base the adapter names");
+    }
+  }
+
+  private static String baseName(JsonObject json) {
+    return json.has(BASE) && !json.get(BASE).isJsonNull() ? json.get(BASE).getAsString()
+        : "(not recorded)";
   }
 
   private static void check(SequenceClassifier model, Path file, String type,

@@ -145,11 +145,12 @@ public final class Encoders {
     public PretrainedEncoder embeddedMiniLm() {
       Path dir = EmbeddedMiniLm.directory();
       try {
-        return load(dir, "embedded all-MiniLM-L6-v2 (" + dir + ")");
+        return load(dir, "embedded all-MiniLM-L6-v2 (" + dir + ")", EmbeddedMiniLm.HF_ID);
       } catch (CheckpointException e) {
         LOG.warn("the cached conversion in {} is damaged ({}); converting again", dir, e.getMessage());
         EmbeddedMiniLm.invalidate(dir);
-        return load(EmbeddedMiniLm.directory(), "embedded all-MiniLM-L6-v2 (" + dir + ")");
+        return load(EmbeddedMiniLm.directory(), "embedded all-MiniLM-L6-v2 (" + dir + ")",
+            EmbeddedMiniLm.HF_ID);
       }
     }
 
@@ -161,10 +162,31 @@ public final class Encoders {
      * @throws CheckpointException naming the file and the problem when something does not fit
      */
     public PretrainedEncoder load(Path dir) {
-      return load(dir, dir.toString());
+      return load(dir, dir.toString(), dir.toAbsolutePath().normalize().toString());
     }
 
-    private PretrainedEncoder load(Path dir, String source) {
+    /**
+     * Loads a base model by the name an adapter checkpoint records
+     * ({@code base_model_name_or_path}): a folder, or
+     * {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the embedded model.
+     *
+     * @param nameOrPath the recorded name
+     * @return the encoder
+     * @throws CheckpointException when it is neither the embedded model nor a model folder
+     */
+    public PretrainedEncoder loadByName(String nameOrPath) {
+      if (EmbeddedMiniLm.HF_ID.equals(nameOrPath)) {
+        return embeddedMiniLm();
+      }
+      Path dir = Path.of(nameOrPath);
+      if (!Files.isDirectory(dir)) {
+        throw new CheckpointException("the base model " + nameOrPath + " is neither a folder here"
+            + " nor the embedded " + EmbeddedMiniLm.HF_ID + "; name the base folder explicitly");
+      }
+      return load(dir);
+    }
+
+    private PretrainedEncoder load(Path dir, String source, String name) {
       if (!Files.isDirectory(dir)) {
         throw new CheckpointException("model folder not found: " + dir.toAbsolutePath());
       }
@@ -198,7 +220,8 @@ public final class Encoders {
       }
       log(source, config, report);
       return new PretrainedEncoder(
-          config, weights, tokenizer, length, device, report, savedPooling(configFile), source);
+          config, weights, tokenizer, length, device, report, savedPooling(configFile),
+          savedLabelNames(configFile), source, name);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {
@@ -338,23 +361,51 @@ public final class Encoders {
       LOG.info("loaded {} from {}", config, source);
     }
 
-    private static Pooling savedPooling(Path configFile) {
-      try {
-        JsonObject o =
-            JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
-                .getAsJsonObject();
-        if (o.has("finetune_pooling")) {
-          String value = o.get("finetune_pooling").getAsString().toUpperCase(Locale.ROOT);
-          try {
-            return Pooling.valueOf(value);
-          } catch (IllegalArgumentException e) {
-            throw new CheckpointException(
-                configFile + ": finetune_pooling \"" + value + "\" is not one of cls_pooler, mean");
-          }
+    /** {@code id2label} in id order; empty when absent, with gaps, or not an object. */
+    private static List<String> savedLabelNames(Path configFile) {
+      JsonObject o = readJson(configFile);
+      if (!o.has("id2label") || !o.get("id2label").isJsonObject()) {
+        return List.of();
+      }
+      JsonObject map = o.getAsJsonObject("id2label");
+      String[] names = new String[map.size()];
+      for (Map.Entry<String, com.google.gson.JsonElement> e : map.entrySet()) {
+        int id;
+        try {
+          id = Integer.parseInt(e.getKey().trim());
+        } catch (NumberFormatException ex) {
+          throw new CheckpointException(configFile + ": id2label key \"" + e.getKey()
+              + "\" is not a class id (expected \"0\" .. \"" + (names.length - 1) + "\")");
         }
-        return null;
+        if (id < 0 || id >= names.length || names[id] != null) {
+          throw new CheckpointException(configFile + ": id2label has ids " + map.keySet()
+              + "; expected each of 0 .. " + (names.length - 1) + " once");
+        }
+        names[id] = e.getValue().getAsString();
+      }
+      return List.of(names);
+    }
+
+    private static JsonObject readJson(Path configFile) {
+      try {
+        return JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+            .getAsJsonObject();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + configFile, e);
+      }
+    }
+
+    private static Pooling savedPooling(Path configFile) {
+      JsonObject o = readJson(configFile);
+      if (!o.has("finetune_pooling")) {
+        return null;
+      }
+      String value = o.get("finetune_pooling").getAsString().toUpperCase(Locale.ROOT);
+      try {
+        return Pooling.valueOf(value);
+      } catch (IllegalArgumentException e) {
+        throw new CheckpointException(
+            configFile + ": finetune_pooling \"" + value + "\" is not one of cls_pooler, mean");
       }
     }
   }

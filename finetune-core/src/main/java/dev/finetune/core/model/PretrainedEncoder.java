@@ -33,7 +33,9 @@ public final class PretrainedEncoder {
   private final Device device;
   private final LoadReport loadReport;
   private final Pooling savedPooling;
+  private final java.util.List<String> savedLabelNames;
   private final String source;
+  private final String name;
 
   PretrainedEncoder(
       EncoderConfig config,
@@ -43,7 +45,9 @@ public final class PretrainedEncoder {
       Device device,
       LoadReport loadReport,
       Pooling savedPooling,
-      String source) {
+      java.util.List<String> savedLabelNames,
+      String source,
+      String name) {
     this.config = config;
     this.weights = Collections.unmodifiableMap(weights);
     this.tokenizerJson = tokenizerJson;
@@ -51,7 +55,9 @@ public final class PretrainedEncoder {
     this.device = device;
     this.loadReport = loadReport;
     this.savedPooling = savedPooling;
+    this.savedLabelNames = savedLabelNames == null ? java.util.List.of() : java.util.List.copyOf(savedLabelNames);
     this.source = source;
+    this.name = name;
   }
 
   /**
@@ -181,12 +187,33 @@ public final class PretrainedEncoder {
   }
 
   /**
+   * The name adapter checkpoints record as their base ({@code base_model_name_or_path}): the
+   * folder's absolute path, or {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the
+   * embedded model.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
    * The pooling recorded in a checkpoint saved by this library.
    *
    * @return the pooling, if recorded
    */
   public Optional<Pooling> savedPooling() {
     return Optional.ofNullable(savedPooling);
+  }
+
+  /**
+   * The class names recorded in {@code config.json}'s {@code id2label} (index = class id); a
+   * model built with as many labels carries them (unless its head is fresh).
+   *
+   * @return the names; empty when the file has none
+   */
+  public java.util.List<String> savedLabelNames() {
+    return savedLabelNames;
   }
 
   Pooling resolve(Pooling pooling) {
@@ -316,7 +343,7 @@ public final class PretrainedEncoder {
       }
       return new SequenceClassifier(
           config, weights, resolved, numLabels, regression, freshHead, seed, target,
-          tokenizerJson, maxLength);
+          tokenizerJson, maxLength, freshHead ? null : savedLabelNames, name);
     }
   }
 }

@@ -69,6 +69,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private final int maxLength;
   private final List<String> freshParameters;
   private final List<ModelTransform> applied = new ArrayList<>();
+  private final String source;
+  private volatile List<String> labelNames;
   private HuggingFaceTokenizer tokenizer;
   private boolean closed;
 
@@ -82,7 +84,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       long seed,
       Device device,
       byte[] tokenizerJson,
-      int maxLength) {
+      int maxLength,
+      List<String> labelNames,
+      String source) {
     if (numLabels < 1) {
       throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
     }
@@ -93,6 +97,11 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     this.regression = regression;
     this.tokenizerJson = tokenizerJson;
     this.maxLength = maxLength;
+    this.source = source;
+    this.labelNames =
+        labelNames != null && labelNames.size() == numLabels
+            ? List.copyOf(labelNames)
+            : defaultLabelNames(numLabels);
     this.manager = NDManager.newBaseManager(device);
     try {
       ParameterFactory factory =
@@ -173,7 +182,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     }
     return new SequenceClassifier(
         config, Map.of(), resolved, numLabels, false, true, seed, device, tokenizerJson,
-        Math.min(512, config.maxSequenceLength()));
+        Math.min(512, config.maxSequenceLength()), null, null);
   }
 
   private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
@@ -332,13 +341,62 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @param dir the target folder (created if needed)
    */
   public void save(Path dir) {
+    write(dir, Map.of(), name -> false);
+  }
+
+  /**
+   * Saves a plain model folder with the applied fine-tuning methods folded into the base weights
+   * (PEFT's {@code merge_and_unload}): the layout of {@link #save}, without the methods' own
+   * parameters, so that {@link Encoders#load} reads it as an ordinary fine-tuned model with the
+   * same outputs (within float rounding). Methods that train base weights (full, selective) need
+   * nothing merged. The model itself is not changed.
+   *
+   * <pre>{@code
+   * FineTune.of(model).peft(Peft.lora()).fit(train, dev);
+   * model.saveMerged(Path.of("runs/merged"));     // then Predictor.load(Path.of("runs/merged"))
+   * }</pre>
+   *
+   * @param dir the target folder (created if needed)
+   * @throws IllegalStateException naming the method when one cannot be merged (prompt and prefix
+   *     tuning, bottleneck adapters add computation the base has no place for: save them with
+   *     {@code MethodCheckpoint.save})
+   */
+  public void saveMerged(Path dir) {
+    Map<String, HostTensor> merged = new LinkedHashMap<>();
+    List<dev.finetune.core.method.FineTuningMethod> methods = new ArrayList<>();
+    for (ModelTransform t : appliedMethods()) {
+      if (!(t instanceof dev.finetune.core.method.FineTuningMethod m) || m.changesBaseWeights()) {
+        continue;
+      }
+      methods.add(m);
+      Map<String, HostTensor> weights = m.mergedWeights(this).orElseThrow(() ->
+          new IllegalStateException(m.describe() + " cannot be merged into the base weights: it"
+              + " adds computation the base model has no place for; save it as an adapter"
+              + " (MethodCheckpoint.save(model, dir)) and load it with its base"));
+      for (String name : weights.keySet()) {
+        if (merged.containsKey(name)) {
+          throw new IllegalStateException("two applied methods change " + name
+              + "; merge them one at a time");
+        }
+      }
+      merged.putAll(weights);
+    }
+    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)));
+  }
+
+  private void write(
+      Path dir, Map<String, HostTensor> replaced, java.util.function.Predicate<String> omit) {
     try {
       Files.createDirectories(dir);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       String prefix = config.modelType().checkpointPrefix();
       for (ModelParameter p : parameters.all()) {
+        if (omit.test(p.hfName())) {
+          continue;
+        }
         String key = p.hfName().startsWith("classifier.") ? p.hfName() : prefix + p.hfName();
-        tensors.put(key, HostTensor.of(p.parameter().getArray()));
+        HostTensor value = replaced.get(p.hfName());
+        tensors.put(key, value != null ? value : HostTensor.of(p.parameter().getArray()));
       }
       SafeTensors.write(dir.resolve("model.safetensors"), tensors);
       Path staleIndex = dir.resolve("model.safetensors.index.json");
@@ -363,9 +421,10 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     o.add("architectures", architectures);
     JsonObject id2label = new JsonObject();
     JsonObject label2id = new JsonObject();
-    for (int i = 0; i < head.numLabels(); i++) {
-      id2label.addProperty(String.valueOf(i), "LABEL_" + i);
-      label2id.addProperty("LABEL_" + i, i);
+    List<String> names = labelNames;
+    for (int i = 0; i < names.size(); i++) {
+      id2label.addProperty(String.valueOf(i), names.get(i));
+      label2id.addProperty(names.get(i), i);
     }
     o.add("id2label", id2label);
     o.add("label2id", label2id);
@@ -394,6 +453,76 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public int numLabels() {
     return head.numLabels();
+  }
+
+  /**
+   * The class names, index = class id: read from {@code config.json}'s {@code id2label}, set
+   * from the training set by {@code FineTune.fit} when the model still has the default names, or
+   * set with {@link #labelNames(List)}; {@code LABEL_0}, {@code LABEL_1}, ... (Hugging Face's
+   * defaults) otherwise. Saved as {@code id2label} / {@code label2id}.
+   *
+   * <pre>{@code
+   * model.labelNames(List.of("negative", "positive"));
+   * model.labelNames().get(1);   // "positive"
+   * }</pre>
+   *
+   * @return one name per output
+   */
+  public List<String> labelNames() {
+    return labelNames;
+  }
+
+  /**
+   * Names the classes (one name per output, all different).
+   *
+   * @param names the names, index = class id
+   * @throws IllegalArgumentException when the count differs from {@link #numLabels()} or a name
+   *     is blank or repeated
+   */
+  public void labelNames(List<String> names) {
+    List<String> copy = List.copyOf(names);
+    if (copy.size() != head.numLabels()) {
+      throw new IllegalArgumentException("the model has " + head.numLabels() + " output(s) but "
+          + copy.size() + " label names were given: " + copy);
+    }
+    if (copy.stream().anyMatch(String::isBlank) || Set.copyOf(copy).size() != copy.size()) {
+      throw new IllegalArgumentException(
+          "label names must be non-blank and different, got " + copy);
+    }
+    labelNames = copy;
+  }
+
+  /**
+   * Tells whether the classes still have Hugging Face's default names {@code LABEL_i}.
+   *
+   * @return true when no names were loaded or set
+   */
+  public boolean hasDefaultLabelNames() {
+    return labelNames.equals(defaultLabelNames(head.numLabels()));
+  }
+
+  /**
+   * Hugging Face's default class names.
+   *
+   * @param count outputs
+   * @return {@code LABEL_0 .. LABEL_{count-1}}
+   */
+  public static List<String> defaultLabelNames(int count) {
+    List<String> names = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add("LABEL_" + i);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Where the base encoder was loaded from (a folder, or the embedded MiniLM's description), as
+   * adapter checkpoints record it in {@code base_model_name_or_path}.
+   *
+   * @return the source; empty for randomly initialised models
+   */
+  public java.util.Optional<String> source() {
+    return java.util.Optional.ofNullable(source);
   }
 
   /**

@@ -427,7 +427,9 @@ public final class FineTune {
   }
 
   /**
-   * Applies the PEFT transforms, then trains, evaluating on the validation set after every epoch.
+   * Names the model's classes after the training set's labels (when it still has the default
+   * {@code LABEL_i} names), applies the PEFT transforms, then trains, evaluating on the validation
+   * set after every epoch.
    *
    * @param train the training set
    * @param validation the validation set, or null to skip evaluation
@@ -440,6 +442,10 @@ public final class FineTune {
     checkData(train, "train");
     if (validation != null) {
       checkData(validation, "validation");
+    }
+    if (!train.isRegression() && model.hasDefaultLabelNames()
+        && train.numLabels() == model.numLabels()) {
+      model.labelNames(train.labelNames());
     }
     installTransforms(settings);
     LrFinder.Rule rule = settings.get(TrainingSettings.LR_FINDER);

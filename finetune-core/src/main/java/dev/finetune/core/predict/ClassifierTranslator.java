@@ -1,0 +1,77 @@
+package dev.finetune.core.predict;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.modality.Classifications;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+import dev.finetune.core.model.SequenceClassifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DJL's {@code Translator<String, Classifications>} for a {@link SequenceClassifier}: tokenises a
+ * text with the model's tokenizer (truncated to its max length), and turns the logits into
+ * {@link Classifications} with the model's label names and its {@link ProblemType}'s scores
+ * (softmax, sigmoid, or the value for regression). DJL's predictor runs the forward pass.
+ *
+ * <p>Loaded through {@link ClassifierTranslatorFactory} when a folder comes in by DJL's
+ * {@code Criteria} (see {@link DjlModels#criteria}); made by hand for a model in memory:
+ *
+ * <pre>{@code
+ * try (Model m = Model.newInstance("clf")) {
+ *   m.setBlock(classifier);
+ *   try (ai.djl.inference.Predictor<String, Classifications> p =
+ *       m.newPredictor(new ClassifierTranslator(classifier))) {
+ *     p.predict("a gripping film").best().getClassName();
+ *   }
+ * }
+ * }</pre>
+ */
+public final class ClassifierTranslator implements NoBatchifyTranslator<String, Classifications> {
+
+  private final SequenceClassifier model;
+  private final ProblemType problemType;
+
+  /**
+   * A translator for a model with a tokenizer.
+   *
+   * @param model the model the DJL predictor runs
+   */
+  public ClassifierTranslator(SequenceClassifier model) {
+    this.model = model;
+    this.problemType = ProblemType.of(model);
+    model.tokenizer(); // fails now, naming the problem, when the model has none
+  }
+
+  @Override
+  public NDList processInput(TranslatorContext ctx, String input) {
+    if (input == null) {
+      throw new NullPointerException("the text is null; pass \"\" for an empty text");
+    }
+    Encoding e = model.tokenizer().encode(input);
+    NDManager m = ctx.getNDManager();
+    return new NDList(
+        m.create(new long[][] {e.getIds()}),
+        m.create(new long[][] {e.getAttentionMask()}),
+        m.create(new long[][] {e.getTypeIds()}));
+  }
+
+  @Override
+  public Classifications processOutput(TranslatorContext ctx, NDList list) {
+    float[] logits = list.singletonOrThrow().toFloatArray();
+    float[] scores = problemType.scores(logits);
+    List<Double> probabilities = new ArrayList<>(scores.length);
+    for (float s : scores) {
+      probabilities.add((double) s);
+    }
+    return new Classifications(model.labelNames(), probabilities);
+  }
+
+  @Override
+  public Batchifier getBatchifier() {
+    return null;
+  }
+}

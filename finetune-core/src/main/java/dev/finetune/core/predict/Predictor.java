@@ -1,0 +1,529 @@
+package dev.finetune.core.predict;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.data.BatchIterator;
+import dev.finetune.core.data.Batches;
+import dev.finetune.core.data.TextBatch;
+import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.TextExample;
+import dev.finetune.core.data.Truncation;
+import dev.finetune.core.method.MethodCheckpoint;
+import dev.finetune.core.model.Encoders;
+import dev.finetune.core.model.Pooling;
+import dev.finetune.core.model.PretrainedEncoder;
+import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.optim.NoGradScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers questions with a trained model: labels, probabilities, top k or values for texts and
+ * text pairs, from a model in memory or from a saved folder (a whole or merged model, or an
+ * adapter folder with its base).
+ *
+ * <p>Each call sorts its texts by length, cuts them into batches padded to their own longest
+ * row (truncated to {@link Builder#maxLength max length} by the {@link Truncation} strategy),
+ * runs the forward pass without gradients on the model's device and returns the answers in the
+ * input order. The answers equal the evaluation path's ({@code TrainingRun.evaluate}): the same
+ * tokenisation, truncation and forward pass, the label the largest logit's.
+ *
+ * <p><b>Thread safety:</b> a predictor is safe to share between threads. A call only reads the
+ * weights; it opens its own sub-manager of the model's manager and its own no-grad scope (autograd
+ * mode is per thread), and the tokenizer is thread-safe. Do not train or change the model while
+ * predictions run.
+ *
+ * <p>Input rules: {@code null} texts are refused (naming the position); an empty text is a valid
+ * input (it is encoded as the special tokens alone); a text of any length is truncated to the
+ * maximum length, never an error.
+ *
+ * <pre>{@code
+ * try (Predictor p = Predictor.load(Path.of("runs/sst2-model"))) {
+ *   Prediction one = p.predict("a gripping film");
+ *   one.label();                                    // "positive"
+ *   p.predict(List.of("dull", "superb")).get(1).topK(2);
+ *   p.predictPair("A man is eating.", "Someone eats.");
+ * }
+ * // an adapter with its base (recorded in adapter_config.json, or named):
+ * Predictor.loader().base(Path.of("models/minilm")).batchSize(64).load(Path.of("runs/lora"));
+ * // a model in memory (not closed by the predictor):
+ * Predictor.builder(model).maxLength(64).build().predict("fine");
+ * }</pre>
+ */
+public final class Predictor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Predictor.class);
+
+  /** Default number of texts per forward pass. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private final SequenceClassifier model;
+  private final boolean ownsModel;
+  private final Batches batches;
+  private final ProblemType problemType;
+
+  private Predictor(SequenceClassifier model, boolean ownsModel, int batchSize, int maxLength,
+      Truncation truncation) {
+    this.model = model;
+    this.ownsModel = ownsModel;
+    this.problemType = ProblemType.of(model);
+    this.batches = Batches.builder(model.tokenizer())
+        .batchSize(batchSize)
+        .maxLength(maxLength)
+        .truncation(truncation)
+        .noShuffle()
+        .padId(model.config().padTokenId())
+        .device(model.device())
+        .prefetch(0)
+        .build();
+  }
+
+  /**
+   * A predictor with default options over a model in memory; the model stays the caller's.
+   *
+   * @param model a model with a tokenizer
+   * @return the predictor
+   */
+  public static Predictor of(SequenceClassifier model) {
+    return builder(model).build();
+  }
+
+  /**
+   * Configures a predictor over a model in memory.
+   *
+   * @param model a model with a tokenizer; the predictor does not close it
+   * @return a builder
+   */
+  public static Builder builder(SequenceClassifier model) {
+    return new Builder(Objects.requireNonNull(model, "model"));
+  }
+
+  /**
+   * Loads a saved folder with default options ({@link #loader()}).
+   *
+   * @param dir a model folder ({@code config.json}, weights, {@code tokenizer.json}) or an
+   *     adapter folder whose {@code base_model_name_or_path} names its base
+   * @return a predictor that owns (and closes) the model
+   */
+  public static Predictor load(Path dir) {
+    return loader().load(dir);
+  }
+
+  /**
+   * Configures loading a predictor from disk.
+   *
+   * @return a loader: CPU, batch size {@value #DEFAULT_BATCH_SIZE}, the model's max length
+   */
+  public static Loader loader() {
+    return new Loader();
+  }
+
+  /**
+   * Predicts one text.
+   *
+   * @param text the text (not null; may be empty)
+   * @return the answer
+   */
+  public Prediction predict(String text) {
+    return predict(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);
+  }
+
+  /**
+   * Predicts a sentence pair (entailment, paraphrase, similarity...), encoded with the tokenizer's
+   * pair template as in training.
+   *
+   * @param text the first text
+   * @param pair the second text
+   * @return the answer
+   */
+  public Prediction predictPair(String text, String pair) {
+    return predictPairs(List.of(text), List.of(pair)).get(0);
+  }
+
+  /**
+   * Predicts texts, in batches.
+   *
+   * @param texts the texts
+   * @return one answer per text, in the same order
+   * @throws NullPointerException naming the position of a null text
+   */
+  public List<Prediction> predict(List<String> texts) {
+    Objects.requireNonNull(texts, "texts");
+    List<TextExample> examples = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      examples.add(TextExample.of(nonNull(texts.get(i), "text", i), 0));
+    }
+    return run(examples);
+  }
+
+  /**
+   * Predicts sentence pairs, in batches.
+   *
+   * @param texts the first texts
+   * @param pairs the second texts, as many
+   * @return one answer per pair, in the same order
+   */
+  public List<Prediction> predictPairs(List<String> texts, List<String> pairs) {
+    if (texts.size() != pairs.size()) {
+      throw new IllegalArgumentException(
+          texts.size() + " texts but " + pairs.size() + " second texts; give one per text");
+    }
+    List<TextExample> examples = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      examples.add(TextExample.pair(
+          nonNull(texts.get(i), "text", i), nonNull(pairs.get(i), "second text", i), 0));
+    }
+    return run(examples);
+  }
+
+  /**
+   * Predicts the examples of a data set (their labels are ignored), as evaluation sees them.
+   *
+   * @param data the data
+   * @return one answer per example, in the data set's order
+   */
+  public List<Prediction> predict(TextDataset data) {
+    List<TextExample> examples = new ArrayList<>(data.size());
+    for (TextExample e : data) {
+      examples.add(e.hasPair() ? TextExample.pair(e.text(), e.textPair(), 0)
+          : TextExample.of(e.text(), 0));
+    }
+    return run(examples);
+  }
+
+  private static String nonNull(String text, String what, int index) {
+    if (text == null) {
+      throw new NullPointerException(what + " " + index + " is null; pass \"\" for an empty text");
+    }
+    return text;
+  }
+
+  private List<Prediction> run(List<TextExample> examples) {
+    int n = examples.size();
+    if (n == 0) {
+      return List.of();
+    }
+    // longest first: similar lengths share a batch, and the largest batch comes first
+    Integer[] order = new Integer[n];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -length(examples.get(i))));
+    List<TextExample> sorted = new ArrayList<>(n);
+    for (int i : order) {
+      sorted.add(examples.get(i));
+    }
+    TextDataset data = TextDataset.of("predict", sorted, model.labelNames());
+    Prediction[] out = new Prediction[n];
+    List<String> names = model.labelNames();
+    try (NoGradScope ignored = NoGradScope.enter();
+        NDManager scope = model.manager().newSubManager();
+        BatchIterator it = batches.iterator(data, scope)) {
+      while (it.hasNext()) {
+        try (TextBatch batch = it.next()) {
+          NDArray logits = model.forward(batch.modelInputs(), false).singletonOrThrow();
+          float[] flat = logits.toFloatArray();
+          int width = model.numLabels();
+          int[] rows = batch.exampleIndices();
+          for (int r = 0; r < rows.length; r++) {
+            float[] row = Arrays.copyOfRange(flat, r * width, (r + 1) * width);
+            out[order[rows[r]]] = new Prediction(problemType, names, row, problemType.scores(row));
+          }
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  private static int length(TextExample e) {
+    return e.text().length() + (e.hasPair() ? e.textPair().length() : 0);
+  }
+
+  /**
+   * The model answering.
+   *
+   * @return the model
+   */
+  public SequenceClassifier model() {
+    return model;
+  }
+
+  /**
+   * What the outputs mean.
+   *
+   * @return the problem type
+   */
+  public ProblemType problemType() {
+    return problemType;
+  }
+
+  /**
+   * The class names, index = class id.
+   *
+   * @return the model's label names
+   */
+  public List<String> labelNames() {
+    return model.labelNames();
+  }
+
+  /** Closes the model when this predictor loaded it; a model passed in stays open. */
+  @Override
+  public void close() {
+    if (ownsModel) {
+      model.close();
+    }
+  }
+
+  /**
+   * Options of a predictor over a model in memory.
+   *
+   * <pre>{@code
+   * Predictor p = Predictor.builder(model).batchSize(64).maxLength(128).build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final SequenceClassifier model;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int maxLength;
+    private Truncation truncation = Truncation.LONGEST_FIRST;
+
+    private Builder(SequenceClassifier model) {
+      this.model = model;
+      this.maxLength = model.maxLength();
+    }
+
+    /**
+     * Sets the number of texts per forward pass (default {@value #DEFAULT_BATCH_SIZE}).
+     *
+     * @param value at least 1
+     * @return this builder
+     */
+    public Builder batchSize(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + value);
+      }
+      batchSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the truncation length in tokens (default, and at most, the model's tokenizer length).
+     *
+     * @param value at least 2
+     * @return this builder
+     */
+    public Builder maxLength(int value) {
+      if (value < 2 || value > model.maxLength()) {
+        throw new IllegalArgumentException("max length must be in [2, " + model.maxLength()
+            + "] (the model's tokenizer length), got " + value);
+      }
+      maxLength = value;
+      return this;
+    }
+
+    /**
+     * Sets how over-long pairs are cut (default longest first, as in training).
+     *
+     * @param value the strategy
+     * @return this builder
+     */
+    public Builder truncation(Truncation value) {
+      truncation = Objects.requireNonNull(value, "truncation");
+      return this;
+    }
+
+    /**
+     * Builds the predictor; the model stays the caller's to close.
+     *
+     * @return the predictor
+     * @throws IllegalStateException when the model has no tokenizer
+     */
+    public Predictor build() {
+      return new Predictor(model, false, batchSize, maxLength, truncation);
+    }
+  }
+
+  /**
+   * Loads a predictor from a saved folder.
+   *
+   * <pre>{@code
+   * Predictor.loader().device(Devices.parse("gpu")).maxLength(128).load(Path.of("runs/model"));
+   * Predictor.loader().base(Path.of("models/bert")).load(Path.of("runs/lora-adapter"));
+   * }</pre>
+   */
+  public static final class Loader {
+    private Device device = Device.cpu();
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int maxLength;
+    private Truncation truncation = Truncation.LONGEST_FIRST;
+    private Path base;
+
+    private Loader() {}
+
+    /**
+     * Sets the device (default CPU).
+     *
+     * @param value e.g. {@code Devices.parse("gpu:0")}
+     * @return this loader
+     */
+    public Loader device(Device value) {
+      device = Objects.requireNonNull(value, "device");
+      return this;
+    }
+
+    /**
+     * Sets the number of texts per forward pass.
+     *
+     * @param value at least 1
+     * @return this loader
+     */
+    public Loader batchSize(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + value);
+      }
+      batchSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the truncation length (default min(512, the model's positions)).
+     *
+     * @param value tokens
+     * @return this loader
+     */
+    public Loader maxLength(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException("max length must be at least 2, got " + value);
+      }
+      maxLength = value;
+      return this;
+    }
+
+    /**
+     * Sets how over-long pairs are cut.
+     *
+     * @param value the strategy
+     * @return this loader
+     */
+    public Loader truncation(Truncation value) {
+      truncation = Objects.requireNonNull(value, "truncation");
+      return this;
+    }
+
+    /**
+     * Names the base model folder of an adapter (default: the adapter's recorded
+     * {@code base_model_name_or_path}).
+     *
+     * @param dir the base model folder, or null for the recorded one
+     * @return this loader
+     */
+    public Loader base(Path dir) {
+      base = dir;
+      return this;
+    }
+
+    /**
+     * Loads a model folder, or an adapter folder onto its base.
+     *
+     * @param dir the folder
+     * @return a predictor that owns the model
+     * @throws CheckpointException when the folder is no model or adapter, or a file does not fit
+     * @throws IllegalArgumentException when an adapter belongs to another base or pooling
+     */
+    public Predictor load(Path dir) {
+      Objects.requireNonNull(dir, "dir");
+      if (!Files.isDirectory(dir)) {
+        throw new CheckpointException("model folder not found: " + dir.toAbsolutePath());
+      }
+      boolean adapter = MethodCheckpoint.isAdapterCheckpoint(dir);
+      if (!adapter && !Files.isRegularFile(dir.resolve("config.json"))) {
+        throw new CheckpointException(dir + " is not a model folder: it has neither config.json"
+            + " (a saved model) nor " + MethodCheckpoint.CONFIG + " with "
+            + MethodCheckpoint.WEIGHTS + " (an adapter); it holds " + listing(dir));
+      }
+      Encoders.Loader encoders = Encoders.loader().device(device);
+      if (maxLength > 0) {
+        encoders.maxLength(maxLength);
+      }
+      SequenceClassifier model = adapter ? adapterModel(encoders, dir) : wholeModel(encoders, dir);
+      try {
+        LOG.info("predicting with {} ({} labels {}) from {}", model.config(), model.numLabels(),
+            model.labelNames(), dir);
+        return new Predictor(model, true, batchSize, model.maxLength(), truncation);
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    }
+
+    private SequenceClassifier wholeModel(Encoders.Loader encoders, Path dir) {
+      PretrainedEncoder encoder = encoders.load(dir);
+      List<String> names = encoder.savedLabelNames();
+      boolean regression = encoder.config().toJsonObject().has(MethodCheckpoint.PROBLEM_TYPE)
+          && "regression".equals(
+              encoder.config().toJsonObject().get(MethodCheckpoint.PROBLEM_TYPE).getAsString());
+      PretrainedEncoder.HeadBuilder head = regression ? encoder.classifier().regression()
+          : encoder.classifier().numLabels(names.isEmpty() ? 2 : names.size());
+      SequenceClassifier model = head.build();
+      List<String> fresh = model.freshParameters().stream()
+          .filter(n -> n.startsWith("classifier.") || n.startsWith("pooler.")).toList();
+      if (!fresh.isEmpty()) {
+        model.close();
+        throw new CheckpointException(dir + " has no trained classification head (missing "
+            + fresh + "): it is a base encoder, not a fine-tuned model; predict with the model"
+            + " saved after training, or pass the adapter folder with this folder as its base");
+      }
+      return model;
+    }
+
+    private SequenceClassifier adapterModel(Encoders.Loader encoders, Path dir) {
+      MethodCheckpoint.SavedHead saved = MethodCheckpoint.savedHead(dir);
+      if (saved.numLayers() > 0) {
+        encoders.keepLayers(saved.numLayers()); // a base cut to its first layers, as in training
+      }
+      PretrainedEncoder encoder;
+      if (base != null) {
+        encoder = encoders.load(base);
+      } else {
+        String recorded = MethodCheckpoint.baseModel(dir).orElseThrow(() ->
+            new CheckpointException(dir.resolve(MethodCheckpoint.CONFIG) + " records no "
+                + MethodCheckpoint.BASE + "; name the base model folder (Predictor.loader()"
+                + ".base(dir), or --model with --adapter)"));
+        encoder = encoders.loadByName(recorded);
+      }
+      PretrainedEncoder.HeadBuilder head = saved.regression() ? encoder.classifier().regression()
+          : encoder.classifier().numLabels(saved.labelNames().isEmpty() ? 2
+              : saved.labelNames().size());
+      // the adapter's head decides the pooling: the base is built the way it was trained
+      saved.pooling().ifPresent(p -> head.pooling(Pooling.valueOf(p.toUpperCase(Locale.ROOT))));
+      SequenceClassifier model = head.freshHead(true).build();
+      try {
+        MethodCheckpoint.load(model, dir);
+        return model;
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    }
+
+    private static String listing(Path dir) {
+      try (Stream<Path> files = Files.list(dir)) {
+        List<String> names = files.map(p -> p.getFileName().toString()).sorted().limit(10).toList();
+        return names.isEmpty() ? "no files" : names.toString();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + dir, e);
+      }
+    }
+  }
+}

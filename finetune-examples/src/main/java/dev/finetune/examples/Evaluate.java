@@ -1,0 +1,269 @@
+package dev.finetune.examples;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.data.DataException;
+import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.TextDatasetReader;
+import dev.finetune.core.metrics.ConfusionMatrix;
+import dev.finetune.core.predict.Prediction;
+import dev.finetune.core.predict.Predictor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+
+/**
+ * Command line: evaluates a saved model on a labelled file (CSV/TSV with a header, or JSONL; labels
+ * by the model's label names or class ids): accuracy, macro F1, MCC, per-class precision, recall
+ * and F1, the confusion matrix and the most confident mistakes, printed as Markdown and written as
+ * {@code evaluation.md}, {@code evaluation.json} and {@code confusion-matrix.png}.
+ *
+ * <pre>{@code
+ * mvn -pl finetune-examples exec:java -Dexec.mainClass=dev.finetune.examples.Evaluate \
+ *     -Dexec.args="--model runs/sst2-model --data ../shared/data/sst2/dev.tsv --label-column label"
+ * }</pre>
+ */
+public final class Evaluate {
+
+  static final String USAGE =
+      """
+      Evaluate a saved model on a labelled file.
+
+      usage: evaluate --model DIR --data FILE [options]
+        --model DIR          a saved model folder, or an adapter folder (its base is the one it records)
+        --adapter DIR        an adapter folder to load onto --model (the base folder)
+        --data FILE          .csv/.tsv with a header row, or .jsonl
+        --text-column NAME   the text's column (default sentence)
+        --pair-column NAME   the second text's column, for sentence-pair models
+        --label-column NAME  the label's column (default label): a label name or a class id
+        --output DIR         write evaluation.md, evaluation.json, confusion-matrix.png (default: print only)
+        --mistakes N         how many confident mistakes to list (default 10)
+        --device NAME        cpu (default), gpu, gpu:1
+        --batch-size N       texts per forward pass (default 32)
+        --max-length N       truncation length in tokens (default: the model's)
+        --help               this text
+      """;
+
+  private static final List<String> FLAGS = List.of("help");
+  private static final List<String> VALUED = List.of("model", "adapter", "data", "text-column",
+      "pair-column", "label-column", "output", "mistakes", "device", "batch-size", "max-length");
+
+  private Evaluate() {}
+
+  /**
+   * Runs the command.
+   *
+   * @param args the options above
+   */
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the command with explicit streams.
+   *
+   * @param args the options
+   * @param out where the Markdown report goes
+   * @param err where errors go
+   * @return 0 on success, 2 on bad arguments, 1 on bad files
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> o;
+    try {
+      o = CommandLineOptions.parse(args, FLAGS, VALUED);
+      if (o.containsKey("help")) {
+        out.print(USAGE);
+        return 0;
+      }
+      for (String required : List.of("model", "data")) {
+        if (!o.containsKey(required)) {
+          throw new IllegalArgumentException("--" + required + " is required");
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    try (Predictor predictor = Predict.load(o)) {
+      if (predictor.model().isRegression()) {
+        throw new IllegalArgumentException("--model " + o.get("model") + " has a regression head;"
+            + " evaluate scores classifiers (accuracy, F1, confusion matrix)");
+      }
+      TextDataset data = read(o, predictor.labelNames());
+      List<Prediction> predictions = predictor.predict(data);
+      Report report = new Report(data, predictions, predictor.labelNames(),
+          Integer.parseInt(o.getOrDefault("mistakes", "10")));
+      String markdown = report.markdown();
+      out.print(markdown);
+      if (o.containsKey("output")) {
+        Path dir = Files.createDirectories(Path.of(o.get("output")));
+        Files.writeString(dir.resolve("evaluation.md"), markdown);
+        Files.writeString(dir.resolve("evaluation.json"), report.json());
+        report.plot(dir.resolve("confusion-matrix.png"));
+        out.println("written to " + dir.toAbsolutePath());
+      }
+      return 0;
+    } catch (NumberFormatException e) {
+      err.println("error: a number option is not a number: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static TextDataset read(Map<String, String> o, List<String> labelNames) {
+    String file = o.get("data");
+    String name = file.toLowerCase(Locale.ROOT);
+    TextDatasetReader.Builder reader = name.endsWith(".jsonl") ? TextDatasetReader.jsonl()
+        : name.endsWith(".tsv") ? TextDatasetReader.tsv() : TextDatasetReader.csv();
+    reader.text(o.getOrDefault("text-column", "sentence"))
+        .label(o.getOrDefault("label-column", "label"))
+        .labelNames(labelNames);
+    if (o.containsKey("pair-column")) {
+      reader.textPair(o.get("pair-column"));
+    }
+    return reader.build().read(Path.of(file));
+  }
+
+  /** The metrics of one evaluation, and their Markdown, JSON and PNG forms. */
+  static final class Report {
+    private final TextDataset data;
+    private final List<Prediction> predictions;
+    private final List<String> names;
+    private final ConfusionMatrix matrix;
+    private final int mistakes;
+
+    Report(TextDataset data, List<Prediction> predictions, List<String> names, int mistakes) {
+      this.data = data;
+      this.predictions = predictions;
+      this.names = names;
+      this.mistakes = mistakes;
+      int[] labels = new int[data.size()];
+      int[] predicted = new int[data.size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = data.get(i).label();
+        predicted[i] = predictions.get(i).labelId();
+      }
+      this.matrix = ConfusionMatrix.of(Math.max(2, names.size()), labels, predicted);
+    }
+
+    private List<Integer> confidentMistakes() {
+      List<Integer> wrong = new ArrayList<>();
+      for (int i = 0; i < data.size(); i++) {
+        if (predictions.get(i).labelId() != data.get(i).label()) {
+          wrong.add(i);
+        }
+      }
+      wrong.sort(Comparator.comparingDouble(i -> -predictions.get(i).score()));
+      return wrong.subList(0, Math.min(mistakes, wrong.size()));
+    }
+
+    String markdown() {
+      StringBuilder md = new StringBuilder("# Evaluation on ").append(data.name())
+          .append(" (").append(data.size()).append(" examples)\n\n");
+      md.append("| metric | value |\n|---|---|\n");
+      md.append(String.format(Locale.ROOT, "| accuracy | %.4f |%n| macro F1 | %.4f |%n| MCC | %.4f |%n%n",
+          matrix.accuracy(), matrix.macroF1(), matrix.matthewsCorrelation()));
+      md.append("| class | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
+      for (int c = 0; c < names.size(); c++) {
+        long support = 0;
+        for (int p = 0; p < names.size(); p++) {
+          support += matrix.count(c, p);
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", names.get(c),
+            matrix.precision(c), matrix.recall(c), matrix.f1(c), support));
+      }
+      md.append("\n## Confusion matrix (rows: actual, columns: predicted)\n\n| |");
+      names.forEach(n -> md.append(' ').append(n).append(" |"));
+      md.append("\n|---|").append("---|".repeat(names.size())).append('\n');
+      for (int a = 0; a < names.size(); a++) {
+        md.append("| ").append(names.get(a)).append(" |");
+        for (int p = 0; p < names.size(); p++) {
+          md.append(' ').append(matrix.count(a, p)).append(" |");
+        }
+        md.append('\n');
+      }
+      md.append("\n## Most confident mistakes\n\n| text | actual | predicted | score |\n|---|---|---|---|\n");
+      for (int i : confidentMistakes()) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f |%n",
+            data.get(i).text().replace("|", "\\|"), names.get(data.get(i).label()),
+            predictions.get(i).label(), predictions.get(i).score()));
+      }
+      return md.toString();
+    }
+
+    String json() {
+      JsonObject o = new JsonObject();
+      o.addProperty("data", data.name());
+      o.addProperty("examples", data.size());
+      o.addProperty("accuracy", matrix.accuracy());
+      o.addProperty("macro_f1", matrix.macroF1());
+      o.addProperty("mcc", matrix.matthewsCorrelation());
+      JsonObject perClass = new JsonObject();
+      JsonArray rows = new JsonArray();
+      for (int c = 0; c < names.size(); c++) {
+        JsonObject m = new JsonObject();
+        m.addProperty("precision", matrix.precision(c));
+        m.addProperty("recall", matrix.recall(c));
+        m.addProperty("f1", matrix.f1(c));
+        perClass.add(names.get(c), m);
+        JsonArray row = new JsonArray();
+        for (int p = 0; p < names.size(); p++) {
+          row.add(matrix.count(c, p));
+        }
+        rows.add(row);
+      }
+      o.add("per_class", perClass);
+      JsonArray labels = new JsonArray();
+      names.forEach(labels::add);
+      o.add("labels", labels);
+      o.add("confusion_matrix", rows);
+      JsonArray wrong = new JsonArray();
+      for (int i : confidentMistakes()) {
+        JsonObject m = new JsonObject();
+        m.addProperty("text", data.get(i).text());
+        m.addProperty("actual", names.get(data.get(i).label()));
+        m.addProperty("predicted", predictions.get(i).label());
+        m.addProperty("score", predictions.get(i).score());
+        wrong.add(m);
+      }
+      o.add("confident_mistakes", wrong);
+      return new GsonBuilder().setPrettyPrinting().create().toJson(o);
+    }
+
+    void plot(Path file) throws IOException {
+      HeatMapChart chart = new HeatMapChartBuilder().width(120 + 90 * names.size())
+          .height(100 + 90 * names.size()).title("Confusion matrix (rows actual)")
+          .xAxisTitle("predicted").yAxisTitle("actual").build();
+      chart.getStyler().setShowValue(true);
+      List<Number[]> cells = new ArrayList<>();
+      for (int a = 0; a < names.size(); a++) {
+        for (int p = 0; p < names.size(); p++) {
+          cells.add(new Number[] {p, a, matrix.count(a, p)});
+        }
+      }
+      chart.addSeries("counts", names, names, cells);
+      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package dev.finetune.examples;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.finetune.core.checkpoint.CheckpointException;
+import dev.finetune.core.data.DataException;
+import dev.finetune.core.model.Devices;
+import dev.finetune.core.predict.Prediction;
+import dev.finetune.core.predict.Predictor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Command line: predicts labels and scores for texts with a saved model (a whole or merged model
+ * folder, or an adapter folder with its base). Input: text lines, CSV/TSV with a header, or JSONL
+ * (by file extension), from a file or stdin; output: JSONL (default) or CSV with the label and
+ * every class's score.
+ *
+ * <pre>{@code
+ * mvn -pl finetune-examples exec:java -Dexec.mainClass=dev.finetune.examples.Predict \
+ *     -Dexec.args="--model runs/sst2-model --input reviews.txt"
+ * }</pre>
+ */
+public final class Predict {
+
+  static final String USAGE =
+      """
+      Predict labels with a saved model.
+
+      usage: predict --model DIR [options]
+        --model DIR          a saved model folder, or an adapter folder (its base is the one it records)
+        --adapter DIR        an adapter folder to load onto --model (the base folder)
+        --input FILE         .txt (one text per line), .csv/.tsv (header row) or .jsonl; default stdin (lines)
+        --text-column NAME   the text's column or key (default: text, else sentence)
+        --pair-column NAME   the second text's column or key, for sentence-pair models
+        --output FILE        where to write (default stdout)
+        --format NAME        jsonl (default) or csv
+        --top-k N            scores of the N best classes only (default: all)
+        --device NAME        cpu (default), gpu, gpu:1
+        --batch-size N       texts per forward pass (default 32)
+        --max-length N       truncation length in tokens (default: the model's)
+        --quiet              no progress on the terminal
+        --help               this text
+      """;
+
+  private static final List<String> FLAGS = List.of("help", "quiet");
+  private static final List<String> VALUED = List.of("model", "adapter", "input", "text-column",
+      "pair-column", "output", "format", "top-k", "device", "batch-size", "max-length");
+  private static final int CHUNK = 256;
+
+  private Predict() {}
+
+  /**
+   * Runs the command.
+   *
+   * @param args the options above
+   */
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the command with explicit streams.
+   *
+   * @param args the options
+   * @param out where predictions go (unless --output)
+   * @param err where errors and progress go
+   * @return 0 on success, 2 on bad arguments, 1 on bad files
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> o;
+    try {
+      o = CommandLineOptions.parse(args, FLAGS, VALUED);
+      if (o.containsKey("help")) {
+        out.print(USAGE);
+        return 0;
+      }
+      if (!o.containsKey("model")) {
+        throw new IllegalArgumentException("--model DIR is required");
+      }
+      String format = o.getOrDefault("format", "jsonl");
+      if (!format.equals("jsonl") && !format.equals("csv")) {
+        throw new IllegalArgumentException("--format must be jsonl or csv, got " + format);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    try (Predictor predictor = load(o)) {
+      Inputs inputs = Inputs.read(o.get("input"), o.get("text-column"), o.get("pair-column"));
+      int topK = Integer.parseInt(o.getOrDefault("top-k", "0"));
+      PrintStream target = o.containsKey("output")
+          ? new PrintStream(Files.newOutputStream(Path.of(o.get("output"))), false,
+              StandardCharsets.UTF_8)
+          : out;
+      boolean progress = !o.containsKey("quiet") && System.console() != null;
+      boolean csv = o.getOrDefault("format", "jsonl").equals("csv");
+      if (csv) {
+        target.println(csvRow(header(predictor.labelNames(), topK)));
+      }
+      for (int start = 0; start < inputs.texts().size(); start += CHUNK) {
+        int end = Math.min(start + CHUNK, inputs.texts().size());
+        List<String> texts = inputs.texts().subList(start, end);
+        List<Prediction> answers = inputs.pairs() == null ? predictor.predict(texts)
+            : predictor.predictPairs(texts, inputs.pairs().subList(start, end));
+        for (int i = 0; i < answers.size(); i++) {
+          target.println(csv ? csvRow(row(texts.get(i), answers.get(i), topK))
+              : json(texts.get(i), answers.get(i), topK));
+        }
+        if (progress) {
+          err.printf("\rpredicted %d/%d", end, inputs.texts().size());
+        }
+      }
+      if (progress) {
+        err.println();
+      }
+      target.flush();
+      if (target != out) {
+        target.close();
+      }
+      return 0;
+    } catch (NumberFormatException e) {
+      err.println("error: a number option is not a number: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The predictor the common options describe (shared with {@link Evaluate}). */
+  static Predictor load(Map<String, String> o) {
+    Predictor.Loader loader = Predictor.loader()
+        .device(Devices.resolve(Devices.parse(o.getOrDefault("device", "cpu"))))
+        .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")));
+    if (o.containsKey("max-length")) {
+      loader.maxLength(Integer.parseInt(o.get("max-length")));
+    }
+    if (o.containsKey("adapter")) {
+      return loader.base(Path.of(o.get("model"))).load(Path.of(o.get("adapter")));
+    }
+    return loader.load(Path.of(o.get("model")));
+  }
+
+  private static List<String> header(List<String> labels, int topK) {
+    List<String> h = new ArrayList<>(List.of("text", "label", "score"));
+    if (topK > 0) {
+      for (int k = 1; k <= topK; k++) {
+        h.add("label_" + k);
+        h.add("score_" + k);
+      }
+    } else {
+      labels.forEach(l -> h.add("score_" + l));
+    }
+    return h;
+  }
+
+  private static List<String> row(String text, Prediction p, int topK) {
+    List<String> r = new ArrayList<>(List.of(text, p.label(), Float.toString(p.score())));
+    if (topK > 0) {
+      for (Prediction.LabelScore s : p.topK(topK)) {
+        r.add(s.label());
+        r.add(Float.toString(s.score()));
+      }
+    } else {
+      for (float s : p.scores()) {
+        r.add(Float.toString(s));
+      }
+    }
+    return r;
+  }
+
+  private static String json(String text, Prediction p, int topK) {
+    JsonObject o = new JsonObject();
+    o.addProperty("text", text);
+    o.addProperty("label", p.label());
+    o.addProperty("score", p.score());
+    JsonObject scores = new JsonObject();
+    if (topK > 0) {
+      p.topK(topK).forEach(s -> scores.addProperty(s.label(), s.score()));
+    } else {
+      for (int i = 0; i < p.scores().length; i++) {
+        scores.addProperty(p.labelNames().get(i), p.scores()[i]);
+      }
+    }
+    o.add("scores", scores);
+    return new Gson().toJson(o);
+  }
+
+  static String csvRow(List<String> cells) {
+    List<String> quoted = new ArrayList<>();
+    for (String c : cells) {
+      quoted.add(c.contains(",") || c.contains("\"") || c.contains("\n")
+          ? "\"" + c.replace("\"", "\"\"") + "\"" : c);
+    }
+    return String.join(",", quoted);
+  }
+
+  /** Texts (and second texts) read from a file or stdin. */
+  record Inputs(List<String> texts, List<String> pairs) {
+
+    static Inputs read(String file, String textColumn, String pairColumn) throws IOException {
+      BufferedReader in = file == null
+          ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+          : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+      try (in) {
+        String name = file == null ? "" : file.toLowerCase(Locale.ROOT);
+        List<String> lines = in.lines().toList();
+        if (name.endsWith(".jsonl")) {
+          return jsonl(file, lines, textColumn, pairColumn);
+        }
+        if (name.endsWith(".csv") || name.endsWith(".tsv")) {
+          return table(file, lines, name.endsWith(".tsv") ? '\t' : ',', textColumn, pairColumn);
+        }
+        if (pairColumn != null) {
+          throw new IllegalArgumentException("--pair-column needs a .csv, .tsv or .jsonl input");
+        }
+        return new Inputs(lines, null);
+      }
+    }
+
+    private static Inputs jsonl(String file, List<String> lines, String textKey, String pairKey) {
+      List<String> texts = new ArrayList<>();
+      List<String> pairs = pairKey == null ? null : new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).isBlank()) {
+          continue;
+        }
+        JsonObject o;
+        try {
+          o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+        } catch (RuntimeException e) {
+          throw new DataException(file + " line " + (i + 1) + " is not a JSON object", null, e);
+        }
+        texts.add(field(o, textKey, file, i));
+        if (pairs != null) {
+          pairs.add(field(o, pairKey, file, i));
+        }
+      }
+      return new Inputs(texts, pairs);
+    }
+
+    private static String field(JsonObject o, String key, String file, int line) {
+      String k = key != null ? key : o.has("text") ? "text" : "sentence";
+      JsonElement e = o.get(k);
+      if (e == null || e.isJsonNull()) {
+        throw new DataException(file + " line " + (line + 1) + " has no \"" + k
+            + "\" (name the key with --text-column / --pair-column)", null, null);
+      }
+      return e.getAsString();
+    }
+
+    private static Inputs table(String file, List<String> lines, char sep, String textColumn,
+        String pairColumn) {
+      if (lines.isEmpty()) {
+        return new Inputs(List.of(), null);
+      }
+      List<String> header = split(lines.get(0), sep);
+      int text = column(header, textColumn, file);
+      int pair = pairColumn == null ? -1 : column(header, pairColumn, file);
+      List<String> texts = new ArrayList<>();
+      List<String> pairs = pair < 0 ? null : new ArrayList<>();
+      for (int i = 1; i < lines.size(); i++) {
+        if (lines.get(i).isEmpty()) {
+          continue;
+        }
+        List<String> cells = split(lines.get(i), sep);
+        if (cells.size() <= Math.max(text, pair)) {
+          throw new DataException(file + " line " + (i + 1) + " has " + cells.size()
+              + " columns, the header " + header.size(), null, null);
+        }
+        texts.add(cells.get(text));
+        if (pairs != null) {
+          pairs.add(cells.get(pair));
+        }
+      }
+      return new Inputs(texts, pairs);
+    }
+
+    private static int column(List<String> header, String name, String file) {
+      String wanted = name != null ? name : header.contains("text") ? "text" : "sentence";
+      int index = header.indexOf(wanted);
+      if (index < 0) {
+        throw new DataException(file + " has no column '" + wanted + "' (columns " + header
+            + "); name it with --text-column", null, null);
+      }
+      return index;
+    }
+
+    /** One CSV/TSV line, with double-quoted cells ("" inside quotes is a quote). */
+    static List<String> split(String line, char sep) {
+      List<String> cells = new ArrayList<>();
+      StringBuilder cell = new StringBuilder();
+      boolean quoted = false;
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
+        if (quoted) {
+          if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            cell.append('"');
+            i++;
+          } else if (c == '"') {
+            quoted = false;
+          } else {
+            cell.append(c);
+          }
+        } else if (c == '"' && cell.length() == 0) {
+          quoted = true;
+        } else if (c == sep) {
+          cells.add(cell.toString());
+          cell.setLength(0);
+        } else {
+          cell.append(c);
+        }
+      }
+      cells.add(cell.toString());
+      return cells;
+    }
+  }
+}
