@@ -197,7 +197,8 @@ public final class Encoders {
       }
       log(source, config, report);
       return new PretrainedEncoder(
-          config, weights, tokenizer, length, device, report, savedPooling(configFile), source);
+          config, weights, tokenizer, length, device, report, savedPooling(configFile),
+          savedProblemType(configFile), source);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {
@@ -307,6 +308,24 @@ public final class Encoders {
             report.dropped().size());
       }
       LOG.info("loaded {} from {}", config, source);
+    }
+
+    private static ProblemType savedProblemType(Path configFile) {
+      try {
+        JsonObject o =
+            JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        if (!o.has("problem_type") || o.get("problem_type").isJsonNull()) {
+          return null;
+        }
+        try {
+          return ProblemType.fromHfName(o.get("problem_type").getAsString());
+        } catch (IllegalArgumentException e) {
+          throw new CheckpointException(configFile + ": " + e.getMessage());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + configFile, e);
+      }
     }
 
     private static Pooling savedPooling(Path configFile) {

@@ -33,6 +33,7 @@ public final class PretrainedEncoder {
   private final Device device;
   private final LoadReport loadReport;
   private final Pooling savedPooling;
+  private final ProblemType savedProblemType;
   private final String source;
 
   PretrainedEncoder(
@@ -43,6 +44,7 @@ public final class PretrainedEncoder {
       Device device,
       LoadReport loadReport,
       Pooling savedPooling,
+      ProblemType savedProblemType,
       String source) {
     this.config = config;
     this.weights = Collections.unmodifiableMap(weights);
@@ -51,6 +53,7 @@ public final class PretrainedEncoder {
     this.device = device;
     this.loadReport = loadReport;
     this.savedPooling = savedPooling;
+    this.savedProblemType = savedProblemType;
     this.source = source;
   }
 
@@ -189,6 +192,16 @@ public final class PretrainedEncoder {
     return Optional.ofNullable(savedPooling);
   }
 
+  /**
+   * The {@code problem_type} recorded in the checkpoint's {@code config.json}; a head built without
+   * an explicit kind keeps it when its number of labels fits.
+   *
+   * @return the problem type, if recorded
+   */
+  public Optional<ProblemType> savedProblemType() {
+    return Optional.ofNullable(savedProblemType);
+  }
+
   Pooling resolve(Pooling pooling) {
     if (pooling != Pooling.AUTO) {
       return pooling;
@@ -209,7 +222,7 @@ public final class PretrainedEncoder {
    */
   public final class HeadBuilder {
     private int numLabels = 2;
-    private boolean regression;
+    private ProblemType problemType;
     private Pooling pooling = Pooling.AUTO;
     private long seed = DEFAULT_SEED;
     private boolean freshHead;
@@ -238,7 +251,9 @@ public final class PretrainedEncoder {
      */
     public HeadBuilder numLabels(int value) {
       numLabels = value;
-      regression = false;
+      if (problemType == ProblemType.REGRESSION) {
+        problemType = null;
+      }
       return this;
     }
 
@@ -249,7 +264,35 @@ public final class PretrainedEncoder {
      */
     public HeadBuilder regression() {
       numLabels = 1;
-      regression = true;
+      problemType = ProblemType.REGRESSION;
+      return this;
+    }
+
+    /**
+     * Makes a multi-label head: {@code value} independent sigmoid outputs, trained with binary
+     * cross-entropy.
+     *
+     * @param value the number of labels, at least 1
+     * @return this builder
+     */
+    public HeadBuilder multiLabel(int value) {
+      numLabels = value;
+      problemType = ProblemType.MULTI_LABEL_CLASSIFICATION;
+      return this;
+    }
+
+    /**
+     * Sets the problem type (default: the checkpoint's {@code problem_type} when it fits the number
+     * of labels, else inferred from it: 1 output is regression, more single-label).
+     *
+     * @param value the problem type
+     * @return this builder
+     */
+    public HeadBuilder problemType(ProblemType value) {
+      problemType = java.util.Objects.requireNonNull(value, "problemType");
+      if (value == ProblemType.REGRESSION) {
+        numLabels = 1;
+      }
       return this;
     }
 
@@ -286,6 +329,16 @@ public final class PretrainedEncoder {
       return this;
     }
 
+    private ProblemType problemType() {
+      if (problemType != null) {
+        return problemType;
+      }
+      if (savedProblemType != null && (savedProblemType == ProblemType.REGRESSION) == (numLabels == 1)) {
+        return savedProblemType;
+      }
+      return ProblemType.infer(numLabels);
+    }
+
     /**
      * Builds the model on the chosen device (default the encoder's).
      *
@@ -315,7 +368,7 @@ public final class PretrainedEncoder {
         }
       }
       return new SequenceClassifier(
-          config, weights, resolved, numLabels, regression, freshHead, seed, target,
+          config, weights, resolved, numLabels, problemType(), freshHead, seed, target,
           tokenizerJson, maxLength);
     }
   }

@@ -1,6 +1,7 @@
 package dev.finetune.core.train;
 
 import ai.djl.Device;
+import dev.finetune.core.data.Truncation;
 import dev.finetune.core.model.Devices;
 import java.util.List;
 import java.util.Objects;
@@ -64,10 +65,23 @@ public final class TrainingSettings {
       "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
           + " one warning");
 
+  /** How sentence pairs longer than the max length are cut. */
+  public static final Setting<Truncation> TRUNCATION = Setting.parsed("truncation",
+      Truncation.class, Truncation.LONGEST_FIRST, "longest_first, only_first or only_second",
+      Truncation::fromHfName, "NAME",
+      "how a text pair longer than the max length is cut, as Hugging Face tokenizers do");
+  /** The decision threshold of multi-label heads. */
+  public static final Setting<Double> THRESHOLD = Setting.fraction("threshold", 0.5,
+      "multi-label heads: a label is predicted when its sigmoid probability is >= this");
+  /** Whether multi-label metrics tune one threshold per label on the validation predictions. */
+  public static final Setting<Boolean> TUNE_THRESHOLDS = Setting.bool("tuneThresholds", false,
+      "multi-label heads: per label, use the threshold in 0.05..0.95 that maximises its F1 on the"
+          + " validation predictions (optimistic on that set) instead of the global one");
+
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
-      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE);
+      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS);
 
   private TrainingSettings() {}
 
