@@ -112,9 +112,9 @@ public record EvalPredictions(ProblemType problemType, float[][] logits, float[]
   }
 
   /**
-   * The arg-max class of each row (single-label) or the single output (regression).
+   * The arg-max class of each row (first on ties), for single-label passes.
    *
-   * @return one value per example
+   * @return one class per example
    */
   public int[] predictedClasses() {
     int[] out = new int[logits.length];

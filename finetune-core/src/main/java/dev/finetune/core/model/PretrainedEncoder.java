@@ -282,8 +282,9 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Sets the problem type (default: the checkpoint's {@code problem_type} when it fits the number
-     * of labels, else inferred from it: 1 output is regression, more single-label).
+     * Sets the problem type (default: the checkpoint's {@code problem_type} when the head is not
+     * fresh and it fits the number of labels, else inferred from it: 1 output is regression, more
+     * single-label).
      *
      * @param value the problem type
      * @return this builder
@@ -333,7 +334,8 @@ public final class PretrainedEncoder {
       if (problemType != null) {
         return problemType;
       }
-      if (savedProblemType != null && (savedProblemType == ProblemType.REGRESSION) == (numLabels == 1)) {
+      if (savedProblemType != null && !freshHead
+          && (savedProblemType == ProblemType.REGRESSION) == (numLabels == 1)) {
         return savedProblemType;
       }
       return ProblemType.infer(numLabels);

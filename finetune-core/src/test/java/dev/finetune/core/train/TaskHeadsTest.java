@@ -180,6 +180,11 @@ class TaskHeadsTest {
         .problemType(ProblemType.SINGLE_LABEL_CLASSIFICATION).build()) {
       assertThat(single.problemType()).isEqualTo(ProblemType.SINGLE_LABEL_CLASSIFICATION);
     }
+    // a fresh head is a new label set: the saved problem type does not carry over
+    try (SequenceClassifier fresh = Encoders.loader().load(saved).classifier().numLabels(3)
+        .freshHead(true).build()) {
+      assertThat(fresh.problemType()).isEqualTo(ProblemType.SINGLE_LABEL_CLASSIFICATION);
+    }
   }
 
   @Test
