@@ -1,8 +1,7 @@
 package dev.finetune.examples;
 
 import dev.finetune.core.data.DatasetSplit;
-import dev.finetune.core.data.Glue;
-import dev.finetune.core.data.Imdb;
+import dev.finetune.core.data.Tasks;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.FineTuningMethods;
@@ -48,7 +47,8 @@ public final class Quickstart {
       Fine-tune a transformer encoder on a text-classification task and print the report.
 
       usage: quickstart [options]
-        --task NAME          sst2 (default), cola or imdb
+        --task NAME          the task (default sst2), one of:
+      {tasks}
         --data DIR           folder with the task's files (train.tsv/dev.tsv, or train.csv/test.csv);
                              default: the data root (-Dfinetune.data / FINETUNE_DATA), then the cache
         --model DIR          Hugging Face model folder (config.json, model.safetensors, tokenizer.json);
@@ -79,7 +79,8 @@ public final class Quickstart {
         --verbose            print the stack trace of a failure (default: one line)
         --help               this text
       Each option may be given once.
-      """.replace("{methods}\n", FineTuningMethods.help(" ".repeat(25)));
+      """.replace("{methods}\n", FineTuningMethods.help(" ".repeat(25)))
+          .replace("{tasks}\n", Tasks.help(" ".repeat(25)));
 
   /** Quickstart's defaults where they differ from the library's: a short first run. */
   private static final Map<Setting<?>, Object> DEFAULTS = Map.of(TrainingSettings.EPOCHS, 1,
@@ -170,7 +171,9 @@ public final class Quickstart {
     ModelTransform method = method(o.getOrDefault("method", "full"), o);
     LrPolicy policy = lrPolicy(o);
     Map<Setting<?>, Object> settings = settings(o);
-    String task = o.getOrDefault("task", "sst2").toLowerCase(Locale.ROOT);
+    Tasks.Task task = Tasks.lookup(o.getOrDefault("task", "sst2")).orElseThrow(() ->
+        new IllegalArgumentException("--task " + o.get("task") + " is unknown; use one of "
+            + Tasks.names()));
     DatasetSplit data = loadData(task, o.get("data"));
     long seed = value(settings, TrainingSettings.SEED);
     int trainSize = Integer.parseInt(o.getOrDefault("train-size", "2000"));
@@ -188,7 +191,7 @@ public final class Quickstart {
     if (o.containsKey("layers")) {
       modelName += ", first " + o.get("layers") + " layers";
     }
-    try (SequenceClassifier model = encoder.classifier().numLabels(train.numLabels()).seed(seed).build()) {
+    try (SequenceClassifier model = task.head(encoder, train).seed(seed).build()) {
       FineTune chain = FineTune.of(model)
           .name(modelName)
           .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")));
@@ -224,17 +227,12 @@ public final class Quickstart {
     return size > 0 && size < data.size() ? data.stratifiedSample(size, seed) : data;
   }
 
-  private static DatasetSplit loadData(String task, String dir) {
+  private static DatasetSplit loadData(Tasks.Task task, String dir) {
     Path path = dir == null ? null : Path.of(dir);
     if (path != null && !Files.isDirectory(path)) {
       throw new IllegalArgumentException("--data " + dir + " is not a folder");
     }
-    return switch (task) {
-      case "sst2", "sst-2" -> path == null ? Glue.sst2() : Glue.sst2(path);
-      case "cola" -> path == null ? Glue.cola() : Glue.cola(path);
-      case "imdb" -> path == null ? Imdb.load() : Imdb.load(path);
-      default -> throw new IllegalArgumentException("--task " + task + " is unknown; use sst2, cola or imdb");
-    };
+    return task.load(path);
   }
 
   private static LrPolicy lrPolicy(Map<String, String> o) {

@@ -70,6 +70,12 @@ public enum Truncation {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** @return the Hugging Face name, as reports and settings show it */
+  @Override
+  public String toString() {
+    return hfName();
+  }
+
   /**
    * How many tokens of each text to keep.
    *

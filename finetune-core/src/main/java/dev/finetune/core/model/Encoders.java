@@ -221,7 +221,7 @@ public final class Encoders {
       log(source, config, report);
       return new PretrainedEncoder(
           config, weights, tokenizer, length, device, report, savedPooling(configFile),
-          savedLabelNames(configFile), source, name);
+          savedLabelNames(configFile), savedProblemType(configFile), source, name);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {
@@ -392,6 +392,18 @@ public final class Encoders {
             .getAsJsonObject();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + configFile, e);
+      }
+    }
+
+    private static ProblemType savedProblemType(Path configFile) {
+      JsonObject o = readJson(configFile);
+      if (!o.has("problem_type") || o.get("problem_type").isJsonNull()) {
+        return null;
+      }
+      try {
+        return ProblemType.fromHfName(o.get("problem_type").getAsString());
+      } catch (IllegalArgumentException e) {
+        throw new CheckpointException(configFile + ": " + e.getMessage());
       }
     }
 

@@ -34,6 +34,7 @@ public final class PretrainedEncoder {
   private final LoadReport loadReport;
   private final Pooling savedPooling;
   private final java.util.List<String> savedLabelNames;
+  private final ProblemType savedProblemType;
   private final String source;
   private final String name;
 
@@ -46,6 +47,7 @@ public final class PretrainedEncoder {
       LoadReport loadReport,
       Pooling savedPooling,
       java.util.List<String> savedLabelNames,
+      ProblemType savedProblemType,
       String source,
       String name) {
     this.config = config;
@@ -56,6 +58,7 @@ public final class PretrainedEncoder {
     this.loadReport = loadReport;
     this.savedPooling = savedPooling;
     this.savedLabelNames = savedLabelNames == null ? java.util.List.of() : java.util.List.copyOf(savedLabelNames);
+    this.savedProblemType = savedProblemType;
     this.source = source;
     this.name = name;
   }
@@ -216,6 +219,16 @@ public final class PretrainedEncoder {
     return savedLabelNames;
   }
 
+  /**
+   * The {@code problem_type} recorded in the checkpoint's {@code config.json}; a head built without
+   * an explicit kind keeps it when its number of labels fits.
+   *
+   * @return the problem type, if recorded
+   */
+  public Optional<ProblemType> savedProblemType() {
+    return Optional.ofNullable(savedProblemType);
+  }
+
   Pooling resolve(Pooling pooling) {
     if (pooling != Pooling.AUTO) {
       return pooling;
@@ -236,7 +249,7 @@ public final class PretrainedEncoder {
    */
   public final class HeadBuilder {
     private int numLabels = 2;
-    private boolean regression;
+    private ProblemType problemType;
     private Pooling pooling = Pooling.AUTO;
     private long seed = DEFAULT_SEED;
     private boolean freshHead;
@@ -265,7 +278,9 @@ public final class PretrainedEncoder {
      */
     public HeadBuilder numLabels(int value) {
       numLabels = value;
-      regression = false;
+      if (problemType == ProblemType.REGRESSION) {
+        problemType = null;
+      }
       return this;
     }
 
@@ -276,7 +291,36 @@ public final class PretrainedEncoder {
      */
     public HeadBuilder regression() {
       numLabels = 1;
-      regression = true;
+      problemType = ProblemType.REGRESSION;
+      return this;
+    }
+
+    /**
+     * Makes a multi-label head: {@code value} independent sigmoid outputs, trained with binary
+     * cross-entropy.
+     *
+     * @param value the number of labels, at least 1
+     * @return this builder
+     */
+    public HeadBuilder multiLabel(int value) {
+      numLabels = value;
+      problemType = ProblemType.MULTI_LABEL_CLASSIFICATION;
+      return this;
+    }
+
+    /**
+     * Sets the problem type (default: the checkpoint's {@code problem_type} when the head is not
+     * fresh and it fits the number of labels, else inferred from it: 1 output is regression, more
+     * single-label).
+     *
+     * @param value the problem type
+     * @return this builder
+     */
+    public HeadBuilder problemType(ProblemType value) {
+      problemType = java.util.Objects.requireNonNull(value, "problemType");
+      if (value == ProblemType.REGRESSION) {
+        numLabels = 1;
+      }
       return this;
     }
 
@@ -313,6 +357,17 @@ public final class PretrainedEncoder {
       return this;
     }
 
+    private ProblemType problemType() {
+      if (problemType != null) {
+        return problemType;
+      }
+      if (savedProblemType != null && !freshHead
+          && (savedProblemType == ProblemType.REGRESSION) == (numLabels == 1)) {
+        return savedProblemType;
+      }
+      return ProblemType.infer(numLabels);
+    }
+
     /**
      * Builds the model on the chosen device (default the encoder's).
      *
@@ -342,7 +397,7 @@ public final class PretrainedEncoder {
         }
       }
       return new SequenceClassifier(
-          config, weights, resolved, numLabels, regression, freshHead, seed, target,
+          config, weights, resolved, numLabels, problemType(), freshHead, seed, target,
           tokenizerJson, maxLength, freshHead ? null : savedLabelNames, name);
     }
   }

@@ -64,7 +64,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private final ModelParameters parameters = new ModelParameters();
   private final Encoder encoder;
   private final ClassificationHead head;
-  private final boolean regression;
+  private final ProblemType problemType;
   private final byte[] tokenizerJson;
   private final int maxLength;
   private final List<String> freshParameters;
@@ -79,7 +79,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       Map<String, HostTensor> weights,
       Pooling pooling,
       int numLabels,
-      boolean regression,
+      ProblemType problemType,
       boolean freshHead,
       long seed,
       Device device,
@@ -90,11 +90,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     if (numLabels < 1) {
       throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
     }
-    if (regression && numLabels != 1) {
-      throw new IllegalArgumentException("regression has 1 output, got numLabels " + numLabels);
-    }
+    problemType.checkOutputs(numLabels);
     this.config = config;
-    this.regression = regression;
+    this.problemType = problemType;
     this.tokenizerJson = tokenizerJson;
     this.maxLength = maxLength;
     this.source = source;
@@ -181,7 +179,33 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       }
     }
     return new SequenceClassifier(
-        config, Map.of(), resolved, numLabels, false, true, seed, device, tokenizerJson,
+        config, Map.of(), resolved, numLabels, ProblemType.infer(numLabels), true, seed, device,
+        tokenizerJson, Math.min(512, config.maxSequenceLength()), null, null);
+  }
+
+  /**
+   * Creates a randomly initialised model for a given problem type (no tokenizer), e.g. a tiny
+   * multi-label classifier for tests.
+   *
+   * <pre>{@code
+   * SequenceClassifier m = SequenceClassifier.randomInit(
+   *     tiny, ProblemType.MULTI_LABEL_CLASSIFICATION, 5, Pooling.MEAN, 42, Device.cpu());
+   * }</pre>
+   *
+   * @param config the encoder configuration
+   * @param problemType what the head predicts
+   * @param numLabels outputs (1 for regression)
+   * @param pooling the head's pooling ({@link Pooling#AUTO} = CLS + pooler)
+   * @param seed initialisation seed
+   * @param device where the parameters live
+   * @return the model
+   * @throws IllegalArgumentException when the problem type does not fit the number of outputs
+   */
+  public static SequenceClassifier randomInit(
+      EncoderConfig config, ProblemType problemType, int numLabels, Pooling pooling, long seed,
+      Device device) {
+    return new SequenceClassifier(config, Map.of(), pooling == Pooling.AUTO ? Pooling.CLS_POOLER
+        : pooling, numLabels, problemType, true, seed, device, null,
         Math.min(512, config.maxSequenceLength()), null, null);
   }
 
@@ -428,11 +452,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     }
     o.add("id2label", id2label);
     o.add("label2id", label2id);
-    if (regression) {
-      o.addProperty("problem_type", "regression");
-    } else {
-      o.remove("problem_type");
-    }
+    o.addProperty("problem_type", problemType.hfName());
     o.addProperty("finetune_pooling", head.pooling().configValue());
     return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o);
   }
@@ -531,7 +551,16 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @return true for regression
    */
   public boolean isRegression() {
-    return regression;
+    return problemType == ProblemType.REGRESSION;
+  }
+
+  /**
+   * What the head predicts; saved in {@code config.json} as {@code problem_type}.
+   *
+   * @return the problem type
+   */
+  public ProblemType problemType() {
+    return problemType;
   }
 
   /**
@@ -682,7 +711,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         + head.pooling().configValue()
         + " pooling, "
         + head.numLabels()
-        + (regression ? " output (regression)" : " labels")
+        + (isRegression() ? " output (regression)"
+            : problemType == ProblemType.MULTI_LABEL_CLASSIFICATION ? " labels (multi-label)" : " labels")
         + ", "
         + parameters.all().stream()
             .collect(Collectors.summingLong(ModelParameter::size))

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.metrics.ComputeMetrics;
+import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.OptimizerSpec;
@@ -44,6 +46,7 @@ public final class FineTune {
   private final TrainingConfig.Builder config = TrainingConfig.builder();
   private final List<ModelTransform> transforms = new ArrayList<>();
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private final List<ComputeMetrics> metrics = new ArrayList<>();
   private HuggingFaceTokenizer tokenizer;
   private LrFinder sweep = LrFinder.defaults();
 
@@ -155,6 +158,32 @@ public final class FineTune {
    */
   public FineTune callbacks(TrainingListener... callbacks) {
     listeners.addAll(Arrays.asList(callbacks));
+    return this;
+  }
+
+  /**
+   * Sets the loss (default by the head's problem type: cross-entropy, binary cross-entropy with
+   * logits, or MSE); it also gives the validation loss.
+   *
+   * @param loss e.g. {@code Losses.crossEntropy().inverseFrequencyWeights().labelSmoothing(0.1)},
+   *     {@code Losses.huber(1.0)}, or a lambda on the logits and labels
+   * @return this
+   */
+  public FineTune loss(Loss loss) {
+    config.loss(Objects.requireNonNull(loss, "loss"));
+    return this;
+  }
+
+  /**
+   * Adds user-supplied validation metrics (Hugging Face's {@code compute_metrics}), computed on
+   * every evaluation's logits and labels; their results join the report and can be monitored by
+   * name by {@code EarlyStopping} and {@code BestCheckpoint}.
+   *
+   * @param computeMetrics the metrics
+   * @return this
+   */
+  public FineTune metrics(ComputeMetrics... computeMetrics) {
+    metrics.addAll(Arrays.asList(computeMetrics));
     return this;
   }
 
@@ -343,7 +372,7 @@ public final class FineTune {
    * @return an immutable snapshot
    */
   public TrainingConfig config() {
-    return config.transforms(transforms).listeners(listeners).build();
+    return config.transforms(transforms).listeners(listeners).metrics(metrics).build();
   }
 
   /**
@@ -462,6 +491,23 @@ public final class FineTune {
       throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is empty");
     }
     int labels = model.numLabels();
+    boolean multiLabelModel = model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION;
+    if (data.isMultiLabel() != multiLabelModel) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is "
+          + (data.isMultiLabel() ? "multi-label" : "not multi-label") + " but the model's head is "
+          + model.problemType() + "; use " + (data.isMultiLabel()
+              ? "encoder.classifier().multiLabel(" + data.numLabels() + ")"
+              : data.isRegression() ? "encoder.classifier().regression()"
+              : "forSequenceClassification(" + data.numLabels() + ")"));
+    }
+    if (multiLabelModel) {
+      if (data.numLabels() != labels) {
+        throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' has "
+            + data.numLabels() + " labels but the model's multi-label head has " + labels
+            + " outputs; use encoder.classifier().multiLabel(" + data.numLabels() + ")");
+      }
+      return;
+    }
     if (data.isRegression() != (labels == 1)) {
       throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is "
           + (data.isRegression() ? "a regression set" : "a classification set with "

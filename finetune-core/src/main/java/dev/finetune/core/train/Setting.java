@@ -109,6 +109,19 @@ public final class Setting<T> {
   }
 
   /**
+   * A number strictly between 0 and 1 (a probability threshold).
+   *
+   * @param name the camelCase name
+   * @param defaultValue the default
+   * @param help one line of help text
+   * @return the setting
+   */
+  static Setting<Double> fraction(String name, double defaultValue, String help) {
+    return new Setting<>(name, Double.class, defaultValue, "a number", "in (0, 1)",
+        v -> v > 0 && v < 1, Setting::numberOf, "X", help);
+  }
+
+  /**
    * A true/false setting.
    *
    * @param name the camelCase name

@@ -1,6 +1,7 @@
 package dev.finetune.core.train;
 
 import ai.djl.Device;
+import dev.finetune.core.metrics.ComputeMetrics;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.optim.Optimizers;
 import dev.finetune.schedules.LrSchedule;
@@ -49,6 +50,8 @@ public final class TrainingConfig {
   private final List<ModelTransform> transforms;
   private final List<TrainingListener> listeners;
   private final String modelName;
+  private final Loss loss;
+  private final List<ComputeMetrics> metrics;
 
   private TrainingConfig(Builder b) {
     Map<Setting<?>, Object> copy = new LinkedHashMap<>();
@@ -68,6 +71,8 @@ public final class TrainingConfig {
     transforms = List.copyOf(b.transforms);
     listeners = List.copyOf(b.listeners);
     modelName = b.modelName == null ? "model" : b.modelName;
+    loss = b.loss;
+    metrics = List.copyOf(b.metrics);
   }
 
   /**
@@ -190,6 +195,20 @@ public final class TrainingConfig {
   }
 
   /**
+   * The training (and validation) loss.
+   *
+   * @return the chosen loss, or null for the head's default ({@link Losses#forProblem})
+   */
+  public Loss loss() {
+    return loss;
+  }
+
+  /** @return user-supplied validation metrics, computed in order after the built-in ones */
+  public List<ComputeMetrics> metrics() {
+    return metrics;
+  }
+
+  /**
    * The schedule in absolute learning rates (before policy multipliers).
    *
    * @return {@code schedule.atBaseLr(learningRate)}, or the spec parsed with the base LR
@@ -224,6 +243,10 @@ public final class TrainingConfig {
     out.put("schedule", schedule != null ? absoluteSchedule().toString() : scheduleSpec);
     out.put("weight_decay", weightDecayPolicy().toString());
     out.put("transforms", transforms.stream().map(ModelTransform::describe).toList());
+    out.put("loss", loss == null ? "by problem type" : loss.describe());
+    if (!metrics.isEmpty()) {
+      out.put("user_metrics", metrics.size());
+    }
     return out;
   }
 
@@ -258,6 +281,8 @@ public final class TrainingConfig {
     b.transforms = transforms;
     b.listeners = listeners;
     b.modelName = modelName;
+    b.loss = loss;
+    b.metrics = metrics;
     return b;
   }
 
@@ -280,6 +305,8 @@ public final class TrainingConfig {
     private List<ModelTransform> transforms = List.of();
     private List<TrainingListener> listeners = List.of();
     private String modelName;
+    private Loss loss;
+    private List<ComputeMetrics> metrics = List.of();
 
     private Builder() {
       TrainingSettings.ALL.forEach(s -> values.put(s, s.defaultValue()));
@@ -423,6 +450,18 @@ public final class TrainingConfig {
     /** @param v listeners @return this */
     public Builder listeners(List<TrainingListener> v) {
       listeners = List.copyOf(v);
+      return this;
+    }
+
+    /** @param v the loss, null for the head's default @return this */
+    public Builder loss(Loss v) {
+      loss = v;
+      return this;
+    }
+
+    /** @param v user-supplied validation metrics @return this */
+    public Builder metrics(List<ComputeMetrics> v) {
+      metrics = List.copyOf(v);
       return this;
     }
 

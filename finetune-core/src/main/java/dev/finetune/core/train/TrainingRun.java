@@ -13,8 +13,8 @@ import dev.finetune.core.data.BatchIterator;
 import dev.finetune.core.data.Batches;
 import dev.finetune.core.data.TextBatch;
 import dev.finetune.core.data.TextDataset;
-import dev.finetune.core.metrics.MeanAccumulator;
 import dev.finetune.core.metrics.MetricAccumulator;
+import dev.finetune.core.metrics.ValidationMetrics;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.GradientClipping;
@@ -31,7 +31,6 @@ import dev.finetune.schedules.LrSchedule;
 import dev.finetune.schedules.policy.WeightDecayPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -74,6 +73,7 @@ final class TrainingRun implements TrainingContext {
   private final WeightDecayPolicy weightDecayPolicy;
   private final TrainingReport.Builder report;
   private final ProgressBar progress;
+  private final Loss loss;
 
   private NDManager runManager;
   private Optimizer optimizer;
@@ -117,6 +117,7 @@ final class TrainingRun implements TrainingContext {
         Batches.builder(tokenizer)
             .batchSize(config.batchSize())
             .maxLength(config.maxLength())
+            .truncation(config.get(TrainingSettings.TRUNCATION))
             .shuffle(config.seed())
             .bucketing(config.bucketing())
             .padId(padId)
@@ -126,11 +127,14 @@ final class TrainingRun implements TrainingContext {
         Batches.builder(tokenizer)
             .batchSize(config.batchSize())
             .maxLength(config.maxLength())
+            .truncation(config.get(TrainingSettings.TRUNCATION))
             .noShuffle()
             .bucketing(50)
             .padId(padId)
             .device(model.device())
             .build();
+    this.loss = (config.loss() != null ? config.loss() : Losses.forProblem(model.problemType()))
+        .prepare(train);
     this.batchesPerEpoch = trainBatches.batchesPerEpoch(train);
     this.stepsPerEpoch = (batchesPerEpoch + config.accumulation() - 1) / config.accumulation();
     this.totalSteps = stepsPerEpoch * config.epochs();
@@ -318,7 +322,7 @@ final class TrainingRun implements TrainingContext {
         open.add(batch);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray logits = model.forward(store, batch.modelInputs(), true).singletonOrThrow();
-          NDArray loss = Losses.forHead(logits, batch.labels());
+          NDArray loss = this.loss.compute(logits, batch.labels());
           // Mean over the whole group: each micro-batch contributes loss * its share.
           NDArray scaled = groupSize == 1 ? loss
               : loss.mul(Scalars.like(loss, (double) batch.size() / groupCapacity));
@@ -409,31 +413,26 @@ final class TrainingRun implements TrainingContext {
     if (validation == null || validation.isEmpty()) {
       return Map.of();
     }
-    boolean regression = model.numLabels() == 1;
-    MetricAccumulator accumulator =
-        regression ? null
-            : model.numLabels() == 2 ? MetricAccumulator.binary(1)
-            : MetricAccumulator.forClasses(model.numLabels());
-    MeanAccumulator loss = new MeanAccumulator();
+    ValidationMetrics accumulator = ValidationMetrics.builder(model.problemType(), model.numLabels())
+        .threshold(config.get(TrainingSettings.THRESHOLD))
+        .tuneThresholds(config.get(TrainingSettings.TUNE_THRESHOLDS))
+        .user(config.metrics())
+        .build();
     ParameterStore store = new ParameterStore(runManager, false);
     try (NoGradScope ignored = NoGradScope.enter();
         BatchIterator batches = evalBatches.iterator(validation, runManager)) {
       while (batches.hasNext()) {
         try (TextBatch batch = batches.next()) {
           NDArray logits = model.forward(store, batch.modelInputs(), false).singletonOrThrow();
-          loss.add(Losses.forHead(logits, batch.labels()).getFloat(), batch.size());
-          if (accumulator != null) {
-            accumulator.add(logits, batch.labels());
-          }
+          accumulator.addLoss(loss.compute(logits, batch.labels()).getFloat(), batch.size());
+          accumulator.add(logits, batch.labels());
         }
       }
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    if (accumulator != null) {
-      accumulator.addLoss(loss.mean(), loss.count());
-      out.putAll(accumulator.results());
-    } else {
-      out.put(MetricAccumulator.LOSS, loss.mean());
+    Map<String, Double> out = accumulator.results();
+    if (accumulator.tunedThresholds() != null) {
+      LOG.info("per-label thresholds tuned on {}: {}", validation.name(),
+          java.util.Arrays.toString(accumulator.tunedThresholds()));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.finetune.core.train;
 
 import ai.djl.Device;
+import dev.finetune.core.data.Truncation;
 import dev.finetune.core.model.Devices;
 import java.util.List;
 import java.util.Objects;
@@ -69,11 +70,23 @@ public final class TrainingSettings {
       LrFinder.Rule.OFF, LrFinder.Rule.names(), LrFinder.Rule::parse, LrFinder.Rule::toString, "RULE",
       "run the LR range test (fastai's lr_find, 100 steps from 1e-7 to 10, model restored after) before"
           + " training and train with its valley or steepest suggestion instead of the learning rate");
+  /** How sentence pairs longer than the max length are cut. */
+  public static final Setting<Truncation> TRUNCATION = Setting.parsed("truncation",
+      Truncation.class, Truncation.LONGEST_FIRST, "longest_first, only_first or only_second",
+      Truncation::fromHfName, Truncation::toString, "NAME",
+      "how a text pair longer than the max length is cut, as Hugging Face tokenizers do");
+  /** The decision threshold of multi-label heads. */
+  public static final Setting<Double> THRESHOLD = Setting.fraction("threshold", 0.5,
+      "multi-label heads: a label is predicted when its sigmoid probability is >= this");
+  /** Whether multi-label metrics tune one threshold per label on the validation predictions. */
+  public static final Setting<Boolean> TUNE_THRESHOLDS = Setting.bool("tuneThresholds", false,
+      "multi-label heads: per label, use the threshold in 0.05..0.95 that maximises its F1 on the"
+          + " validation predictions (optimistic on that set) instead of the global one");
 
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
-      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, LR_FINDER);
+      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER);
 
   private TrainingSettings() {}
 

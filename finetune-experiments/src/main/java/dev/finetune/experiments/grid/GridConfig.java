@@ -8,8 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.finetune.core.data.DatasetSplit;
-import dev.finetune.core.data.Glue;
-import dev.finetune.core.data.Imdb;
+import dev.finetune.core.data.Tasks;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -34,7 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Reads a grid from a JSON config file (format in {@code docs/GRIDS.md}). Top-level keys: {@code
- * name} and {@code task} ({@code sst2}, {@code cola}, {@code imdb}) are required; {@code data}
+ * name} and {@code task} (a name of the task registry {@link Tasks}: {@code sst2}, {@code cola},
+ * {@code imdb}, {@code mrpc}, {@code stsb}, {@code trec}, {@code trec_fine}, {@code goemotions};
+ * it picks the reader and the head) are required; {@code data}
  * (the task's folder; default: the data root, then the cache), {@code model} (a Hugging Face
  * folder; default the embedded all-MiniLM-L6-v2), {@code layers} (keep the first K encoder
  * layers), {@code train_size} (seeded sample, seed 42), {@code validation_size} (first N),
@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * <p>Options: every setting of {@link TrainingSettings} under its snake_case key ({@code epochs},
  * {@code batch_size}, {@code max_grad_norm}, {@code device}, ...: numbers and booleans as JSON
  * numbers and booleans, a device as a string such as {@code "gpu:1"}; the model is created on that
- * device), except {@code seed}, which is the top-level {@code seeds}; {@code learning_rate} is the
+ * device; {@code truncation} as a string such as {@code "only_second"}), except {@code seed}, which is the top-level {@code seeds}; {@code learning_rate} is the
  * base that {@code lr_scale} multiplies. Besides: {@code lr_scale}, {@code train_fraction}
  * (numbers); {@code optimizer}, {@code lr_policy}, {@code method}, {@code schedule} (a
  * PyTorch/Hugging Face spec, parsed by {@code Schedules.parse} with the learning rate as its base
@@ -146,10 +146,9 @@ public final class GridConfig {
       }
     }
     String name = string(root, "name", true);
-    String task = string(root, "task", true).toLowerCase(Locale.ROOT);
-    if (!List.of("sst2", "cola", "imdb").contains(task)) {
-      throw new GridConfigException(source, "task", "sst2, cola or imdb", quote(task));
-    }
+    String taskName = string(root, "task", true);
+    Tasks.Task task = Tasks.lookup(taskName).orElseThrow(() ->
+        new GridConfigException(source, "task", "one of " + Tasks.names(), quote(taskName)));
     String dataDir = string(root, "data", false);
     String modelDir = string(root, "model", false);
     int layers = whole(root, "layers", 0);
@@ -159,27 +158,24 @@ public final class GridConfig {
     grid.seeds(seeds(root));
 
     Path data = dataDir == null ? null : baseDir.resolve(dataDir);
-    grid.data(() -> {
-      DatasetSplit split = switch (task) {
-        case "sst2" -> data == null ? Glue.sst2() : Glue.sst2(data);
-        case "cola" -> data == null ? Glue.cola() : Glue.cola(data);
-        default -> data == null ? Imdb.load() : Imdb.load(data);
-      };
+    Supplier<DatasetSplit> loaded = Lazy.of(() -> {
+      DatasetSplit split = task.load(data);
       TextDataset train = trainSize > 0 ? split.train().sample(trainSize, DATA_SEED) : split.train();
       TextDataset dev = validationSize > 0 ? split.validation().take(validationSize) : split.validation();
       return new DatasetSplit(train, dev);
     });
+    grid.data(loaded);
     Path model = modelDir == null ? null : baseDir.resolve(modelDir);
     Supplier<PretrainedEncoder> encoder = Lazy.of(() -> {
       Encoders.Loader loader = Encoders.loader().keepLayers(layers);
       return model == null ? loader.embeddedMiniLm() : loader.load(model);
     });
     grid.model(cell -> {
-      PretrainedEncoder.HeadBuilder head = encoder.get().classifier().numLabels(2).seed(cell.seed());
+      PretrainedEncoder.HeadBuilder head = task.head(encoder.get(), loaded.get().train()).seed(cell.seed());
       Device on = cell.axisValues().containsKey(DEVICE_KEY) ? deviceAxis.get(cell.value(DEVICE_KEY)) : device;
       return (on == null ? head : head.device(on)).build();
     });
-    grid.describe("task " + task + (data == null ? "" : " (" + dataDir + ")")
+    grid.describe("task " + task.name() + (data == null ? "" : " (" + dataDir + ")")
         + (trainSize > 0 ? ", train sample " + trainSize + " (seed " + DATA_SEED + ")" : "")
         + (validationSize > 0 ? ", first " + validationSize + " validation examples" : ""));
     grid.describe("model " + (model == null ? "embedded all-MiniLM-L6-v2" : modelDir)

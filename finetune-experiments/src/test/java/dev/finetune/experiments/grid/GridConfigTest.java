@@ -66,7 +66,8 @@ class GridConfigTest {
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"epochs\": 1.5}"))
         .hasMessage("grid.json: key 'epochs': expected a whole number, got the number 1.5");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"mnli\"}"))
-        .hasMessage("grid.json: key 'task': expected sst2, cola or imdb, got \"mnli\"");
+        .hasMessage("grid.json: key 'task': expected one of [sst2, cola, imdb, mrpc, stsb, trec,"
+            + " trec_fine, goemotions], got \"mnli\"");
     assertThatThrownBy(() -> parse("{\"task\": \"sst2\"}"))
         .hasMessage("grid.json: key 'name': expected a string, got nothing (the key is required)");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"epoch\": 3}"))

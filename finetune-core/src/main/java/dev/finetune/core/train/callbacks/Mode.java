@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Whether a monitored metric improves by going up or down. {@link #infer(String)} gives
- * {@link #MIN} for losses and {@link #MAX} for everything else (accuracy, f1, mcc, ...).
+ * {@link #MIN} for losses and errors ({@code hamming_loss}, {@code mse}) and {@link #MAX} for everything else (accuracy, f1, mcc, ...).
  *
  * <pre>{@code
  * EarlyStopping.on("loss").mode(Mode.MIN);   // the same as the inferred mode
@@ -18,14 +18,15 @@ public enum Mode {
 
   /**
    * Infers the mode from a metric's name: names ending in {@code loss} (or {@code error},
-   * {@code perplexity}) are minimised, others maximised.
+   * {@code perplexity}, {@code mse}, {@code mae}) are minimised, others maximised.
    *
    * @param metric the metric's name
    * @return the mode
    */
   public static Mode infer(String metric) {
     String m = metric.toLowerCase(Locale.ROOT);
-    return m.endsWith("loss") || m.endsWith("error") || m.endsWith("perplexity") ? MIN : MAX;
+    return m.endsWith("loss") || m.endsWith("error") || m.endsWith("perplexity")
+        || m.endsWith("mse") || m.endsWith("mae") ? MIN : MAX;
   }
 
   /**

@@ -1,0 +1,88 @@
+package dev.finetune.core.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What a sequence-classification head predicts, as Hugging Face's {@code problem_type} in
+ * {@code config.json} names it. It picks the default loss (cross-entropy, binary cross-entropy with
+ * logits, mean squared error) and the validation metrics, and is saved with the model and read
+ * back. Without an explicit choice it is inferred as Hugging Face infers it: one output is
+ * regression, more are single-label classification.
+ *
+ * <pre>{@code
+ * SequenceClassifier m = encoder.classifier().multiLabel(28).build();
+ * m.problemType();                                           // MULTI_LABEL_CLASSIFICATION
+ * ProblemType.fromHfName("regression").hfName();             // "regression"
+ * }</pre>
+ */
+public enum ProblemType {
+  /** One class per example: softmax cross-entropy, accuracy / F1 / MCC. */
+  SINGLE_LABEL_CLASSIFICATION,
+  /** Any set of classes per example: sigmoid + binary cross-entropy, micro/macro F1, Hamming. */
+  MULTI_LABEL_CLASSIFICATION,
+  /** One real-valued score per example: mean squared error, Pearson and Spearman. */
+  REGRESSION;
+
+  /**
+   * Hugging Face's inference when {@code problem_type} is unset: 1 output is regression, more are
+   * single-label classification.
+   *
+   * @param numLabels the head's outputs
+   * @return the inferred problem type
+   */
+  public static ProblemType infer(int numLabels) {
+    return numLabels == 1 ? REGRESSION : SINGLE_LABEL_CLASSIFICATION;
+  }
+
+  /**
+   * The problem type named as in {@code config.json} (case-insensitive).
+   *
+   * @param name {@code single_label_classification}, {@code multi_label_classification} or
+   *     {@code regression}
+   * @return the problem type
+   * @throws IllegalArgumentException naming the valid values for an unknown name
+   */
+  public static ProblemType fromHfName(String name) {
+    for (ProblemType type : values()) {
+      if (type.hfName().equalsIgnoreCase(name.strip())) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException("unknown problem_type '" + name + "': expected one of "
+        + Arrays.stream(values()).map(ProblemType::hfName).toList());
+  }
+
+  /**
+   * The name Hugging Face writes in {@code config.json}.
+   *
+   * @return e.g. {@code multi_label_classification}
+   */
+  public String hfName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Checks that a head with {@code numLabels} outputs can solve this problem.
+   *
+   * @param numLabels the outputs
+   * @throws IllegalArgumentException naming both when they do not fit
+   */
+  public void checkOutputs(int numLabels) {
+    if (this == REGRESSION && numLabels != 1) {
+      throw new IllegalArgumentException("a regression head has 1 output, got numLabels " + numLabels);
+    }
+    if (this == SINGLE_LABEL_CLASSIFICATION && numLabels < 2) {
+      throw new IllegalArgumentException("single-label classification needs at least 2 labels, got "
+          + numLabels + "; use regression() for one real-valued output");
+    }
+    if (numLabels < 1) {
+      throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return hfName();
+  }
+}
