@@ -85,4 +85,38 @@ public enum ProblemType {
   public String toString() {
     return hfName();
   }
+
+  /**
+   * Turns one row of logits into scores.
+   *
+   * @param logits the model's outputs for one text
+   * @return probabilities (or the value for regression), a new array
+   */
+  public float[] scores(float[] logits) {
+    float[] out = new float[logits.length];
+    switch (this) {
+      case SINGLE_LABEL_CLASSIFICATION -> {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+          max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+          e[i] = Math.exp(logits[i] - max);
+          sum += e[i];
+        }
+        for (int i = 0; i < logits.length; i++) {
+          out[i] = (float) (e[i] / sum);
+        }
+      }
+      case MULTI_LABEL_CLASSIFICATION -> {
+        for (int i = 0; i < logits.length; i++) {
+          out[i] = (float) (1 / (1 + Math.exp(-logits[i])));
+        }
+      }
+      case REGRESSION -> System.arraycopy(logits, 0, out, 0, logits.length);
+    }
+    return out;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.finetune.core.predict;
 
+import dev.finetune.core.model.ProblemType;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDList;
@@ -42,7 +43,7 @@ public final class ClassifierTranslator implements NoBatchifyTranslator<String, 
    */
   public ClassifierTranslator(SequenceClassifier model) {
     this.model = model;
-    this.problemType = ProblemType.of(model);
+    this.problemType = model.problemType();
     model.tokenizer(); // fails now, naming the problem, when the model has none
   }
 

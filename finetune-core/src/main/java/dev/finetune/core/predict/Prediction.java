@@ -1,5 +1,6 @@
 package dev.finetune.core.predict;
 
+import dev.finetune.core.model.ProblemType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

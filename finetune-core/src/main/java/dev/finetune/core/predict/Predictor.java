@@ -1,5 +1,6 @@
 package dev.finetune.core.predict;
 
+import dev.finetune.core.model.ProblemType;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -79,7 +80,7 @@ public final class Predictor implements AutoCloseable {
       Truncation truncation) {
     this.model = model;
     this.ownsModel = ownsModel;
-    this.problemType = ProblemType.of(model);
+    this.problemType = model.problemType();
     this.batches = Batches.builder(model.tokenizer())
         .batchSize(batchSize)
         .maxLength(maxLength)

@@ -1,7 +1,7 @@
 /**
  * Using what was trained: {@link dev.finetune.core.predict.Predictor} answers for texts and pairs
  * from a model in memory or a saved folder (whole, merged, or adapter with its recorded base),
- * {@link dev.finetune.core.predict.ProblemType} turns logits into scores, and
+ * {@link dev.finetune.core.model.ProblemType} turns logits into scores, and
  * {@link dev.finetune.core.predict.DjlModels} lets DJL's {@code Criteria} load a saved folder.
  *
  * <pre>{@code

@@ -1,5 +1,6 @@
 package dev.finetune.core.predict;
 
+import dev.finetune.core.model.ProblemType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
