@@ -1,8 +1,6 @@
 package dev.finetune.core.data;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.finetune.core.data.tokens.TokenAligner;
@@ -27,113 +25,58 @@ import java.util.List;
  * }
  * }</pre>
  */
-public final class TokenBatch implements AutoCloseable {
+public final class TokenBatch extends EncodedBatch {
 
-  private final NDManager manager;
-  private final int index;
   private final List<TokenWindow> windows;
-  private final int paddedLength;
-  private final long realTokens;
   private final long labelledTokens;
-  private final NDArray inputIds;
-  private final NDArray attentionMask;
-  private final NDArray tokenTypeIds;
-  private final NDArray labels;
 
-  TokenBatch(NDManager parent, Device device, int index, List<TokenWindow> windows, long padId) {
-    this.index = index;
-    this.windows = List.copyOf(windows);
-    int rows = windows.size();
-    int padded = 0;
-    long real = 0;
-    for (TokenWindow window : windows) {
-      padded = Math.max(padded, window.length());
-      real += window.length();
-    }
-    this.paddedLength = padded;
-    this.realTokens = real;
-    long[] ids = new long[rows * padded];
-    long[] mask = new long[rows * padded];
-    long[] types = new long[rows * padded];
-    long[] tags = new long[rows * padded];
-    Arrays.fill(ids, padId);
-    Arrays.fill(tags, TokenAligner.IGNORE);
-    long labelled = 0;
-    for (int r = 0; r < rows; r++) {
-      TokenWindow window = windows.get(r);
-      int offset = r * padded;
-      long[] windowLabels = window.labels();
-      System.arraycopy(window.ids(), 0, ids, offset, window.length());
-      System.arraycopy(window.typeIds(), 0, types, offset, window.length());
-      System.arraycopy(windowLabels, 0, tags, offset, window.length());
-      Arrays.fill(mask, offset, offset + window.length(), 1L);
-      for (long label : windowLabels) {
-        if (label != TokenAligner.IGNORE) {
-          labelled++;
+  /** The windows padded into flat (B * T) arrays. */
+  private record Padded(int rows, int length, long real, long labelled, long[] ids, long[] mask,
+      long[] types, long[] tags) {
+
+    static Padded of(List<TokenWindow> windows, long padId) {
+      int rows = windows.size();
+      int padded = 0;
+      long real = 0;
+      for (TokenWindow window : windows) {
+        padded = Math.max(padded, window.length());
+        real += window.length();
+      }
+      long[] ids = new long[rows * padded];
+      long[] mask = new long[rows * padded];
+      long[] types = new long[rows * padded];
+      long[] tags = new long[rows * padded];
+      Arrays.fill(ids, padId);
+      Arrays.fill(tags, TokenAligner.IGNORE);
+      long labelled = 0;
+      for (int r = 0; r < rows; r++) {
+        TokenWindow window = windows.get(r);
+        int offset = r * padded;
+        long[] windowLabels = window.labels();
+        System.arraycopy(window.ids(), 0, ids, offset, window.length());
+        System.arraycopy(window.typeIds(), 0, types, offset, window.length());
+        System.arraycopy(windowLabels, 0, tags, offset, window.length());
+        Arrays.fill(mask, offset, offset + window.length(), 1L);
+        for (long label : windowLabels) {
+          if (label != TokenAligner.IGNORE) {
+            labelled++;
+          }
         }
       }
-    }
-    this.labelledTokens = labelled;
-    this.manager = device == null ? parent.newSubManager() : parent.newSubManager(device);
-    Shape shape = new Shape(rows, padded);
-    try {
-      this.inputIds = manager.create(ids, shape);
-      this.attentionMask = manager.create(mask, shape);
-      this.tokenTypeIds = manager.create(types, shape);
-      this.labels = manager.create(tags, shape);
-      inputIds.setName("input_ids");
-      attentionMask.setName("attention_mask");
-      tokenTypeIds.setName("token_type_ids");
-      labels.setName("labels");
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
+      return new Padded(rows, padded, real, labelled, ids, mask, types, tags);
     }
   }
 
-  /**
-   * Token ids, padded with the pad id.
-   *
-   * @return (B, T) int64
-   */
-  public NDArray inputIds() {
-    return inputIds;
+  TokenBatch(NDManager parent, Device device, int index, List<TokenWindow> windows, long padId) {
+    this(parent, device, index, List.copyOf(windows), Padded.of(windows, padId));
   }
 
-  /**
-   * 1 for real tokens, 0 for padding.
-   *
-   * @return (B, T) int64
-   */
-  public NDArray attentionMask() {
-    return attentionMask;
-  }
-
-  /**
-   * Segment ids (0 for single sentences), 0 for padding.
-   *
-   * @return (B, T) int64
-   */
-  public NDArray tokenTypeIds() {
-    return tokenTypeIds;
-  }
-
-  /**
-   * Tag ids per token, {@code -100} where the loss ignores.
-   *
-   * @return (B, T) int64
-   */
-  public NDArray labels() {
-    return labels;
-  }
-
-  /**
-   * The model's inputs in the order encoders take them.
-   *
-   * @return a new list {@code [input_ids, attention_mask, token_type_ids]}
-   */
-  public NDList modelInputs() {
-    return new NDList(inputIds, attentionMask, tokenTypeIds);
+  private TokenBatch(NDManager parent, Device device, int index, List<TokenWindow> windows,
+      Padded p) {
+    super(parent, device, index, p.rows(), p.length(), p.real(), p.ids(), p.mask(), p.types(),
+        manager -> manager.create(p.tags(), new Shape(p.rows(), p.length())));
+    this.windows = windows;
+    this.labelledTokens = p.labelled();
   }
 
   /**
@@ -150,26 +93,9 @@ public final class TokenBatch implements AutoCloseable {
    *
    * @return the batch size
    */
+  @Override
   public int size() {
     return windows.size();
-  }
-
-  /**
-   * The padded length T.
-   *
-   * @return T
-   */
-  public int paddedLength() {
-    return paddedLength;
-  }
-
-  /**
-   * The number of non-padding tokens, for tokens/s.
-   *
-   * @return real tokens
-   */
-  public long realTokens() {
-    return realTokens;
   }
 
   /**
@@ -179,29 +105,5 @@ public final class TokenBatch implements AutoCloseable {
    */
   public long labelledTokens() {
     return labelledTokens;
-  }
-
-  /**
-   * The position of this batch within its epoch (0-based).
-   *
-   * @return the batch index
-   */
-  public int index() {
-    return index;
-  }
-
-  /**
-   * The sub-manager that owns this batch's arrays.
-   *
-   * @return the batch's manager
-   */
-  public NDManager manager() {
-    return manager;
-  }
-
-  /** Frees the batch's arrays. */
-  @Override
-  public void close() {
-    manager.close();
   }
 }
