@@ -3,10 +3,10 @@ package dev.finetune.peft;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
+import dev.finetune.core.method.WholeModelMethod;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.schedules.ParameterRole;
 import dev.finetune.schedules.ParameterSelector;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,7 +19,7 @@ import java.util.function.Function;
  * FineTune.of(model).peft(Selective.embeddingsOnly().trainHead(true)).fit(train, dev);
  * }</pre>
  */
-public final class Selective implements FineTuningMethod {
+public final class Selective implements WholeModelMethod {
 
   private final String kind;
   private final String label;
@@ -114,23 +114,6 @@ public final class Selective implements FineTuningMethod {
         a -> (PeftParameters.isBase(a) && selector.matches(a, numLayers))
             || a.role() == ParameterRole.PEFT
             || (trainHead && a.isHead()));
-  }
-
-  /** @return true: base weights train, so the whole model is the checkpoint */
-  @Override
-  public boolean changesBaseWeights() {
-    return true;
-  }
-
-  /** @return false: selective methods create no parameter */
-  @Override
-  public boolean owns(String hfName) {
-    return false;
-  }
-
-  @Override
-  public Map<String, long[]> expectedTensors(SequenceClassifier model) {
-    return Map.of();
   }
 
   /**

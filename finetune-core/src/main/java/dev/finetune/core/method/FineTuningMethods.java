@@ -211,7 +211,7 @@ public final class FineTuningMethods {
 
   /** The {@code full} entry: no method. */
   private static final class FullType implements MethodType {
-    static final FineTuningMethod FULL = new FineTuningMethod() {
+    static final FineTuningMethod FULL = new WholeModelMethod() {
       @Override
       public String kind() {
         return "full";
@@ -219,21 +219,6 @@ public final class FineTuningMethods {
 
       @Override
       public void install(SequenceClassifier model) {}
-
-      @Override
-      public boolean changesBaseWeights() {
-        return true;
-      }
-
-      @Override
-      public boolean owns(String hfName) {
-        return false;
-      }
-
-      @Override
-      public Map<String, long[]> expectedTensors(SequenceClassifier model) {
-        return Map.of();
-      }
 
       @Override
       public String describe() {
