@@ -22,7 +22,7 @@ import java.util.Map;
  * mask and the linear head are plain Java.
  *
  * <pre>{@code
- * try (OrtClassifier ort = new OrtClassifier(onnxBytes, tokenizer, weight, bias, 2)) {
+ * try (OrtClassifier ort = new OrtClassifier(onnxBytes, tokenizer, weight, bias, 2, true)) {
  *   float[][] logits = ort.logits(List.of("a fine film", "dull"));
  * }
  * }</pre>
@@ -48,9 +48,11 @@ public final class OrtClassifier implements AutoCloseable {
    * @param weight the head's weight, (labels, hidden) row-major
    * @param bias the head's bias, (labels)
    * @param threads intra-op threads (inter-op: 1, sequential execution)
+   * @param spin whether idle intra-op threads spin-wait (ONNX Runtime's default) or sleep at
+   *     once, the counterpart of OpenMP's {@code OMP_WAIT_POLICY} ACTIVE / PASSIVE
    */
   public OrtClassifier(byte[] onnx, HuggingFaceTokenizer tokenizer, float[] weight, float[] bias,
-      int threads) {
+      int threads, boolean spin) {
     this.env = OrtEnvironment.getEnvironment();
     this.tokenizer = tokenizer;
     this.weight = weight.clone();
@@ -62,6 +64,7 @@ public final class OrtClassifier implements AutoCloseable {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
       this.session = env.createSession(onnx, options);
       this.wantsTypeIds = session.getInputNames().contains("token_type_ids");
       this.hiddenOutput = hiddenStateOutput(session);

@@ -54,7 +54,16 @@ import java.util.Map;
  * java -Dai.djl.offline=true -cp "$CP" dev.finetune.bench.PredictBenchmark --rounds 5 --warmup 1
  * }</pre>
  *
- * <p>Prints {@code PARITY}, {@code PASS} (one per side, batch size and round) and {@code RESULT}
+ * <p>Idle threads: with {@code OMP_WAIT_POLICY=PASSIVE} in the environment libtorch's OpenMP
+ * threads (ours and the peer's) sleep between operations instead of spinning, and ONNX Runtime's
+ * spinning is switched off to match; otherwise all three spin (their defaults).
+ *
+ * <p>{@code --profile DIR} records one pass of ours per batch size with libtorch's profiler
+ * instead of timing ({@code DIR/ours-bN.json}; {@code benchmarks/profile/summarize_trace.py
+ * TRACE.json PASSES} counts and times its operations).
+ *
+ * <p>{@code --limit N} keeps the first N sentences (smoke tests; the recorded runs use all 872).
+ * Prints {@code PARITY}, {@code PASS} (one per side, batch size and round) and {@code RESULT}
  * lines and a Markdown table; writes the token ids, head weights and peer logits to {@code --out}.
  */
 public final class PredictBenchmark {
@@ -62,7 +71,7 @@ public final class PredictBenchmark {
   private static final String USAGE = "usage: PredictBenchmark [--data SST2_DEV.tsv]"
       + " [--batches 1,8,32] [--rounds N] [--warmup N] [--threads N] [--sides ours,ort,pytorch]"
       + " [--python /usr/bin/python3] [--peer benchmarks/peer/peer_predict.py] [--out DIR]"
-      + " [--tolerance 1e-4] [--seed N]";
+      + " [--tolerance 1e-4] [--seed N] [--limit N] [--profile DIR]";
 
   /** The sides compared. */
   enum Side {
@@ -97,6 +106,8 @@ public final class PredictBenchmark {
     Path peerScript = Path.of(WholeStepBenchmark.arg(args, "--peer",
         "benchmarks/peer/peer_predict.py"));
     Path out = Path.of(WholeStepBenchmark.arg(args, "--out", "benchmarks/results/predict"));
+    int limit = Integer.parseInt(WholeStepBenchmark.arg(args, "--limit", "0"));
+    String profile = WholeStepBenchmark.arg(args, "--profile", null);
     if (!Files.isRegularFile(data)) {
       System.err.println("error: --data " + data.toAbsolutePath() + " not found (the SST-2 dev"
           + " file, sentence<TAB>label with a header)\n" + USAGE);
@@ -114,12 +125,21 @@ public final class PredictBenchmark {
 
     List<String> texts = new ArrayList<>();
     for (TextExample e : Glue.readSst2(data, "sst2-dev")) {
+      if (limit > 0 && texts.size() == limit) {
+        break;
+      }
       texts.add(e.text());
     }
+    // OpenMP's wait policy (libtorch here and in the peer, which inherits the environment) and
+    // ONNX Runtime's spinning follow one switch, so the three idle alike between operations
+    String waitPolicy = System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset");
+    boolean spin = !waitPolicy.equalsIgnoreCase("passive");
     System.out.printf(Locale.ROOT, "# predict %s sentences=%d batches=%s rounds=%d warmup=%d"
-            + " threads=%d sides=%s cores=%d load=%s%n", Instant.now(), texts.size(),
+            + " threads=%d sides=%s cores=%d OMP_WAIT_POLICY=%s ort_spinning=%s"
+            + " GLIBC_TUNABLES=%s load=%s%n", Instant.now(), texts.size(),
         Arrays.toString(batches), rounds, warmup, threads, sides,
-        Runtime.getRuntime().availableProcessors(), loadAverage());
+        Runtime.getRuntime().availableProcessors(), waitPolicy, spin ? "on" : "off",
+        System.getenv().getOrDefault("GLIBC_TUNABLES", "unset"), loadAverage());
 
     try (SequenceClassifier model = Encoders.embeddedMiniLm().classifier().numLabels(2)
         .pooling(Pooling.MEAN).seed(seed).build()) {
@@ -152,7 +172,7 @@ public final class PredictBenchmark {
           .getResourceAsStream(EmbeddedMiniLm.ONNX_RESOURCE)) {
         onnx = in.readAllBytes();
       }
-      try (OrtClassifier ort = new OrtClassifier(onnx, tokenizer, weight, bias, threads);
+      try (OrtClassifier ort = new OrtClassifier(onnx, tokenizer, weight, bias, threads, spin);
           Peer peer = sides.contains(Side.PYTORCH) ? new Peer(python, peerScript,
               EmbeddedMiniLm.directory().resolve("model.safetensors"), headFile, idsFile, threads)
               : null) {
@@ -220,6 +240,11 @@ public final class PredictBenchmark {
           System.exit(1);
         }
 
+        if (profile != null) {
+          profileOurs(Path.of(profile), runners.get(Side.OURS), texts, batches);
+          return;
+        }
+
         // 2. timing: rounds x batch sizes x sides, the sides' order rotating
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<Side, List<Double>> latencies = new EnumMap<>(Side.class);
@@ -263,6 +288,35 @@ public final class PredictBenchmark {
       }
     }
     System.out.println("# end " + Instant.now() + " load=" + loadAverage());
+  }
+
+  /**
+   * Records one pass of ours per batch size with libtorch's profiler, after a warm-up pass:
+   * {@code DIR/ours-bN.json}, for {@code benchmarks/profile/summarize_trace.py}.
+   */
+  private static void profileOurs(Path dir, Runner ours, List<String> texts, int[] batches)
+      throws IOException {
+    Files.createDirectories(dir);
+    for (int b : batches) {
+      for (int repeat = 0; repeat < 2; repeat++) {
+        if (repeat == 1) {
+          ai.djl.pytorch.jni.JniUtils.startProfile(false, true, true);
+        }
+        long t0 = System.nanoTime();
+        if (b == 1) {
+          ours.single(texts);
+        } else {
+          ours.batched(texts, b);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (repeat == 1) {
+          Path trace = dir.resolve("ours-b" + b + ".json");
+          ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+          System.out.printf(Locale.ROOT, "PROFILE impl=ours batch=%d sentences=%d seconds=%.4f"
+              + " trace=%s%n", b, texts.size(), seconds, trace);
+        }
+      }
+    }
   }
 
   /** One side's way of predicting every sentence once. */
