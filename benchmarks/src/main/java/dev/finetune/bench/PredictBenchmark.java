@@ -474,6 +474,8 @@ public final class PredictBenchmark {
           Integer.toString(threads))
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
+      // a benchmark stopped with a signal must not leave the peer finishing its pass
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "peer-predict-stop"));
       in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(),
           StandardCharsets.UTF_8));
       out = new BufferedReader(new InputStreamReader(process.getInputStream(),
