@@ -11,9 +11,11 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ONNX Runtime side of {@link PredictBenchmark}: what a Java team would deploy without this
@@ -69,7 +71,8 @@ public final class OrtClassifier implements AutoCloseable {
       this.wantsTypeIds = session.getInputNames().contains("token_type_ids");
       this.hiddenOutput = hiddenStateOutput(session);
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot open the ONNX model in ONNX Runtime: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the ONNX model in ONNX Runtime: " + e.getMessage(), e);
     }
   }
 
@@ -105,7 +108,7 @@ public final class OrtClassifier implements AutoCloseable {
     long[] mask = new long[rows * padded];
     for (int r = 0; r < rows; r++) {
       System.arraycopy(encodings[r].getIds(), 0, ids, r * padded, lengths[r]);
-      java.util.Arrays.fill(mask, r * padded, r * padded + lengths[r], 1L);
+      Arrays.fill(mask, r * padded, r * padded + lengths[r], 1L);
     }
     long[] shape = {rows, padded};
     Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -116,7 +119,7 @@ public final class OrtClassifier implements AutoCloseable {
         inputs.put("token_type_ids",
             OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * padded]), shape));
       }
-      try (OrtSession.Result result = session.run(inputs, java.util.Set.of(hiddenOutput))) {
+      try (OrtSession.Result result = session.run(inputs, Set.of(hiddenOutput))) {
         OnnxValue value = result.get(hiddenOutput).orElseThrow();
         FloatBuffer states = ((OnnxTensor) value).getFloatBuffer();
         return head(states, rows, padded, lengths);
@@ -134,7 +137,7 @@ public final class OrtClassifier implements AutoCloseable {
     float[][] out = new float[rows][labels];
     float[] pooled = new float[hidden];
     for (int r = 0; r < rows; r++) {
-      java.util.Arrays.fill(pooled, 0f);
+      Arrays.fill(pooled, 0f);
       for (int t = 0; t < lengths[r]; t++) {
         int base = (r * padded + t) * hidden;
         for (int h = 0; h < hidden; h++) {
