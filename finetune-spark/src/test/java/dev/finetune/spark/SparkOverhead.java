@@ -16,10 +16,10 @@ import org.apache.spark.sql.SparkSession;
  * Measures the Spark backend's overhead per trial in {@code local[2]} (docs/SEARCH.md): random
  * searches of trials that do nothing and of tiny real trials (the tiny encoder, 10 steps), in
  * process and as Spark tasks (2 at a time), wall seconds per trial. Not a test; run with the test
- * class path: {@code java -cp ... dev.finetune.spark.SparkOverhead [trials]}.
+ * class path: {@code java -cp ... dev.finetune.spark.SparkOverhead [no-op trials] [tiny trials]}.
  *
  * <pre>{@code
- * SparkOverhead.main(new String[] {"20"});
+ * SparkOverhead.main(new String[] {"20", "4"});
  * }</pre>
  */
 public final class SparkOverhead {
@@ -29,11 +29,12 @@ public final class SparkOverhead {
   /**
    * Runs the measurement and prints one line per case.
    *
-   * @param args optional: the number of trials per case (default 20)
+   * @param args optional: the number of no-op trials (default 20) and of tiny trials (default 4)
    * @throws Exception when a search fails
    */
   public static void main(String[] args) throws Exception {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int tinyTrials = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     Path dir = Files.createTempDirectory("spark-overhead");
     String tok = dir.resolve("tok").toString();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("overhead")
@@ -45,10 +46,10 @@ public final class SparkOverhead {
       // warm-up: class loading, the engine, Spark's first job
       time(dir.resolve("warm-local"), trials, nothing, null);
       time(dir.resolve("warm-spark"), 4, nothing, spark);
-      time(dir.resolve("warm-tiny"), 2, tiny, null);
+      time(dir.resolve("warm-tiny"), 1, tiny, null);
       for (String kind : new String[] {"nothing", "tiny (10 steps)"}) {
         TrialRunnerFactory f = kind.equals("nothing") ? nothing : tiny;
-        int n = kind.equals("nothing") ? trials : Math.max(4, trials / 2);
+        int n = kind.equals("nothing") ? trials : tinyTrials;
         double local = time(dir.resolve(kind.charAt(0) + "-local"), n, f, null);
         double onSpark = time(dir.resolve(kind.charAt(0) + "-spark"), n, f, spark);
         System.out.printf(Locale.ROOT, "%s: %d trials; in process %.3f s per trial, Spark local[2]"
