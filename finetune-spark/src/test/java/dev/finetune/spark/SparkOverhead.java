@@ -46,15 +46,28 @@ public final class SparkOverhead {
       // warm-up: class loading, the engine, Spark's first job
       time(dir.resolve("warm-local"), trials, nothing, null);
       time(dir.resolve("warm-spark"), 4, nothing, spark);
-      time(dir.resolve("warm-tiny"), 1, tiny, null);
-      for (String kind : new String[] {"nothing", "tiny (10 steps)"}) {
-        TrialRunnerFactory f = kind.equals("nothing") ? nothing : tiny;
-        int n = kind.equals("nothing") ? trials : tinyTrials;
-        double local = time(dir.resolve(kind.charAt(0) + "-local"), n, f, null);
-        double onSpark = time(dir.resolve(kind.charAt(0) + "-spark"), n, f, spark);
-        System.out.printf(Locale.ROOT, "%s: %d trials; in process %.3f s per trial, Spark local[2]"
-            + " (2 tasks at a time) %.3f s per trial, difference %.3f s%n",
-            kind, n, local, onSpark, onSpark - local);
+      time(dir.resolve("warm-tiny"), 2, tiny, null);
+      time(dir.resolve("warm-tiny-spark"), 2, tiny, spark);
+      // two rounds, in process first then Spark and the other way round, so warm-up and load
+      // drift do not favour one side
+      for (int round = 1; round <= 2; round++) {
+        for (String kind : new String[] {"nothing", "tiny (10 steps)"}) {
+          TrialRunnerFactory f = kind.equals("nothing") ? nothing : tiny;
+          int n = kind.equals("nothing") ? trials : tinyTrials;
+          String tag = kind.charAt(0) + "-" + round;
+          double local;
+          double onSpark;
+          if (round == 1) {
+            local = time(dir.resolve(tag + "-local"), n, f, null);
+            onSpark = time(dir.resolve(tag + "-spark"), n, f, spark);
+          } else {
+            onSpark = time(dir.resolve(tag + "-spark"), n, f, spark);
+            local = time(dir.resolve(tag + "-local"), n, f, null);
+          }
+          System.out.printf(Locale.ROOT, "round %d, %s: %d trials; in process %.3f s per trial, Spark"
+              + " local[2] (batches of 2) %.3f s per trial, difference %.3f s%n",
+              round, kind, n, local, onSpark, onSpark - local);
+        }
       }
     } finally {
       spark.stop();
