@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A scheme search, in process: trials drawn from a {@link SearchSpace} (seeded: the same seed
- * gives the same trials), trained by a {@link TrialRunner} on rungs of growing step budgets and
- * promoted by a {@link Scheduler} ({@link Strategy}). Every (trial, rung) result is written to
+ * A scheme search: trials drawn from a {@link SearchSpace} (seeded: the same seed gives the same
+ * trials), trained by a {@link TrialRunner} on rungs of growing step budgets (in this process, or
+ * on workers through a {@link TrialExecutor}) and promoted by a {@link Scheduler} ({@link
+ * Strategy}), whose decisions are always made here. Every (trial, rung) result is written to
  * {@code trials/<id>/rung-<k>.json} as it finishes; a search started again on the same folder
  * replays the results it finds (the schedulers are deterministic) and trains only what is missing,
  * so a killed search ends with the leaderboard of an uninterrupted one.
