@@ -52,8 +52,8 @@ public final class GridMain {
                            own sizes, for a GPU) or smoke (a minute or two: checks every cell runs)
         --config FILE      a JSON grid description (see docs/GRIDS.md)
         --search FILE      a scheme search: a grid file whose axes are the search space and whose
-                           "search" object picks asha, successive_halving, random or grid (see
-                           docs/SEARCH.md); writes leaderboard.md/.csv/.json, best.json (a grid
+                           "search" object picks asha, successive_halving, hyperband, random
+                           or grid (see docs/SEARCH.md); writes leaderboard.md/.csv/.json, best.json (a grid
                            file that reproduces the winner) and learning_curves.png; resumable
         --output DIR       results folder; default runs/grids/study-<x>-<profile> for a study,
                            runs/grids/<file name> for a config, runs/search/<file name> for a

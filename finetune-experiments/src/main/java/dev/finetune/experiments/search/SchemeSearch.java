@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A scheme search, in process: trials drawn from a {@link SearchSpace} (seeded: the same seed
- * gives the same trials), trained by a {@link TrialRunner} on rungs of growing step budgets and
- * promoted by a {@link Scheduler} ({@link Strategy}). Every (trial, rung) result is written to
+ * A scheme search: trials drawn from a {@link SearchSpace} (seeded: the same seed gives the same
+ * trials), trained by a {@link TrialRunner} on rungs of growing step budgets (in this process, or
+ * on workers through a {@link TrialExecutor}) and promoted by a {@link Scheduler} ({@link
+ * Strategy}), whose decisions are always made here. Every (trial, rung) result is written to
  * {@code trials/<id>/rung-<k>.json} as it finishes; a search started again on the same folder
  * replays the results it finds (the schedulers are deterministic) and trains only what is missing,
  * so a killed search ends with the leaderboard of an uninterrupted one.
@@ -67,7 +68,7 @@ public final class SchemeSearch {
   private final List<Trial> trials;
   private final List<Long> rungSteps;
 
-  private SchemeSearch(Builder b) {
+  private SchemeSearch(Builder b, int trialsToDraw) {
     name = b.name;
     space = b.space;
     runner = b.runner;
@@ -90,15 +91,16 @@ public final class SchemeSearch {
     }
     rungs.add(maxSteps);
     rungSteps = List.copyOf(rungs);
+    int toDraw = strategy == Strategy.HYPERBAND ? Hyperband.trials(rungSteps.size(), eta) : trialsToDraw;
     List<Map<String, JsonElement>> drawn = new ArrayList<>();
     if (strategy == Strategy.GRID) {
       drawn.addAll(space.grid());
-      if (b.trials > 0) {
-        drawn = drawn.subList(0, Math.min(b.trials, drawn.size()));
+      if (trialsToDraw > 0) {
+        drawn = drawn.subList(0, Math.min(trialsToDraw, drawn.size()));
       }
     } else {
       Random random = new Random(seed);
-      for (int i = 0; i < b.trials; i++) {
+      for (int i = 0; i < toDraw; i++) {
         drawn.add(space.sample(random));
       }
     }
@@ -127,6 +129,11 @@ public final class SchemeSearch {
     return trials;
   }
 
+  /** @return what trains a trial in process (the search file's grid runner, or the one given) */
+  public TrialRunner runner() {
+    return runner;
+  }
+
   /** @return the step budget of each rung, ascending */
   public List<Long> rungSteps() {
     return rungSteps;
@@ -138,7 +145,8 @@ public final class SchemeSearch {
   }
 
   /**
-   * Runs the search (one trial at a time), or continues it from the results in the folder.
+   * Runs the search in this process (one trial at a time), or continues it from the results in
+   * the folder.
    *
    * @param outputDir the results folder (created if needed)
    * @return every result in the order the search made them
@@ -146,38 +154,90 @@ public final class SchemeSearch {
    * @throws IllegalStateException when the folder holds another search (other trials or rungs)
    */
   public SearchResults run(Path outputDir) throws IOException {
+    return run(outputDir, TrialExecutor.inProcess(runner));
+  }
+
+  /**
+   * Runs the search with its jobs trained by an executor, or continues it from the results in the
+   * folder. The decisions stay here: the scheduler hands out up to {@code parallelism} jobs (those
+   * with a result on disk are replayed at once), the executor trains them as one batch, and the
+   * results are written and reported in the batch's order. With parallelism 1 this is {@link
+   * #run(Path)}; successive halving and Hyperband train the same jobs at any parallelism, ASHA's
+   * promotions depend on the batches.
+   *
+   * @param outputDir the results folder (created if needed; on a cluster a path every worker sees)
+   * @param executor where the jobs train
+   * @return every result in the order the search made them
+   * @throws IOException when the folder cannot be read or written
+   * @throws IllegalStateException when the folder holds another search (other trials or rungs)
+   */
+  public SearchResults run(Path outputDir, TrialExecutor executor) throws IOException {
+    Objects.requireNonNull(executor, "executor");
+    int parallelism = executor.parallelism();
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("the executor's parallelism must be at least 1, got " + parallelism);
+    }
     Files.createDirectories(outputDir.resolve(TRIALS_DIR));
     writeOrCheckDescription(outputDir);
     Scheduler scheduler = scheduler();
     List<SearchResults.Event> events = new ArrayList<>();
     int trained = 0;
-    for (Optional<Job> next = scheduler.next(); next.isPresent(); next = scheduler.next()) {
-      Job job = next.get();
-      Trial trial = trials.get(job.trial());
-      long budget = rungSteps.get(job.rung());
-      Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
-      Path file = trialDir.resolve("rung-" + job.rung() + ".json");
-      TrialResult result = read(file);
-      if (result == null) {
+    while (true) {
+      List<TrialJob> batch = new ArrayList<>();
+      while (batch.size() < parallelism) {
+        Optional<Job> next = scheduler.next();
+        if (next.isEmpty()) {
+          break;
+        }
+        Job job = next.get();
+        Trial trial = trials.get(job.trial());
+        long budget = rungSteps.get(job.rung());
+        Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
+        TrialResult done = read(rungFile(trialDir, job));
+        if (done != null) {
+          record(scheduler, events, job, budget, done);
+          continue;
+        }
         Files.createDirectories(trialDir);
         LOG.info("search {}: trial {} ({}) to rung {} ({} steps)", name, trial.id(), trial.describe(),
             job.rung(), budget);
-        result = Objects.requireNonNull(runner.run(trial, budget, trialDir), "the trial runner returned null");
-        write(file, job, budget, result);
-        trained++;
+        batch.add(new TrialJob(job, trial, budget, trialDir));
       }
-      LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, trial.id(), job.rung(),
-          metric, result.metric(), result.steps());
-      scheduler.report(job, score(result.metric()));
-      events.add(new SearchResults.Event(job, budget, result));
+      if (batch.isEmpty()) {
+        break;
+      }
+      List<TrialResult> results = executor.run(List.copyOf(batch));
+      if (results == null || results.size() != batch.size()) {
+        throw new IllegalStateException("search " + name + ": the executor returned "
+            + (results == null ? "null" : results.size() + " results") + " for " + batch.size() + " jobs");
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        TrialJob j = batch.get(i);
+        TrialResult result = Objects.requireNonNull(results.get(i), "the executor returned a null result");
+        write(rungFile(j.trialDir(), j.job()), j.job(), j.steps(), result);
+        trained++;
+        record(scheduler, events, j.job(), j.steps(), result);
+      }
     }
     if (!scheduler.finished()) {
       throw new IllegalStateException("search " + name + ": the scheduler has no job but is not"
-          + " finished (a bug: in-process searches run one job at a time)");
+          + " finished (a bug: every job handed out was reported)");
     }
     LOG.info("search {}: {} rung results, {} trained now", name, events.size(), trained);
     return new SearchResults(name, strategy, metric, rungSteps, trials, events,
         trials.stream().map(trialConfig).toList());
+  }
+
+  private static Path rungFile(Path trialDir, Job job) {
+    return trialDir.resolve("rung-" + job.rung() + ".json");
+  }
+
+  private void record(Scheduler scheduler, List<SearchResults.Event> events, Job job, long budget,
+      TrialResult result) {
+    LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, trials.get(job.trial()).id(),
+        job.rung(), metric, result.metric(), result.steps());
+    scheduler.report(job, score(result.metric()));
+    events.add(new SearchResults.Event(job, budget, result));
   }
 
   private double score(double value) {
@@ -275,7 +335,7 @@ public final class SchemeSearch {
 
     /**
      * Sets how many trials to draw (default 9); for grid sampling, the first n combinations
-     * (default and 0: all).
+     * (default and 0: all); not for Hyperband, which draws what its brackets need.
      *
      * @param value the number of trials
      * @return this
@@ -350,13 +410,16 @@ public final class SchemeSearch {
      * @throws IllegalArgumentException for bad budgets, or grid sampling over a range
      */
     public SchemeSearch build() {
-      if (trials == null) {
-        trials = strategy == Strategy.GRID ? 0 : 9;
+      if (strategy == Strategy.HYPERBAND && trials != null) {
+        throw new IllegalArgumentException("hyperband draws the trials its brackets need (e.g. 143"
+            + " for 5 rungs and eta 3); leave out trials and set the rungs with min_steps, max_steps"
+            + " and eta");
       }
-      if (trials == 0 && strategy != Strategy.GRID) {
+      int count = trials != null ? trials : strategy == Strategy.GRID ? 0 : 9;
+      if (count == 0 && strategy != Strategy.GRID && strategy != Strategy.HYPERBAND) {
         throw new IllegalArgumentException("trials must be at least 1 for " + strategy.key());
       }
-      return new SchemeSearch(this);
+      return new SchemeSearch(this, count);
     }
   }
 }

@@ -124,11 +124,15 @@ public final class SearchConfig {
           return c;
         });
     try {
-      if (search.has("strategy")) {
-        b.strategy(Strategy.parse(text(search, "strategy", source)));
-      }
+      Strategy strategy = search.has("strategy") ? Strategy.parse(text(search, "strategy", source)) : Strategy.ASHA;
+      b.strategy(strategy);
       if (search.has("trials")) {
-        b.trials((int) whole(search, "trials", 0, source));
+        int trials = (int) whole(search, "trials", 0, source);
+        if (strategy == Strategy.HYPERBAND) {
+          throw new GridConfigException(source, "search.trials", "no trials with hyperband (it draws the"
+              + " trials its brackets need; set the rungs with min_steps, max_steps and eta)", String.valueOf(trials));
+        }
+        b.trials(trials);
       }
       b.eta((int) whole(search, "eta", 3, source));
       b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));

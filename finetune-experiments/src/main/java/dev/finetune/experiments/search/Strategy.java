@@ -9,7 +9,8 @@ import java.util.Locale;
  * (drawn at random, or every combination of the lists) trains to the full budget.
  * {@code successive_halving} and {@code asha} draw trials at random and train them on rungs of
  * growing budgets, promoting the top {@code 1/eta} of each rung (synchronously, or as soon as a
- * result allows).
+ * result allows). {@code hyperband} runs brackets of successive halving, from many trials on the
+ * smallest budget to a few on the full one, and draws as many trials as its brackets need.
  *
  * <pre>{@code
  * Strategy s = Strategy.parse("asha");
@@ -23,7 +24,9 @@ public enum Strategy {
   /** Synchronous successive halving over random trials. */
   SUCCESSIVE_HALVING(true, SuccessiveHalving::new),
   /** Asynchronous successive halving over random trials. */
-  ASHA(true, Asha::new);
+  ASHA(true, Asha::new),
+  /** Brackets of successive halving from aggressive to none, over random trials it counts itself. */
+  HYPERBAND(true, (trials, rungs, eta) -> new Hyperband(rungs, eta));
 
   /** Builds a strategy's scheduler. */
   @FunctionalInterface

@@ -79,6 +79,11 @@ public final class SuccessiveHalving implements Scheduler {
     return current == rungs - 1 && scores.get(current).size() == members.get(current).size();
   }
 
+  /** @return the trials of the first rung */
+  int trialCount() {
+    return members.get(0).size();
+  }
+
   /**
    * The trials of each rung so far (the promoted ones in rank order).
    *

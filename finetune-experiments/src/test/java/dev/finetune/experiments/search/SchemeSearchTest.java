@@ -26,7 +26,7 @@ class SchemeSearchTest {
        "lr_policy": ["uniform", "layerwise_decay(0.9)"]}
       """;
 
-  private static SearchSpace space() {
+  static SearchSpace space() {
     return SearchSpace.parse(JsonParser.parseString(SPACE).getAsJsonObject(), "test");
   }
 
@@ -97,6 +97,53 @@ class SchemeSearchTest {
     assertThat(SearchReport.csv(resumed)).isEqualTo(SearchReport.csv(whole));
     assertThatThrownBy(() -> search(Strategy.ASHA, 4, new FakeCurves()).run(dir.resolve("part")))
         .hasMessageContaining("describes another search");
+  }
+
+  @Test
+  void aKilledHyperbandSearchResumesToTheSameLeaderboard() throws Exception {
+    SchemeSearch.Builder hb = SchemeSearch.builder("fake", space(), new FakeCurves())
+        .strategy(Strategy.HYPERBAND).eta(3).steps(10, 90).seed(3);
+    SearchResults whole = hb.build().run(dir.resolve("whole"));
+    assertThat(whole.trials()).hasSize(9 + 5 + 3);
+    FakeCurves killed = new FakeCurves();
+    killed.failAtCall = 11;
+    assertThatThrownBy(() -> SchemeSearch.builder("fake", space(), killed).strategy(Strategy.HYPERBAND)
+        .eta(3).steps(10, 90).seed(3).build().run(dir.resolve("part"))).hasMessageContaining("simulated kill");
+    FakeCurves rest = new FakeCurves();
+    rest.stepsSoFar.putAll(killed.stepsSoFar);
+    SearchResults resumed = SchemeSearch.builder("fake", space(), rest).strategy(Strategy.HYPERBAND)
+        .eta(3).steps(10, 90).seed(3).build().run(dir.resolve("part"));
+    assertThat(rest.calls).hasSize(whole.events().size() - 11);
+    assertThat(SearchReport.csv(resumed)).isEqualTo(SearchReport.csv(whole));
+  }
+
+  @Test
+  void batchesOfJobsGiveTheSameSynchronousSearchAsOneAtATime() throws Exception {
+    for (Strategy strategy : List.of(Strategy.SUCCESSIVE_HALVING, Strategy.HYPERBAND)) {
+      SchemeSearch.Builder b = SchemeSearch.builder("fake", space(), new FakeCurves()).strategy(strategy)
+          .eta(3).steps(10, 90).seed(5);
+      if (strategy != Strategy.HYPERBAND) {
+        b.trials(9);
+      }
+      SearchResults one = b.build().run(dir.resolve(strategy.key() + "-1"));
+      FakeCurves curves = new FakeCurves();
+      List<Integer> batchSizes = new ArrayList<>();
+      TrialExecutor threeAtATime = new TrialExecutor() {
+        @Override
+        public int parallelism() {
+          return 3;
+        }
+
+        @Override
+        public List<TrialResult> run(List<TrialJob> jobs) {
+          batchSizes.add(jobs.size());
+          return jobs.stream().map(j -> curves.run(j.trial(), j.steps(), j.trialDir())).toList();
+        }
+      };
+      SearchResults batched = b.build().run(dir.resolve(strategy.key() + "-3"), threeAtATime);
+      assertThat(SearchReport.csv(batched)).as(strategy.key()).isEqualTo(SearchReport.csv(one));
+      assertThat(batchSizes).as(strategy.key()).contains(3).allSatisfy(n -> assertThat(n).isBetween(1, 3));
+    }
   }
 
   @Test

@@ -40,8 +40,10 @@ class SearchConfigTest {
   void badSearchSettingsFailNamingTheKey() {
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"eta\"", "\"etta\""), "search.json", BASE))
         .hasMessageContaining("search.etta").hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("successive_halving", "bohb"), "search.json", BASE))
+        .hasMessageContaining("unknown strategy 'bohb'");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("successive_halving", "hyperband"), "search.json", BASE))
-        .hasMessageContaining("unknown strategy 'hyperband'");
+        .hasMessageContaining("search.trials").hasMessageContaining("no trials with hyperband");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"epochs\": 3", "\"seeds\": [1, 2]"), "search.json", BASE))
         .hasMessageContaining("'seeds'").hasMessageContaining("one seed");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"min_steps\": 10", "\"min_steps\": 100"), "search.json", BASE))
