@@ -28,6 +28,8 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** The run diverged: the training loss became NaN or infinite. */
   public static final int DIVERGED = 3;
+  /** Stopped by SIGTERM or Ctrl-C after the step in progress (checkpoint and report saved). */
+  public static final int STOPPED = 4;
 
   private static final Map<Integer, String> MEANINGS = new TreeMap<>(Map.of(
       OK, "success (a callback such as early stopping may have ended the run early)",
@@ -35,7 +37,10 @@ public final class ExitCodes {
           + " failed (the message names the file, line or key; --verbose adds the stack trace)",
       USAGE, "bad options or configuration",
       DIVERGED, "the run diverged: the training loss became NaN or infinite (the report is still"
-          + " printed and saved)"));
+          + " printed and saved)",
+      STOPPED, "stopped by a signal (SIGTERM, Ctrl-C) after the step in progress: the resume"
+          + " checkpoint (with --checkpoints) and the report so far were saved; run the same"
+          + " command again to continue"));
 
   private ExitCodes() {}
 

@@ -17,6 +17,7 @@ import dev.finetune.core.train.CheckpointSaveException;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.ModelTransform;
 import dev.finetune.core.train.Setting;
+import dev.finetune.core.train.StopRequest;
 import dev.finetune.core.train.TrainingSettings;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
@@ -30,6 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -71,7 +75,11 @@ public final class Quickstart {
         --optimizer NAME     adamw (default), adam, sgd, nesterov
         --schedule SPEC      PyTorch/HF spec, e.g. 'OneCycleLR(max_lr=1e-4)'; default: 10% linear
                              warm-up, then linear decay
-        --checkpoints DIR    keep a resume checkpoint there (rerun to resume)
+        --checkpoints DIR    keep a resume checkpoint there (rerun to resume; saved at epoch ends,
+                             every --checkpoint-every-steps steps and on SIGTERM / Ctrl-C). A
+                             resume with other settings, method, model or data is refused
+        --resume-allow LIST  accept these changes when resuming, comma-separated, e.g. epochs,lr
+                             (only changes that keep the checkpoint meaningful: {allowable})
         --output DIR         also save report.json and report.csv there
         --save DIR           save the trained model there (the whole model; with an adapter method
                              its adapter folder, which records its base); use it with Predict/Evaluate
@@ -80,7 +88,8 @@ public final class Quickstart {
         --help               this text
       Each option may be given once.
       """.replace("{methods}\n", FineTuningMethods.help(" ".repeat(25)))
-          .replace("{tasks}\n", Tasks.help(" ".repeat(25)));
+          .replace("{tasks}\n", Tasks.help(" ".repeat(25)))
+          .replace("{allowable}", String.join(", ", FineTune.resumeAllowable()));
 
   /** Quickstart's defaults where they differ from the library's: a short first run. */
   private static final Map<Setting<?>, Object> DEFAULTS = Map.of(TrainingSettings.EPOCHS, 1,
@@ -91,7 +100,11 @@ public final class Quickstart {
   private static final Map<String, Setting<?>> ALIASES = Map.of("lr", TrainingSettings.LEARNING_RATE);
 
   private static final String USAGE = OPTIONS_HELP + settingsHelp()
-      + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.DIVERGED);
+      + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.DIVERGED,
+          ExitCodes.STOPPED);
+
+  /** How long the shutdown hook waits for the step in progress, the save and the report. */
+  static final long STOP_GRACE_SECONDS = 120;
 
   private static final int HELP_COLUMN = 23;
   private static final int WIDTH = 100;
@@ -104,10 +117,60 @@ public final class Quickstart {
    * @param args the options above
    */
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
-    if (code != 0) {
-      System.exit(code);
+    StopRequest stop = new StopRequest();
+    AtomicInteger exitCode = new AtomicInteger(ExitCodes.STOPPED);
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> stopGracefully(stop, finished, exitCode, System.err), "graceful-stop"));
+    int code = run(args, System.out, System.err, stop);
+    exitCode.set(code);
+    finished.countDown();
+    if (code != 0 && !stop.isRequested()) {
+      System.exit(code); // the hook then halts with the same code
     }
+  }
+
+  /**
+   * The shutdown hook: on SIGTERM or Ctrl-C (or a normal exit, where the run is already over) asks
+   * the run to stop after its step in progress, waits up to {@link #STOP_GRACE_SECONDS} for the
+   * checkpoint and report, then ends the JVM with the run's exit code ({@link ExitCodes#STOPPED}
+   * after a signal).
+   */
+  static void stopGracefully(StopRequest stop, CountDownLatch finished, AtomicInteger exitCode,
+      PrintStream err) {
+    if (finished.getCount() > 0) {
+      err.println("stopping: a signal (SIGTERM or Ctrl-C) arrived; finishing the step in progress,"
+          + " then saving the checkpoint and the report (up to " + STOP_GRACE_SECONDS + " s)");
+      stop.request(STOPPED_BY_SIGNAL);
+    }
+    boolean done;
+    try {
+      done = finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      done = false;
+    }
+    if (!done) {
+      err.println("error: the run did not stop within " + STOP_GRACE_SECONDS
+          + " s; exiting without waiting for its checkpoint");
+    }
+    System.out.flush();
+    err.flush();
+    Runtime.getRuntime().halt(done ? exitCode.get() : ExitCodes.STOPPED);
+  }
+
+  /** The stop reason a signal gives, in the report's {@code stopped} setting. */
+  static final String STOPPED_BY_SIGNAL = "stopped by a signal (SIGTERM or Ctrl-C)";
+
+  /**
+   * Runs the job with explicit streams and no way to stop it but its end.
+   *
+   * @param args the options
+   * @param out where the report goes
+   * @param err where usage errors go
+   * @return an {@link ExitCodes exit code}
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, new StopRequest());
   }
 
   /**
@@ -116,10 +179,11 @@ public final class Quickstart {
    * @param args the options
    * @param out where the report goes
    * @param err where usage errors go
+   * @param stop a request that ends the run after its step in progress, saving its checkpoint
    * @return an {@link ExitCodes exit code}: 0 on success, 1 on a failure, 2 on bad arguments, 3
-   *     when the run diverged
+   *     when the run diverged, 4 when it was stopped
    */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err, StopRequest stop) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     Map<String, String> options;
     try {
@@ -134,8 +198,18 @@ public final class Quickstart {
       return ExitCodes.OK;
     }
     try {
-      TrainingReport report = fineTune(options);
+      TrainingReport report = fineTune(options, stop);
       show(report, options, out);
+      if (stop.isRequested() && report.stopReason().isPresent()) {
+        err.println("error: " + stop.reason() + " after step "
+            + (report.epochs().isEmpty() ? 0 : report.epochs().get(report.epochs().size() - 1).steps())
+            + (options.containsKey("checkpoints")
+                ? "; the resume checkpoint in " + Path.of(options.get("checkpoints")).toAbsolutePath()
+                    + " holds that step: run the same command again to continue"
+                : "; without --checkpoints there is nothing to resume from")
+            + (options.containsKey("save") ? "; the model was not saved (--save)" : ""));
+        return ExitCodes.STOPPED;
+      }
       if (report.diverged()) {
         err.println("error: the run diverged: " + report.stopReason().orElse("the training loss"
             + " became " + report.settings().get(TrainingReport.DIVERGED)));
@@ -167,7 +241,7 @@ public final class Quickstart {
     }
   }
 
-  private static TrainingReport fineTune(Map<String, String> o) {
+  private static TrainingReport fineTune(Map<String, String> o, StopRequest stop) {
     ModelTransform method = method(o.getOrDefault("method", "full"), o);
     LrPolicy policy = lrPolicy(o);
     Map<Setting<?>, Object> settings = settings(o);
@@ -194,7 +268,8 @@ public final class Quickstart {
     try (SequenceClassifier model = task.head(encoder, train).seed(seed).build()) {
       FineTune chain = FineTune.of(model)
           .name(modelName)
-          .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")));
+          .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")))
+          .callbacks(stop);
       settings.forEach((setting, v) -> chain.set(setting.name(), v));
       chain.learningRate(value(settings, TrainingSettings.LEARNING_RATE), policy);
       if (o.containsKey("quiet")) {
@@ -209,8 +284,14 @@ public final class Quickstart {
       if (o.containsKey("checkpoints")) {
         chain.checkpoints(Path.of(o.get("checkpoints")), value(settings, TrainingSettings.CHECKPOINT_EVERY_STEPS));
       }
+      if (o.containsKey("resume-allow")) {
+        chain.resumeAllowing(Arrays.stream(o.get("resume-allow").split(",")).map(String::strip)
+            .map(name -> ALIASES.containsKey(name) ? ALIASES.get(name).name() : name)
+            .toArray(String[]::new));
+      }
       TrainingReport report = chain.fit(train, dev);
-      if (o.containsKey("save")) {
+      boolean stoppedBySignal = stop.isRequested() && report.stopReason().isPresent();
+      if (o.containsKey("save") && !stoppedBySignal) {
         Path target = Path.of(o.get("save"));
         if (MethodCheckpoint.adapterOf(model).isPresent()) {
           MethodCheckpoint.save(model, target);
@@ -373,8 +454,8 @@ public final class Quickstart {
 
   private static final List<String> FLAGS = List.of("help", "quiet", "verbose");
   private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
-      "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "output", "save",
-      "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
+      "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "resume-allow", "output",
+      "save", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
       Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 
   /** Quickstart's whole-number options and their smallest values. */

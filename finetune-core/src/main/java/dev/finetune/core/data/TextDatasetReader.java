@@ -271,6 +271,20 @@ public final class TextDatasetReader {
     }
   }
 
+  /**
+   * Opens the CSV parser, which reads the header row at once: a header commons-csv refuses (a
+   * missing or repeated column name) is a {@link DataException} on line 1 (found by fuzzing: it
+   * used to escape as commons-csv's IllegalArgumentException without the file).
+   */
+  private static CSVParser open(Path file, Reader reader, CSVFormat format) throws IOException {
+    try {
+      return CSVParser.builder().setReader(reader).setFormat(format).get();
+    } catch (IllegalArgumentException e) {
+      throw new DataException("the header row is not usable: " + e.getMessage()
+          + "; give every column a distinct name", file, 1, e);
+    }
+  }
+
   private void readCsv(Path file, Rows rows) throws IOException {
     CSVFormat csvFormat =
         CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
@@ -278,7 +292,7 @@ public final class TextDatasetReader {
       csvFormat = CSVFormat.RFC4180;
     }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(csvFormat).get()) {
+        CSVParser parser = open(file, reader, csvFormat)) {
       List<String> headerFields = header ? parser.getHeaderNames() : null;
       if (header) {
         if (headerFields.isEmpty()) {

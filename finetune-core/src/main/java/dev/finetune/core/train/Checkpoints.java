@@ -76,6 +76,9 @@ final class Checkpoints {
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String STATE = "state.json";
   private static final String LISTENER_TENSORS = "listeners.ndlist";
+  private static final String FINGERPRINT = "fingerprint";
+  /** The SHA-256 of every other file of a checkpoint, written last; verified before a restore. */
+  static final String CHECKSUMS = "checksums.sha256";
   private static final int FORMAT = 2;
   /** The format before listener state was saved: read as a checkpoint without listener state. */
   private static final int FORMAT_WITHOUT_LISTENERS = 1;
@@ -276,6 +279,7 @@ final class Checkpoints {
       state.addProperty("epoch_loss_sum", run.epochLossSum());
       state.addProperty("epoch_examples", run.epochExamples());
       state.addProperty("seed", run.config().seed());
+      state.add(FINGERPRINT, GSON.toJsonTree(run.fingerprint().entries()));
       state.add("names", GSON.toJsonTree(names));
       state.add("trainable", GSON.toJsonTree(trainable));
       state.add("metrics", GSON.toJsonTree(run.latestMetrics()));
@@ -289,6 +293,12 @@ final class Checkpoints {
         files.add(LISTENER_TENSORS);
       }
       Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
+      StringBuilder manifest = new StringBuilder();
+      for (String file : files) {
+        manifest.append(sha256(tmp.resolve(file))).append("  ").append(file).append('\n');
+      }
+      Files.writeString(tmp.resolve(CHECKSUMS), manifest, StandardCharsets.UTF_8);
+      files.add(CHECKSUMS);
       for (String file : files) {
         try (FileChannel channel = FileChannel.open(tmp.resolve(file), StandardOpenOption.WRITE)) {
           channel.force(true);
@@ -322,22 +332,41 @@ final class Checkpoints {
 
   /** Restores the run from the last complete checkpoint; false when there is none. */
   boolean restore(TrainingRun run) {
-    Path source = directory.resolve(LAST);
-    if (!Files.isRegularFile(source.resolve(STATE))) {
-      source = directory.resolve(OLD);
-      if (!Files.isRegularFile(source.resolve(STATE))) {
-        return false;
+    Path source = null;
+    IllegalStateException corrupt = null;
+    for (Path candidate : List.of(directory.resolve(LAST), directory.resolve(OLD))) {
+      if (!Files.isRegularFile(candidate.resolve(STATE))) {
+        continue;
+      }
+      try {
+        verifyChecksums(candidate);
+        source = candidate;
+        break;
+      } catch (IllegalStateException e) {
+        if (corrupt == null) {
+          corrupt = e;
+        }
+        LOG.error(e.getMessage());
       }
     }
+    if (source == null) {
+      if (corrupt != null) {
+        throw corrupt;
+      }
+      return false;
+    }
+    if (corrupt != null) {
+      LOG.warn("resuming from the previous checkpoint {} instead", source);
+    }
     try {
-      JsonObject state =
-          GSON.fromJson(Files.readString(source.resolve(STATE), StandardCharsets.UTF_8), JsonObject.class);
+      JsonObject state = readState(source.resolve(STATE));
       int format = state.get("format").getAsInt();
       if (format != FORMAT && format != FORMAT_WITHOUT_LISTENERS) {
         throw new IllegalStateException("checkpoint " + source + " has format " + format
             + ", this version reads " + FORMAT_WITHOUT_LISTENERS + " and " + FORMAT
             + "; delete it or resume with the version that wrote it");
       }
+      checkFingerprint(source, state, run);
       long seed = state.get("seed").getAsLong();
       if (seed != run.config().seed()) {
         throw new IllegalStateException("checkpoint " + source + " was written by a run with seed "
@@ -372,6 +401,216 @@ final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the checkpoint " + source + ": " + e.getMessage()
           + " (delete the folder to start afresh)", e);
+    }
+  }
+
+  /**
+   * Reads a checkpoint's {@code state.json} and checks its shape before anything is restored: every
+   * field the restore reads is present with its JSON type and range, and the report parses.
+   *
+   * @param file the state file
+   * @return the state
+   * @throws IllegalStateException naming the file and the field when it is damaged
+   * @throws IOException when it cannot be read
+   */
+  static JsonObject readState(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw damaged(file, "it is not UTF-8 text");
+    }
+    JsonObject state;
+    try {
+      JsonElement root = com.google.gson.JsonParser.parseString(text);
+      if (!root.isJsonObject()) {
+        throw damaged(file, "it is not a JSON object");
+      }
+      state = root.getAsJsonObject();
+    } catch (com.google.gson.JsonParseException | StackOverflowError e) {
+      throw damaged(file, "it is not valid JSON (" + e.getClass().getSimpleName() + ")");
+    }
+    for (String key : List.of("format", "epoch", "next_batch", "global_step")) {
+      long v = whole(file, state, key, true);
+      if (v < 0 || v > Integer.MAX_VALUE && !key.equals("global_step")) {
+        throw damaged(file, "'" + key + "' is out of range: " + v);
+      }
+    }
+    whole(file, state, "seed", true);
+    whole(file, state, "epoch_examples", false);
+    if (state.has("epoch_loss_sum") && !isNumber(state.get("epoch_loss_sum"))) {
+      throw damaged(file, "'epoch_loss_sum' must be a number");
+    }
+    for (String key : List.of("names", "trainable")) {
+      if (!state.has(key) || !state.get(key).isJsonArray()) {
+        throw damaged(file, "'" + key + "' must be an array of parameter names");
+      }
+      for (JsonElement e : state.getAsJsonArray(key)) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+          throw damaged(file, "'" + key + "' must hold only names, found " + e);
+        }
+      }
+    }
+    if (!state.has("metrics") || !state.get("metrics").isJsonObject()) {
+      throw damaged(file, "'metrics' must be an object of numbers");
+    }
+    for (Map.Entry<String, JsonElement> e : state.getAsJsonObject("metrics").entrySet()) {
+      if (!isNumber(e.getValue())) {
+        throw damaged(file, "metric '" + e.getKey() + "' must be a number");
+      }
+    }
+    if (!state.has("report") || !state.get("report").isJsonPrimitive()
+        || !state.getAsJsonPrimitive("report").isString()) {
+      throw damaged(file, "'report' must be the report's JSON text");
+    }
+    try {
+      TrainingReport.fromJson(state.get("report").getAsString());
+    } catch (RuntimeException | StackOverflowError e) {
+      throw damaged(file, "its report does not parse: " + e.getMessage());
+    }
+    if (state.has("listeners")) {
+      if (!state.get("listeners").isJsonArray()) {
+        throw damaged(file, "'listeners' must be an array");
+      }
+      for (JsonElement e : state.getAsJsonArray("listeners")) {
+        if (!e.isJsonObject() || !e.getAsJsonObject().has("key")
+            || !e.getAsJsonObject().get("key").isJsonPrimitive()
+            || !e.getAsJsonObject().has("values") || !e.getAsJsonObject().get("values").isJsonObject()
+            || whole(file, e.getAsJsonObject(), "tensors", true) < 0) {
+          throw damaged(file, "each entry of 'listeners' must be {key, values, tensors}, found " + e);
+        }
+      }
+    }
+    if (state.has(FINGERPRINT)) {
+      if (!state.get(FINGERPRINT).isJsonObject()) {
+        throw damaged(file, "'" + FINGERPRINT + "' must be an object");
+      }
+      for (Map.Entry<String, JsonElement> e : state.getAsJsonObject(FINGERPRINT).entrySet()) {
+        if (!e.getValue().isJsonPrimitive()) {
+          throw damaged(file, "fingerprint entry '" + e.getKey() + "' must be text");
+        }
+      }
+    }
+    return state;
+  }
+
+  private static boolean isNumber(JsonElement e) {
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
+  }
+
+  /** A whole-number field's value (0 when optional and absent). */
+  private static long whole(Path file, JsonObject o, String key, boolean required) {
+    if (!o.has(key)) {
+      if (required) {
+        throw damaged(file, "'" + key + "' is missing");
+      }
+      return 0;
+    }
+    JsonElement e = o.get(key);
+    if (isNumber(e)) {
+      String text = e.getAsString();
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException notPlain) {
+        double v = Double.parseDouble(text); // gson checked the number's syntax
+        if (v == Math.rint(v) && Math.abs(v) < 9e15) {
+          return (long) v;
+        }
+      }
+    }
+    throw damaged(file, "'" + key + "' must be a whole number, got " + e);
+  }
+
+  private static IllegalStateException damaged(Path file, String why) {
+    return new IllegalStateException("checkpoint file " + file + " is damaged: " + why
+        + "; delete " + file.getParent() + " to start afresh");
+  }
+
+  /**
+   * Checks every file of a checkpoint against its {@code checksums.sha256}; a checkpoint written
+   * before checksums were kept is read with a warning.
+   *
+   * @throws IllegalStateException naming the corrupt or missing file
+   */
+  static void verifyChecksums(Path source) {
+    Path manifest = source.resolve(CHECKSUMS);
+    if (!Files.isRegularFile(manifest)) {
+      LOG.warn("checkpoint {} has no {} (written by an earlier version): its files are not verified",
+          source, CHECKSUMS);
+      return;
+    }
+    try {
+      for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int space = line.indexOf("  ");
+        if (space != 64 || line.substring(space + 2).contains("/")) {
+          throw corrupt(manifest, "its line '" + line + "' is not '<sha-256 hex>  <file name>'");
+        }
+        Path file = source.resolve(line.substring(space + 2));
+        if (!Files.isRegularFile(file)) {
+          throw corrupt(file, "the file is missing");
+        }
+        String actual = sha256(file);
+        if (!actual.equals(line.substring(0, space))) {
+          throw corrupt(file, "its SHA-256 is " + actual + " but " + CHECKSUMS + " records "
+              + line.substring(0, space) + " (a changed or damaged byte)");
+        }
+      }
+    } catch (IOException e) {
+      throw corrupt(manifest, "it cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static IllegalStateException corrupt(Path file, String why) {
+    return new IllegalStateException("checkpoint file " + file + " is corrupt: " + why
+        + "; the checkpoint cannot be resumed. Delete " + file.getParent()
+        + " to start afresh (no earlier checkpoint is kept)");
+  }
+
+  private static String sha256(Path file) throws IOException {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * Refuses a resume whose settings, methods, model or data differ from the checkpoint's, naming
+   * each difference, unless the user allowed them; a checkpoint written before fingerprints were
+   * saved is resumed with a warning.
+   */
+  private static void checkFingerprint(Path source, JsonObject state, TrainingRun run) {
+    if (!state.has(FINGERPRINT)) {
+      LOG.warn("checkpoint {} was written before checkpoints recorded their run's settings: resuming"
+          + " without checking that settings, methods, model and data are the same", source);
+      return;
+    }
+    Map<String, String> entries = new LinkedHashMap<>();
+    state.getAsJsonObject(FINGERPRINT).entrySet()
+        .forEach(e -> entries.put(e.getKey(), e.getValue().getAsString()));
+    RunFingerprint saved = RunFingerprint.of(entries);
+    Set<String> allowed = run.config().resumeAllowed();
+    List<String> refused = run.fingerprint().refused(saved, allowed);
+    if (!refused.isEmpty()) {
+      throw new IllegalStateException("checkpoint " + source + " was written by another run; "
+          + String.join("; ", refused) + ". Resume with the checkpoint's settings, start afresh with"
+          + " another checkpoint folder, or (for " + RunFingerprint.allowable() + " only) accept the"
+          + " change: FineTune.resumeAllowing(name) / --resume-allow name");
+    }
+    List<String> changes = run.fingerprint().allowedChanges(saved, allowed);
+    if (!changes.isEmpty()) {
+      LOG.warn("resuming {} with the changes you allowed: {}", source, String.join("; ", changes));
     }
   }
 

@@ -337,6 +337,43 @@ public final class FineTune {
   }
 
   /**
+   * Accepts, when this run resumes a checkpoint, a change of these settings or parts of the run.
+   * Without it, a resume whose settings, methods, model or data differ from the checkpoint's fails
+   * before the first step, naming each difference ({@code learningRate: checkpoint 5e-05, now
+   * 1e-04}). Only changes that keep the saved weights, optimizer state and position meaningful
+   * can be allowed: more or fewer epochs (the schedule is recomputed over the new length from the
+   * saved step on: a new schedule), the learning rate, schedule, LR and weight-decay policies,
+   * optimizer hyperparameters, clipping, lengths, the loss, device, evaluation settings and the
+   * validation data. Batch size, accumulation, bucketing, seed, methods, head, model, base weights
+   * and the training data can never change (the checkpoint's position and weights would mean
+   * something else).
+   *
+   * <pre>{@code
+   * FineTune.of(model).epochs(5).checkpoints(dir, 0).resumeAllowing("epochs").fit(train, dev);
+   * }</pre>
+   *
+   * @param names setting names in any spelling, or {@code optimizer}, {@code lrPolicy}, {@code
+   *     schedule}, {@code weightDecay}, {@code loss}, {@code validationData}
+   * @return this
+   * @throws IllegalArgumentException for a name that is unknown or can never change, listing the
+   *     allowable ones
+   */
+  public FineTune resumeAllowing(String... names) {
+    config.resumeAllowing(Arrays.asList(names));
+    return this;
+  }
+
+  /**
+   * The names {@link #resumeAllowing} accepts: the settings whose rule is {@link
+   * Setting.OnResume#ALLOWABLE}, then the allowable parts of a run that are not settings.
+   *
+   * @return the names, e.g. {@code [epochs, maxLength, learningRate, ..., schedule, ...]}
+   */
+  public static List<String> resumeAllowable() {
+    return RunFingerprint.allowable();
+  }
+
+  /**
    * Sets the setting {@code progress}.
    *
    * @param show whether to draw a progress bar when on a terminal (default true)

@@ -35,15 +35,37 @@ public final class Setting<T> {
   private final String metavar;
   private final String help;
   private final Function<T, String> formatter;
+  private final OnResume onResume;
+
+  /**
+   * What resuming a checkpoint does when this setting's value differs from the checkpoint's (the
+   * run's fingerprint, checked before the first step).
+   */
+  public enum OnResume {
+    /** The value does not change what the run computes (a progress bar, a save interval): accepted. */
+    NO_EFFECT,
+    /**
+     * The saved position and state stay valid, but the rest of the run changes (more epochs, a new
+     * learning rate): refused, naming the difference, unless the user allows it
+     * ({@code FineTune.resumeAllowing(name)}, {@code --resume-allow name}).
+     */
+    ALLOWABLE,
+    /**
+     * The saved position or state would mean something else (batch size, seed: the data order and
+     * the batch the checkpoint stopped at): always refused. The default of every setting.
+     */
+    FIXED
+  }
 
   private Setting(String name, Class<T> type, T defaultValue, String kind, String range,
       Predicate<T> valid, Function<Object, T> coercion, String metavar, String help) {
-    this(name, type, defaultValue, kind, range, valid, coercion, metavar, help, String::valueOf);
+    this(name, type, defaultValue, kind, range, valid, coercion, metavar, help, String::valueOf,
+        OnResume.FIXED);
   }
 
   private Setting(String name, Class<T> type, T defaultValue, String kind, String range,
       Predicate<T> valid, Function<Object, T> coercion, String metavar, String help,
-      Function<T, String> formatter) {
+      Function<T, String> formatter, OnResume onResume) {
     if (!name.matches("[a-z][a-zA-Z0-9]*")) {
       throw new IllegalArgumentException("a setting name is camelCase, got '" + name + "'");
     }
@@ -56,7 +78,28 @@ public final class Setting<T> {
     this.metavar = metavar;
     this.help = help;
     this.formatter = formatter;
+    this.onResume = Objects.requireNonNull(onResume, "onResume");
     this.defaultValue = check(defaultValue, name);
+  }
+
+  /**
+   * This setting with another resume rule (declarations in {@link TrainingSettings} use it).
+   *
+   * @param rule what a changed value does to a resume
+   * @return a copy with that rule
+   */
+  Setting<T> onResume(OnResume rule) {
+    return new Setting<>(name, type, defaultValue, kind, range, valid, coercion, metavar, help,
+        formatter, rule);
+  }
+
+  /**
+   * What resuming a checkpoint with another value of this setting does.
+   *
+   * @return the rule ({@link OnResume#FIXED} unless the declaration says otherwise)
+   */
+  public OnResume onResume() {
+    return onResume;
   }
 
   /**
@@ -157,7 +200,7 @@ public final class Setting<T> {
       } catch (IllegalArgumentException e) {
         return null;
       }
-    }, metavar, help, formatter);
+    }, metavar, help, formatter, OnResume.FIXED);
   }
 
   private static Optional<Long> wholeOf(Object raw, long min, long max) {

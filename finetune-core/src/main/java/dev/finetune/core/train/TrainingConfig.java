@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The immutable settings of one fine-tuning run, as {@link FineTune} collects them: the scalar
@@ -52,6 +53,7 @@ public final class TrainingConfig {
   private final String modelName;
   private final Loss loss;
   private final List<ComputeMetrics> metrics;
+  private final Set<String> resumeAllowed;
 
   private TrainingConfig(Builder b) {
     Map<Setting<?>, Object> copy = new LinkedHashMap<>();
@@ -73,6 +75,7 @@ public final class TrainingConfig {
     modelName = b.modelName == null ? "model" : b.modelName;
     loss = b.loss;
     metrics = List.copyOf(b.metrics);
+    resumeAllowed = Set.copyOf(b.resumeAllowed);
   }
 
   /**
@@ -228,6 +231,16 @@ public final class TrainingConfig {
   }
 
   /**
+   * What a resume from the checkpoint folder may find changed (see {@code
+   * FineTune.resumeAllowing}).
+   *
+   * @return names of settings and run parts whose change the user accepts
+   */
+  public Set<String> resumeAllowed() {
+    return resumeAllowed;
+  }
+
+  /**
    * The settings as a flat map for reports: every setting of {@link TrainingSettings} under its
    * JSON key, then the optimizer, LR policy, schedule, weight decay and transforms.
    *
@@ -283,6 +296,7 @@ public final class TrainingConfig {
     b.modelName = modelName;
     b.loss = loss;
     b.metrics = metrics;
+    b.resumeAllowed = resumeAllowed;
     return b;
   }
 
@@ -307,6 +321,7 @@ public final class TrainingConfig {
     private String modelName;
     private Loss loss;
     private List<ComputeMetrics> metrics = List.of();
+    private Set<String> resumeAllowed = Set.of();
 
     private Builder() {
       TrainingSettings.ALL.forEach(s -> values.put(s, s.defaultValue()));
@@ -462,6 +477,18 @@ public final class TrainingConfig {
     /** @param v user-supplied validation metrics @return this */
     public Builder metrics(List<ComputeMetrics> v) {
       metrics = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Accepts changes of these settings or run parts when the run resumes a checkpoint.
+     *
+     * @param v names, any spelling of a setting, or {@code schedule}, {@code optimizer}, ...
+     * @return this
+     * @throws IllegalArgumentException for a name that is unknown or can never change on resume
+     */
+    public Builder resumeAllowing(java.util.Collection<String> v) {
+      resumeAllowed = RunFingerprint.checkAllowable(v);
       return this;
     }
 

@@ -92,6 +92,8 @@ final class TrainingRun implements TrainingContext {
   private long epochExamples;
   private String stopReason;
   private final Checkpoints checkpoints;
+  /** What the run is, for its checkpoints; taken before a checkpoint is restored. */
+  private RunFingerprint fingerprint;
   private final Function<NDManager, Optimizer> optimizerFactory;
 
   TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
@@ -181,6 +183,7 @@ final class TrainingRun implements TrainingContext {
         optimizer = opt;
         trainableAtStart = parameters.trainable().stream().map(ModelParameter::hfName)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        fingerprint = checkpoints == null ? null : RunFingerprint.of(model, config, train, validation);
         resumed = checkpoints != null && checkpoints.restore(this);
         if (resumed) {
           LOG.info("resumed from {} at epoch {} batch {} (step {})",
@@ -552,6 +555,10 @@ final class TrainingRun implements TrainingContext {
     this.latestMetrics = Map.copyOf(metrics);
     this.epochLossSum = epochLossSum;
     this.epochExamples = epochExamples;
+  }
+
+  RunFingerprint fingerprint() {
+    return fingerprint;
   }
 
   double epochLossSum() {

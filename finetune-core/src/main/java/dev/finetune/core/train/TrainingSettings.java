@@ -13,6 +13,13 @@ import java.util.Objects;
  * from it and grid files their keys. Adding a setting is one declaration below plus, when the
  * training loop uses it, the code that reads it ({@code config.get(TrainingSettings.X)}).
  *
+ * <p>Each setting says what resuming a checkpoint with another value does ({@link
+ * Setting.OnResume}): {@code FIXED} (the default: batch size, seed, accumulation, bucketing, which
+ * fix the data order and the position the checkpoint stopped at) is always refused; {@code
+ * ALLOWABLE} (epochs, learning rate, clipping, lengths, evaluation) keeps the saved position and
+ * state valid and is refused unless the user allows it; {@code NO_EFFECT} (progress bar, save
+ * interval) changes nothing the run computes.
+ *
  * <p>Object-valued choices (optimizer, schedule, LR and weight-decay policies, PEFT methods,
  * callbacks, checkpoint folder) are not in the table: they have their own factories.
  *
@@ -27,61 +34,73 @@ public final class TrainingSettings {
 
   /** Passes over the training set. */
   public static final Setting<Integer> EPOCHS =
-      Setting.whole("epochs", 3, 1, null, "passes over the training set");
+      Setting.whole("epochs", 3, 1, null, "passes over the training set")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Examples per micro-batch. */
   public static final Setting<Integer> BATCH_SIZE =
       Setting.whole("batchSize", 32, 1, null, "examples per micro-batch");
   /** Truncation length in tokens. */
   public static final Setting<Integer> MAX_LENGTH =
-      Setting.whole("maxLength", 128, 1, null, "truncation length in tokens");
+      Setting.whole("maxLength", 128, 1, null, "truncation length in tokens")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Seeds data order, dropout and initialisation. */
   public static final Setting<Long> SEED =
       Setting.anyWhole("seed", 42, "seeds data order, dropout and head initialisation");
   /** The base learning rate. */
   public static final Setting<Double> LEARNING_RATE =
-      Setting.number("learningRate", 2e-5, 0, false, null, "base learning rate");
+      Setting.number("learningRate", 2e-5, 0, false, null, "base learning rate")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Global-norm gradient clipping threshold. */
   public static final Setting<Double> MAX_GRAD_NORM = Setting.number("maxGradNorm", 1.0, 0, true,
-      "0 = no clipping", "clip gradients to this global norm");
+      "0 = no clipping", "clip gradients to this global norm")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Micro-batches per optimizer step. */
   public static final Setting<Integer> ACCUMULATION = Setting.whole("accumulation", 1, 1, null,
       "micro-batches whose gradients are accumulated per optimizer step");
   /** Extra evaluations every n optimizer steps. */
   public static final Setting<Integer> EVALUATE_EVERY_STEPS = Setting.whole("evaluateEverySteps",
-      0, 0, "0 = once per epoch", "also evaluate every N optimizer steps");
+      0, 0, "0 = once per epoch", "also evaluate every N optimizer steps")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Length-bucketing window in batches. */
   public static final Setting<Integer> BUCKETING = Setting.whole("bucketing", 0, 0, "0 = off",
       "length bucketing: sort by length within windows of N batches to cut padding");
   /** Checkpoint every n optimizer steps besides each epoch end. */
   public static final Setting<Integer> CHECKPOINT_EVERY_STEPS = Setting.whole(
       "checkpointEverySteps", 0, 0, "0 = epoch ends only",
-      "with a checkpoint folder, also save every N optimizer steps");
+      "with a checkpoint folder, also save every N optimizer steps")
+          .onResume(Setting.OnResume.NO_EFFECT);
   /** Whether to draw a progress bar on a terminal. */
   public static final Setting<Boolean> PROGRESS =
-      Setting.bool("progress", true, "draw a progress bar on a terminal");
+      Setting.bool("progress", true, "draw a progress bar on a terminal")
+          .onResume(Setting.OnResume.NO_EFFECT);
   /** Where the model and tensors live. */
   public static final Setting<Device> DEVICE = Setting.parsed("device", Device.class, Device.cpu(),
       Devices.NAMES, Devices::parse, Devices::name, "NAME",
       "where the model lives and trains; a GPU request without a GPU falls back to the CPU with"
-          + " one warning");
+          + " one warning")
+          .onResume(Setting.OnResume.ALLOWABLE);
 
   /** Whether {@code fit} first runs the LR range test and trains with its suggestion. */
   public static final Setting<LrFinder.Rule> LR_FINDER = Setting.parsed("lrFinder", LrFinder.Rule.class,
       LrFinder.Rule.OFF, LrFinder.Rule.names(), LrFinder.Rule::parse, LrFinder.Rule::toString, "RULE",
       "run the LR range test (fastai's lr_find, 100 steps from 1e-7 to 10, model restored after) before"
-          + " training and train with its valley or steepest suggestion instead of the learning rate");
+          + " training and train with its valley or steepest suggestion instead of the learning rate")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** How sentence pairs longer than the max length are cut. */
   public static final Setting<Truncation> TRUNCATION = Setting.parsed("truncation",
       Truncation.class, Truncation.LONGEST_FIRST, "longest_first, only_first or only_second",
       Truncation::fromHfName, Truncation::toString, "NAME",
-      "how a text pair longer than the max length is cut, as Hugging Face tokenizers do");
+      "how a text pair longer than the max length is cut, as Hugging Face tokenizers do")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** The decision threshold of multi-label heads. */
   public static final Setting<Double> THRESHOLD = Setting.fraction("threshold", 0.5,
-      "multi-label heads: a label is predicted when its sigmoid probability is >= this");
+      "multi-label heads: a label is predicted when its sigmoid probability is >= this")
+          .onResume(Setting.OnResume.ALLOWABLE);
   /** Whether multi-label metrics tune one threshold per label on the validation predictions. */
   public static final Setting<Boolean> TUNE_THRESHOLDS = Setting.bool("tuneThresholds", false,
       "multi-label heads: per label, use the threshold in 0.05..0.95 that maximises its F1 on the"
-          + " validation predictions (optimistic on that set) instead of the global one");
+          + " validation predictions (optimistic on that set) instead of the global one")
+          .onResume(Setting.OnResume.ALLOWABLE);
 
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,

@@ -1,0 +1,25 @@
+package dev.finetune.core.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.finetune.core.data.DataException;
+import dev.finetune.core.data.TextDatasetReader;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fuzz target: a JSONL file of text pairs read by {@code TextDatasetReader.jsonl()}. Only the parser's documented exception is accepted; any other exception, an
+ * OutOfMemoryError or a hang is a finding. Seeds: {@code JsonlFuzzTestInputs/jsonl/} (replayed by every
+ * {@code mvn verify}); fuzzing: {@code .ci/fuzz} (docs/RELIABILITY.md).
+ */
+class JsonlFuzzTest {
+
+  @FuzzTest(maxDuration = "15s")
+  @Timeout(60) // seconds per input (the first also starts the engine): a longer one is a hang
+  void jsonl(byte[] data) {
+    try {
+      TextDatasetReader.jsonl().text("text").textPair("pair").label("label")
+          .read(FuzzFiles.write("data.jsonl", data));
+    } catch (DataException expected) {
+      // the documented failure, naming the file and the problem
+    }
+  }
+}
