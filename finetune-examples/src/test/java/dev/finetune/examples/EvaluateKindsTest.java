@@ -213,6 +213,13 @@ class EvaluateKindsTest {
       assertThat(o.getAsJsonArray("labels").asList().stream().map(e -> e.getAsString()).toList())
           .isEqualTo(expected);
     }
+    assertThat(run(false, "--model", model.toString(), "--input", in.toString(), "--format",
+        "csv")).as(err).isZero();
+    List<String> rows = out.lines().toList();
+    assertThat(rows.get(0)).isEqualTo("text,labels,score,score_joy,score_anger,score_fear");
+    assertThat(rows.get(1)).startsWith(TEXTS.get(0) + "," + String.join(";",
+        JsonParser.parseString(lines.get(0)).getAsJsonObject().getAsJsonArray("labels").asList()
+            .stream().map(e -> e.getAsString()).toList()) + ",");
   }
 
   @Test

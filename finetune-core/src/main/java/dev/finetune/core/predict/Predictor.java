@@ -45,7 +45,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety:</b> a predictor is safe to share between threads. A call only reads the
  * weights; it opens its own sub-manager of the model's manager and its own no-grad scope (autograd
  * mode is per thread), and the tokenizer is thread-safe. Do not train or change the model while
- * predictions run.
+ * predictions run; set {@link #decisionThresholds(double[]) decision thresholds} before sharing.
+ *
+ * <p>What an answer holds follows the model's {@link ProblemType}: softmax probabilities and the
+ * best label for single-label heads; sigmoid probabilities and {@link Prediction#labels() the
+ * labels over their decision thresholds} for multi-label heads (the thresholds saved with the
+ * model, {@code finetune_thresholds}, unless set here); the value for regression heads.
  *
  * <p>Input rules: {@code null} texts are refused (naming the position); an empty text is a valid
  * input (it is encoded as the special tokens alone); a text of any length is truncated to the
