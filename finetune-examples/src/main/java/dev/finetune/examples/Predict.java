@@ -1,12 +1,14 @@
 package dev.finetune.examples;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
 import dev.finetune.core.model.Devices;
+import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.predict.Prediction;
 import dev.finetune.core.predict.Predictor;
 import java.io.BufferedReader;
@@ -26,7 +28,9 @@ import java.util.Map;
  * Command line: predicts labels and scores for texts with a saved model (a whole or merged model
  * folder, or an adapter folder with its base). Input: text lines, CSV/TSV with a header, or JSONL
  * (by file extension), from a file or stdin; output: JSONL (default) or CSV with the label and
- * every class's score.
+ * every class's score; for a multi-label model the labels over their decision thresholds
+ * ({@code "labels"}, a list; in CSV joined by {@code ;}) and every label's sigmoid score; for a
+ * regression model the {@code value}.
  *
  * <pre>{@code
  * mvn -pl finetune-examples exec:java -Dexec.mainClass=dev.finetune.examples.Predict \
@@ -59,6 +63,8 @@ public final class Predict {
   private static final List<String> VALUED = List.of("model", "adapter", "input", "text-column",
       "pair-column", "output", "format", "top-k", "device", "batch-size", "max-length");
   private static final int CHUNK = 256;
+  /** Between a multi-label answer's labels in a CSV cell. */
+  private static final String LABEL_SEPARATOR = ";";
 
   private Predict() {}
 
@@ -112,7 +118,7 @@ public final class Predict {
       boolean progress = !o.containsKey("quiet") && System.console() != null;
       boolean csv = o.getOrDefault("format", "jsonl").equals("csv");
       if (csv) {
-        target.println(csvRow(header(predictor.labelNames(), topK)));
+        target.println(csvRow(header(predictor.problemType(), predictor.labelNames(), topK)));
       }
       for (int start = 0; start < inputs.texts().size(); start += CHUNK) {
         int end = Math.min(start + CHUNK, inputs.texts().size());
@@ -161,8 +167,12 @@ public final class Predict {
     return loader.load(Path.of(o.get("model")));
   }
 
-  private static List<String> header(List<String> labels, int topK) {
-    List<String> h = new ArrayList<>(List.of("text", "label", "score"));
+  private static List<String> header(ProblemType kind, List<String> labels, int topK) {
+    if (kind == ProblemType.REGRESSION) {
+      return List.of("text", "value");
+    }
+    List<String> h = new ArrayList<>(List.of("text",
+        kind == ProblemType.MULTI_LABEL_CLASSIFICATION ? "labels" : "label", "score"));
     if (topK > 0) {
       for (int k = 1; k <= topK; k++) {
         h.add("label_" + k);
@@ -174,8 +184,19 @@ public final class Predict {
     return h;
   }
 
+  /** A multi-label answer's labels over their thresholds, joined for a CSV cell. */
+  private static String joined(Prediction p) {
+    return String.join(LABEL_SEPARATOR, p.labels().stream().map(Prediction.LabelScore::label)
+        .toList());
+  }
+
   private static List<String> row(String text, Prediction p, int topK) {
-    List<String> r = new ArrayList<>(List.of(text, p.label(), Float.toString(p.score())));
+    if (p.problemType() == ProblemType.REGRESSION) {
+      return List.of(text, Float.toString(p.value()));
+    }
+    List<String> r = new ArrayList<>(List.of(text,
+        p.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION ? joined(p) : p.label(),
+        Float.toString(p.score())));
     if (topK > 0) {
       for (Prediction.LabelScore s : p.topK(topK)) {
         r.add(s.label());
@@ -192,8 +213,18 @@ public final class Predict {
   private static String json(String text, Prediction p, int topK) {
     JsonObject o = new JsonObject();
     o.addProperty("text", text);
-    o.addProperty("label", p.label());
-    o.addProperty("score", p.score());
+    if (p.problemType() == ProblemType.REGRESSION) {
+      o.addProperty("value", p.value());
+      return new Gson().toJson(o);
+    }
+    if (p.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      JsonArray labels = new JsonArray();
+      p.labels().forEach(l -> labels.add(l.label()));
+      o.add("labels", labels);
+    } else {
+      o.addProperty("label", p.label());
+      o.addProperty("score", p.score());
+    }
     JsonObject scores = new JsonObject();
     if (topK > 0) {
       p.topK(topK).forEach(s -> scores.addProperty(s.label(), s.score()));

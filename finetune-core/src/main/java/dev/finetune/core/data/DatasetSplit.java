@@ -49,6 +49,34 @@ public record DatasetSplit(TextDataset train, TextDataset validation, TextDatase
     return Optional.ofNullable(test);
   }
 
+  /** The split names {@link #part(String)} accepts, in order. */
+  public static final java.util.List<String> PART_NAMES = java.util.List.of("train", "validation",
+      "test");
+
+  /**
+   * A part by name: {@code train}, {@code validation} (or {@code dev}) or {@code test}.
+   *
+   * <pre>{@code
+   * TextDataset test = GoEmotions.load(dir).part("test");
+   * }</pre>
+   *
+   * @param name the part's name (case-insensitive)
+   * @return that data set
+   * @throws IllegalArgumentException for an unknown name, or {@code test} where the source has no
+   *     test set (naming what it has)
+   */
+  public TextDataset part(String name) {
+    String n = name.strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (n) {
+      case "train" -> train;
+      case "validation", "dev" -> validation;
+      case "test" -> testSet().orElseThrow(() -> new IllegalArgumentException("there is no test"
+          + " split here (" + validation.name() + " is the evaluation set); use validation"));
+      default -> throw new IllegalArgumentException("unknown split '" + name + "': expected one of "
+          + PART_NAMES + " (dev = validation)");
+    };
+  }
+
   private static void requireSameLabels(TextDataset train, TextDataset other, String part) {
     if (!train.labelNames().equals(other.labelNames())) {
       throw new IllegalArgumentException(

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * ({@code 0..n-1}) or, when {@link Builder#labelNames label names} are given, either those names or
  * their ids; with {@link Builder#regression()} they are real numbers (optionally within a declared
  * range); with {@link Builder#multiLabel(String)} each label field is a list of ids or names (e.g.
- * {@code 4,27}). A bad row (missing column, ragged row, empty text, non-numeric or out-of-range
+ * {@code 4,27}; in JSONL also a JSON list such as {@code [4, 27]} or {@code ["joy", "love"]}). A
+ * bad row (missing column, ragged row, empty text, non-numeric or out-of-range
  * label or target, empty label list, malformed JSON) is an error naming the file and line, unless
  * {@link Builder#skipBadRows(boolean)} is on: then it is logged, skipped and counted in {@link
  * TextDataset#skippedRows()}. Completely empty lines in TSV and JSONL files are ignored. TSV files
@@ -591,8 +592,22 @@ public final class TextDatasetReader {
         bad("missing key '" + column.name() + "' (keys: " + object.keySet() + ")");
         return null;
       }
+      if (element.isJsonArray() && column.equals(label) && multiLabelSeparator != null) {
+        // a multi-label row's labels as a JSON list of names or ids: [2, 17] or ["joy", "love"]
+        List<String> parts = new ArrayList<>();
+        for (JsonElement part : element.getAsJsonArray()) {
+          if (!part.isJsonPrimitive()) {
+            bad("key '" + column.name() + "' must list label names or ids, got " + element);
+            return null;
+          }
+          parts.add(part.getAsString());
+        }
+        return String.join(multiLabelSeparator, parts);
+      }
       if (!element.isJsonPrimitive()) {
-        bad("key '" + column.name() + "' must be a string or number, got " + element);
+        bad("key '" + column.name() + "' must be a string or number"
+            + (multiLabelSeparator != null && column.equals(label) ? " or a list" : "") + ", got "
+            + element);
         return null;
       }
       JsonPrimitive primitive = element.getAsJsonPrimitive();

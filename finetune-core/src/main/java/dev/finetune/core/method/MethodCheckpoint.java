@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.finetune.core.checkpoint.AtomicFiles;
 import dev.finetune.core.checkpoint.HostTensor;
 import dev.finetune.core.checkpoint.SafeTensors;
+import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.train.ModelTransform;
@@ -60,7 +61,10 @@ public final class MethodCheckpoint {
   public static final String LAYERS = "finetune_num_layers";
   /** The key of the head's class names, index = class id (this library's). */
   public static final String LABELS = "finetune_label_names";
-  /** The key of the head's problem type, written for regression (Hugging Face's name). */
+  /**
+   * The key of the head's problem type (Hugging Face's name); a file without it holds a
+   * single-label head (files before regression heads) unless it has one output.
+   */
   public static final String PROBLEM_TYPE = "problem_type";
   /** The key of the base weights' fingerprint (this library's). */
   public static final String FINGERPRINT = "finetune_base_fingerprint";
@@ -189,13 +193,25 @@ public final class MethodCheckpoint {
    * }</pre>
    *
    * @param labelNames the class names (empty when the file predates them)
-   * @param regression whether the head is a regression head
+   * @param problemType the head's kind ({@value #PROBLEM_TYPE}; single-label when not recorded)
    * @param pooling the pooling's config value ({@code cls_pooler}, {@code mean}), if recorded
    * @param numLayers the encoder layers the adapter was trained with (the base's first ones);
    *     0 when not recorded
+   * @param thresholds a multi-label head's decision thresholds ({@value
+   *     SequenceClassifier#THRESHOLDS_KEY}), if recorded
    */
-  public record SavedHead(List<String> labelNames, boolean regression, Optional<String> pooling,
-      int numLayers) {}
+  public record SavedHead(List<String> labelNames, ProblemType problemType,
+      Optional<String> pooling, int numLayers, Optional<double[]> thresholds) {
+
+    /**
+     * Tells whether the head is a regression head.
+     *
+     * @return true for regression
+     */
+    public boolean regression() {
+      return problemType == ProblemType.REGRESSION;
+    }
+  }
 
   /**
    * Reads the head an adapter checkpoint records.
@@ -210,12 +226,34 @@ public final class MethodCheckpoint {
     if (json.has(LABELS) && json.get(LABELS).isJsonArray()) {
       json.getAsJsonArray(LABELS).forEach(e -> labels.add(e.getAsString()));
     }
-    boolean regression = json.has(PROBLEM_TYPE)
-        && "regression".equals(json.get(PROBLEM_TYPE).getAsString());
+    Path file = dir.resolve(CONFIG);
+    ProblemType type = ProblemType.SINGLE_LABEL_CLASSIFICATION;
+    if (json.has(PROBLEM_TYPE) && !json.get(PROBLEM_TYPE).isJsonNull()) {
+      try {
+        type = ProblemType.fromHfName(json.get(PROBLEM_TYPE).getAsString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+    }
+    Optional<double[]> thresholds = Optional.empty();
+    String key = SequenceClassifier.THRESHOLDS_KEY;
+    if (json.has(key) && !json.get(key).isJsonNull()) {
+      try {
+        JsonArray array = json.getAsJsonArray(key);
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = array.get(i).getAsDouble();
+        }
+        thresholds = Optional.of(SequenceClassifier.checkThresholds(values, values.length));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(file + ": " + key + " must be an array of numbers in"
+            + " (0, 1), one per label: " + e.getMessage(), e);
+      }
+    }
     Optional<String> pooling = json.has(POOLING)
         ? Optional.of(json.get(POOLING).getAsString()) : Optional.empty();
     int layers = json.has(LAYERS) ? json.get(LAYERS).getAsInt() : 0;
-    return new SavedHead(List.copyOf(labels), regression, pooling, layers);
+    return new SavedHead(List.copyOf(labels), type, pooling, layers, thresholds);
   }
 
   private static JsonObject readConfig(Path dir) {
@@ -273,8 +311,9 @@ public final class MethodCheckpoint {
     JsonArray labels = new JsonArray();
     model.labelNames().forEach(labels::add);
     o.add(LABELS, labels);
-    if (model.isRegression()) {
-      o.addProperty(PROBLEM_TYPE, "regression");
+    o.addProperty(PROBLEM_TYPE, model.problemType().hfName());
+    if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      o.add(SequenceClassifier.THRESHOLDS_KEY, model.thresholdsJson());
     }
     Set<String> own = new HashSet<>();
     state.tensors().keySet().forEach(n -> own.add(method.parameterName(n)));
@@ -356,9 +395,13 @@ public final class MethodCheckpoint {
     for (Map.Entry<String, HostTensor> e : byName.entrySet()) {
       model.parameters().get(e.getKey()).parameter().getArray().set(e.getValue().data());
     }
-    List<String> labels = savedHead(dir).labelNames();
-    if (labels.size() == model.numLabels()) {
-      model.labelNames(labels);
+    SavedHead head = savedHead(dir);
+    if (head.labelNames().size() == model.numLabels()) {
+      model.labelNames(head.labelNames());
+    }
+    if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      head.thresholds().filter(t -> t.length == model.numLabels())
+          .ifPresent(model::decisionThresholds);
     }
     return method;
   }

@@ -1,7 +1,9 @@
 package dev.finetune.core.metrics;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,8 +63,76 @@ public final class MultiLabelMetrics {
    */
   public static Map<String, Double> results(
       float[][] probabilities, boolean[][] truth, double[] thresholds) {
+    Counts c = count(probabilities, truth, thresholds);
     int n = probabilities.length;
     int labels = thresholds.length;
+    long tpAll = 0;
+    long fpAll = 0;
+    long fnAll = 0;
+    double macro = 0;
+    for (int l = 0; l < labels; l++) {
+      tpAll += c.tp[l];
+      fpAll += c.fp[l];
+      fnAll += c.fn[l];
+      macro += f1(c.tp[l], c.fp[l], c.fn[l]);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put(MICRO_F1, f1(tpAll, fpAll, fnAll));
+    out.put(MACRO_F1, labels == 0 ? Double.NaN : macro / labels);
+    out.put(SUBSET_ACCURACY, n == 0 ? Double.NaN : (double) c.exact / n);
+    out.put(HAMMING_LOSS,
+        n == 0 || labels == 0 ? Double.NaN : (double) c.wrongCells / ((long) n * labels));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * One label's scores at its threshold: precision, recall and F1 (0 where undefined, as
+   * scikit-learn's {@code zero_division=0}) and support (examples that have the label).
+   *
+   * <pre>{@code
+   * MultiLabelMetrics.perLabel(probabilities, truth, thresholds).get(3).f1();
+   * }</pre>
+   *
+   * @param precision tp / (tp + fp)
+   * @param recall tp / (tp + fn)
+   * @param f1 2 tp / (2 tp + fp + fn), the value macro F1 averages
+   * @param support tp + fn
+   * @param predicted tp + fp
+   */
+  public record LabelScores(double precision, double recall, double f1, long support,
+      long predicted) {}
+
+  /**
+   * The per-label scores behind {@link #results}' macro F1.
+   *
+   * @param probabilities (examples, labels) sigmoid outputs
+   * @param truth (examples, labels) true label sets
+   * @param thresholds one decision threshold per label
+   * @return one entry per label, in id order
+   */
+  public static List<LabelScores> perLabel(
+      float[][] probabilities, boolean[][] truth, double[] thresholds) {
+    Counts c = count(probabilities, truth, thresholds);
+    List<LabelScores> out = new ArrayList<>();
+    for (int l = 0; l < thresholds.length; l++) {
+      long tp = c.tp[l];
+      long fp = c.fp[l];
+      long fn = c.fn[l];
+      out.add(new LabelScores(tp + fp == 0 ? 0 : (double) tp / (tp + fp),
+          tp + fn == 0 ? 0 : (double) tp / (tp + fn), f1(tp, fp, fn), tp + fn, tp + fp));
+    }
+    return List.copyOf(out);
+  }
+
+  private record Counts(long[] tp, long[] fp, long[] fn, long exact, long wrongCells) {}
+
+  private static Counts count(float[][] probabilities, boolean[][] truth, double[] thresholds) {
+    int n = probabilities.length;
+    int labels = thresholds.length;
+    if (truth.length != n) {
+      throw new IllegalArgumentException(
+          n + " rows of probabilities but " + truth.length + " label sets");
+    }
     long[] tp = new long[labels];
     long[] fp = new long[labels];
     long[] fn = new long[labels];
@@ -92,22 +162,7 @@ public final class MultiLabelMetrics {
         exact++;
       }
     }
-    long tpAll = 0;
-    long fpAll = 0;
-    long fnAll = 0;
-    double macro = 0;
-    for (int c = 0; c < labels; c++) {
-      tpAll += tp[c];
-      fpAll += fp[c];
-      fnAll += fn[c];
-      macro += f1(tp[c], fp[c], fn[c]);
-    }
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put(MICRO_F1, f1(tpAll, fpAll, fnAll));
-    out.put(MACRO_F1, labels == 0 ? Double.NaN : macro / labels);
-    out.put(SUBSET_ACCURACY, n == 0 ? Double.NaN : (double) exact / n);
-    out.put(HAMMING_LOSS, n == 0 || labels == 0 ? Double.NaN : (double) wrongCells / ((long) n * labels));
-    return Collections.unmodifiableMap(out);
+    return new Counts(tp, fp, fn, exact, wrongCells);
   }
 
   /**

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
- * Regression metrics over whole prediction/target arrays: mean squared error, Pearson's r and
- * Spearman's rho (Pearson's r of the ranks, tied values sharing their average rank, as
+ * Regression metrics over whole prediction/target arrays: mean squared and mean absolute error,
+ * Pearson's r and Spearman's rho (Pearson's r of the ranks, tied values sharing their average rank, as
  * {@code scipy.stats.spearmanr}). A correlation is NaN when either side is constant.
  *
  * <pre>{@code
@@ -19,6 +19,9 @@ public final class RegressionMetrics {
 
   /** Key of the mean squared error. */
   public static final String MSE = "mse";
+
+  /** Key of the mean absolute error. */
+  public static final String MAE = "mae";
 
   /** Key of Pearson's correlation. */
   public static final String PEARSON = "pearson";
@@ -41,6 +44,22 @@ public final class RegressionMetrics {
     for (int i = 0; i < predictions.length; i++) {
       double d = predictions[i] - targets[i];
       sum += d * d;
+    }
+    return predictions.length == 0 ? Double.NaN : sum / predictions.length;
+  }
+
+  /**
+   * Mean of {@code |prediction - target|}.
+   *
+   * @param predictions the predictions
+   * @param targets the targets, same length
+   * @return the MAE, NaN when empty
+   */
+  public static double meanAbsoluteError(double[] predictions, double[] targets) {
+    checkLengths(predictions, targets);
+    double sum = 0;
+    for (int i = 0; i < predictions.length; i++) {
+      sum += Math.abs(predictions[i] - targets[i]);
     }
     return predictions.length == 0 ? Double.NaN : sum / predictions.length;
   }

@@ -221,7 +221,8 @@ public final class Encoders {
       log(source, config, report);
       return new PretrainedEncoder(
           config, weights, tokenizer, length, device, report, savedPooling(configFile),
-          savedLabelNames(configFile), savedProblemType(configFile), source, name);
+          savedLabelNames(configFile), savedProblemType(configFile), savedThresholds(configFile),
+          source, name);
     }
 
     private static byte[] readTokenizer(Path dir, EncoderConfig config) {
@@ -404,6 +405,26 @@ public final class Encoders {
         return ProblemType.fromHfName(o.get("problem_type").getAsString());
       } catch (IllegalArgumentException e) {
         throw new CheckpointException(configFile + ": " + e.getMessage());
+      }
+    }
+
+    /** {@code finetune_thresholds}: one number per label; null when absent. */
+    private static double[] savedThresholds(Path configFile) {
+      JsonObject o = readJson(configFile);
+      String key = SequenceClassifier.THRESHOLDS_KEY;
+      if (!o.has(key) || o.get(key).isJsonNull()) {
+        return null;
+      }
+      try {
+        com.google.gson.JsonArray array = o.getAsJsonArray(key);
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = array.get(i).getAsDouble();
+        }
+        return SequenceClassifier.checkThresholds(values, values.length);
+      } catch (RuntimeException e) {
+        throw new CheckpointException(configFile + ": " + key + " must be an array of numbers in"
+            + " (0, 1), one per label: " + e.getMessage());
       }
     }
 

@@ -35,6 +35,7 @@ public final class PretrainedEncoder {
   private final Pooling savedPooling;
   private final java.util.List<String> savedLabelNames;
   private final ProblemType savedProblemType;
+  private final double[] savedThresholds;
   private final String source;
   private final String name;
 
@@ -48,6 +49,7 @@ public final class PretrainedEncoder {
       Pooling savedPooling,
       java.util.List<String> savedLabelNames,
       ProblemType savedProblemType,
+      double[] savedThresholds,
       String source,
       String name) {
     this.config = config;
@@ -59,6 +61,7 @@ public final class PretrainedEncoder {
     this.savedPooling = savedPooling;
     this.savedLabelNames = savedLabelNames == null ? java.util.List.of() : java.util.List.copyOf(savedLabelNames);
     this.savedProblemType = savedProblemType;
+    this.savedThresholds = savedThresholds == null ? null : savedThresholds.clone();
     this.source = source;
     this.name = name;
   }
@@ -229,6 +232,17 @@ public final class PretrainedEncoder {
     return Optional.ofNullable(savedProblemType);
   }
 
+  /**
+   * The multi-label decision thresholds recorded in {@code config.json} ({@value
+   * SequenceClassifier#THRESHOLDS_KEY}); a multi-label head built with as many labels (and not
+   * fresh) carries them.
+   *
+   * @return a copy, if recorded
+   */
+  public Optional<double[]> savedThresholds() {
+    return Optional.ofNullable(savedThresholds).map(double[]::clone);
+  }
+
   Pooling resolve(Pooling pooling) {
     if (pooling != Pooling.AUTO) {
       return pooling;
@@ -396,9 +410,14 @@ public final class PretrainedEncoder {
                   + " labels; use classifier().freshHead(true) to start a new head");
         }
       }
-      return new SequenceClassifier(
+      SequenceClassifier model = new SequenceClassifier(
           config, weights, resolved, numLabels, problemType(), freshHead, seed, target,
           tokenizerJson, maxLength, freshHead ? null : savedLabelNames, name);
+      if (!freshHead && savedThresholds != null && savedThresholds.length == numLabels
+          && model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+        model.decisionThresholds(savedThresholds);
+      }
+      return model;
     }
   }
 }

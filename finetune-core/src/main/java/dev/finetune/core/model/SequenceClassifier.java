@@ -59,6 +59,12 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
 
   private static final Logger LOG = LoggerFactory.getLogger(SequenceClassifier.class);
 
+  /** The {@code config.json} key of a multi-label head's decision thresholds (this library's). */
+  public static final String THRESHOLDS_KEY = "finetune_thresholds";
+
+  /** The decision threshold of each label until set. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+
   private final EncoderConfig config;
   private final NDManager manager;
   private final ModelParameters parameters = new ModelParameters();
@@ -73,6 +79,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private volatile List<String> labelNames;
   private HuggingFaceTokenizer tokenizer;
   private boolean closed;
+  private volatile double[] thresholds;
 
   SequenceClassifier(
       EncoderConfig config,
@@ -100,6 +107,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         labelNames != null && labelNames.size() == numLabels
             ? List.copyOf(labelNames)
             : defaultLabelNames(numLabels);
+    this.thresholds = problemType == ProblemType.MULTI_LABEL_CLASSIFICATION
+        ? defaultThresholds(numLabels) : null;
     this.manager = NDManager.newBaseManager(device);
     try {
       ParameterFactory factory =
@@ -454,6 +463,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     o.add("label2id", label2id);
     o.addProperty("problem_type", problemType.hfName());
     o.addProperty("finetune_pooling", head.pooling().configValue());
+    if (thresholds != null) {
+      o.add(THRESHOLDS_KEY, thresholdsJson());
+    }
     return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o);
   }
 
@@ -561,6 +573,89 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public ProblemType problemType() {
     return problemType;
+  }
+
+  /**
+   * The decision thresholds of a multi-label head, one per label: a label is predicted when its
+   * sigmoid probability reaches its threshold. {@value #DEFAULT_THRESHOLD} each until set; training
+   * sets them at each validation to the ones it scored with (the {@code threshold} setting, or the
+   * per-label thresholds tuned on validation with {@code tune_thresholds}), so the saved model
+   * decides as its last (or, restored, best) validation did. Saved in {@code config.json} and
+   * {@code adapter_config.json} as {@value #THRESHOLDS_KEY}; a folder without the key loads with
+   * {@value #DEFAULT_THRESHOLD} each.
+   *
+   * <pre>{@code
+   * model.decisionThresholds(MultiLabelMetrics.global(0.4, model.numLabels()));
+   * model.decisionThresholds()[3];   // 0.4
+   * }</pre>
+   *
+   * @return a copy, one per label
+   * @throws IllegalStateException for a head that is not multi-label
+   */
+  public double[] decisionThresholds() {
+    double[] t = thresholds;
+    if (t == null) {
+      throw new IllegalStateException("decision thresholds belong to multi-label heads; this head"
+          + " is " + problemType.hfName());
+    }
+    return t.clone();
+  }
+
+  /**
+   * Sets the decision thresholds of a multi-label head (see {@link #decisionThresholds()}).
+   *
+   * @param values one per label, each in (0, 1)
+   * @throws IllegalStateException for a head that is not multi-label
+   * @throws IllegalArgumentException naming the count or the value that does not fit
+   */
+  public void decisionThresholds(double[] values) {
+    if (thresholds == null) {
+      throw new IllegalStateException("decision thresholds belong to multi-label heads; this head"
+          + " is " + problemType.hfName());
+    }
+    thresholds = checkThresholds(values, head.numLabels());
+  }
+
+  /**
+   * Checks decision thresholds: one per label, each in (0, 1).
+   *
+   * @param values the thresholds
+   * @param numLabels the labels
+   * @return a copy
+   * @throws IllegalArgumentException naming the count or the value that does not fit
+   */
+  public static double[] checkThresholds(double[] values, int numLabels) {
+    if (values.length != numLabels) {
+      throw new IllegalArgumentException("expected one decision threshold per label (" + numLabels
+          + "), got " + values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!(values[i] > 0 && values[i] < 1)) {
+        throw new IllegalArgumentException("decision threshold " + i + " must be in (0, 1), got "
+            + values[i]);
+      }
+    }
+    return values.clone();
+  }
+
+  private static double[] defaultThresholds(int numLabels) {
+    double[] t = new double[numLabels];
+    java.util.Arrays.fill(t, DEFAULT_THRESHOLD);
+    return t;
+  }
+
+  /**
+   * The thresholds as saved under {@value #THRESHOLDS_KEY}.
+   *
+   * @return a JSON array, one number per label
+   * @throws IllegalStateException for a head that is not multi-label
+   */
+  public JsonArray thresholdsJson() {
+    JsonArray array = new JsonArray();
+    for (double t : decisionThresholds()) {
+      array.add(t);
+    }
+    return array;
   }
 
   /**

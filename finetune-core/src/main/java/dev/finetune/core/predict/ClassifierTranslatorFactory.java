@@ -14,11 +14,13 @@ import java.util.Set;
 /**
  * DJL's {@link TranslatorFactory} for models this library saved: the block DJL loaded (by
  * {@link ClassifierBlockFactory}) must be a {@link SequenceClassifier}; the translator is a
- * {@link ClassifierTranslator} over it.
+ * {@link ClassifierTranslator} over it for {@code String} inputs, a {@link
+ * PairClassifierTranslator} for sentence pairs ({@code String[]} of two texts).
  *
  * <pre>{@code
  * Criteria.builder().setTypes(String.class, Classifications.class).optModelPath(dir)
  *     .optTranslatorFactory(new ClassifierTranslatorFactory())...;
+ * Criteria.builder().setTypes(String[].class, Classifications.class)...;   // pairs
  * }</pre>
  */
 public final class ClassifierTranslatorFactory implements TranslatorFactory {
@@ -28,7 +30,8 @@ public final class ClassifierTranslatorFactory implements TranslatorFactory {
 
   @Override
   public Set<Pair<Type, Type>> getSupportedTypes() {
-    return Set.of(new Pair<>(String.class, Classifications.class));
+    return Set.of(new Pair<>(String.class, Classifications.class),
+        new Pair<>(String[].class, Classifications.class));
   }
 
   @Override
@@ -37,8 +40,9 @@ public final class ClassifierTranslatorFactory implements TranslatorFactory {
       Class<I> input, Class<O> output, Model model, Map<String, ?> arguments)
       throws TranslateException {
     if (!isSupported(input, output)) {
-      throw new IllegalArgumentException("ClassifierTranslatorFactory translates String to"
-          + " Classifications, not " + input.getSimpleName() + " to " + output.getSimpleName());
+      throw new IllegalArgumentException("ClassifierTranslatorFactory translates String (a text)"
+          + " or String[] (a sentence pair) to Classifications, not " + input.getSimpleName()
+          + " to " + output.getSimpleName());
     }
     if (!(model.getBlock() instanceof SequenceClassifier classifier)) {
       throw new TranslateException("the model's block is "
@@ -47,6 +51,7 @@ public final class ClassifierTranslatorFactory implements TranslatorFactory {
           + " the argument blockFactory=" + ClassifierBlockFactory.class.getName()
           + " and the option hasParameter=false");
     }
-    return (Translator<I, O>) new ClassifierTranslator(classifier);
+    return (Translator<I, O>) (input == String[].class
+        ? new PairClassifierTranslator(classifier) : new ClassifierTranslator(classifier));
   }
 }

@@ -24,14 +24,34 @@ public final class DjlModels {
   private DjlModels() {}
 
   /**
+   * A Criteria builder for a sentence-pair model's saved folder: the input is the two texts.
+   *
+   * <pre>{@code
+   * try (ZooModel<String[], Classifications> m = DjlModels.pairCriteria(dir).build().loadModel()) {
+   *   m.newPredictor().predict(new String[] {"A man eats.", "Someone eats."});
+   * }
+   * }</pre>
+   *
+   * @param dir the folder
+   * @return the builder
+   */
+  public static Criteria.Builder<String[], Classifications> pairCriteria(Path dir) {
+    return builder(String[].class, dir);
+  }
+
+  /**
    * A Criteria builder for a saved folder (whole, merged or adapter), on the PyTorch engine.
    *
    * @param dir the folder
    * @return the builder; add {@code optDevice}, {@code optArgument("maxLength", n)} as needed
    */
   public static Criteria.Builder<String, Classifications> criteria(Path dir) {
+    return builder(String.class, dir);
+  }
+
+  private static <I> Criteria.Builder<I, Classifications> builder(Class<I> input, Path dir) {
     return Criteria.builder()
-        .setTypes(String.class, Classifications.class)
+        .setTypes(input, Classifications.class)
         .optModelPath(dir)
         .optEngine("PyTorch")
         .optArgument("blockFactory", ClassifierBlockFactory.class.getName())

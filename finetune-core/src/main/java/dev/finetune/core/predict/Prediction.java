@@ -8,23 +8,27 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The model's answer for one text: logits, scores (probabilities, or the value for regression),
- * the best label by name and id, and the top k.
+ * The model's answer for one text: logits, scores (softmax probabilities, sigmoid probabilities
+ * for multi-label heads, or the value for regression), the best label by name and id, the top k,
+ * and for multi-label heads the {@link #labels() labels over their decision thresholds}.
  *
  * <pre>{@code
  * Prediction p = predictor.predict("a gripping film");
  * p.label();        // "positive"
  * p.score();        // 0.93
  * p.topK(2);        // [positive 0.93, negative 0.07]
+ * emotions.predict("thanks, I love it").labels();   // [gratitude 0.91, love 0.62]
+ * stsb.predictPair("A man eats.", "Someone eats.").value();   // 4.2
  * }</pre>
  *
  * @param problemType how the scores were computed
  * @param labelNames the class names, index = class id
  * @param logits the raw outputs
  * @param scores the scores, one per output
+ * @param thresholds a multi-label head's decision thresholds, one per label (empty for other heads)
  */
-public record Prediction(
-    ProblemType problemType, List<String> labelNames, float[] logits, float[] scores) {
+public record Prediction(ProblemType problemType, List<String> labelNames, float[] logits,
+    float[] scores, double[] thresholds) {
 
   /**
    * A class name with its id and score.
@@ -51,10 +55,73 @@ public record Prediction(
     labelNames = List.copyOf(labelNames);
     logits = logits.clone();
     scores = scores.clone();
+    thresholds = thresholds.clone();
     if (logits.length != scores.length || logits.length != labelNames.size()) {
       throw new IllegalArgumentException("logits, scores and label names differ in length: "
           + logits.length + ", " + scores.length + ", " + labelNames.size());
     }
+    int expected = problemType == ProblemType.MULTI_LABEL_CLASSIFICATION ? logits.length : 0;
+    if (thresholds.length != expected) {
+      throw new IllegalArgumentException("a " + problemType.hfName() + " prediction needs "
+          + expected + " decision thresholds, got " + thresholds.length);
+    }
+  }
+
+  /**
+   * A prediction with the default decision threshold 0.5 for each label of a multi-label head.
+   *
+   * @param problemType how the scores were computed
+   * @param labelNames the class names
+   * @param logits the raw outputs
+   * @param scores the scores
+   */
+  public Prediction(
+      ProblemType problemType, List<String> labelNames, float[] logits, float[] scores) {
+    this(problemType, labelNames, logits, scores,
+        problemType == ProblemType.MULTI_LABEL_CLASSIFICATION ? half(logits.length) : new double[0]);
+  }
+
+  private static double[] half(int n) {
+    double[] t = new double[n];
+    Arrays.fill(t, 0.5);
+    return t;
+  }
+
+  /**
+   * The predicted labels: for a multi-label head every label whose probability reaches its decision
+   * threshold (in id order; possibly none), for a single-label head the best one.
+   *
+   * @return the labels with their scores
+   * @throws IllegalStateException for a regression head (use {@link #value()})
+   */
+  public List<LabelScore> labels() {
+    switch (problemType) {
+      case MULTI_LABEL_CLASSIFICATION -> {
+        List<LabelScore> out = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+          if (scores[i] >= thresholds[i]) {
+            out.add(new LabelScore(labelNames.get(i), i, scores[i]));
+          }
+        }
+        return List.copyOf(out);
+      }
+      case SINGLE_LABEL_CLASSIFICATION -> {
+        return List.of(new LabelScore(label(), labelId(), score()));
+      }
+      default -> throw new IllegalStateException(
+          "a regression head predicts a value, not labels: use value()");
+    }
+  }
+
+  /**
+   * Tells, per label, whether it is predicted ({@link #labels()} as a multi-hot row).
+   *
+   * @return one flag per label
+   */
+  public boolean[] multiHot() {
+    boolean[] out = new boolean[scores.length];
+    labels().forEach(l -> out[l.id()] = true);
+    return out;
   }
 
   /**
@@ -149,10 +216,15 @@ public record Prediction(
   }
 
   @Override
+  public double[] thresholds() {
+    return thresholds.clone();
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof Prediction p && problemType == p.problemType
         && labelNames.equals(p.labelNames) && Arrays.equals(logits, p.logits)
-        && Arrays.equals(scores, p.scores);
+        && Arrays.equals(scores, p.scores) && Arrays.equals(thresholds, p.thresholds);
   }
 
   @Override
@@ -162,7 +234,12 @@ public record Prediction(
 
   @Override
   public String toString() {
-    return problemType == ProblemType.REGRESSION ? "Prediction(" + logits[0] + ")"
-        : "Prediction(" + label() + " " + score() + ", logits " + Arrays.toString(logits) + ")";
+    return switch (problemType) {
+      case REGRESSION -> "Prediction(" + logits[0] + ")";
+      case MULTI_LABEL_CLASSIFICATION -> "Prediction(" + labels() + ", logits "
+          + Arrays.toString(logits) + ")";
+      default -> "Prediction(" + label() + " " + score() + ", logits " + Arrays.toString(logits)
+          + ")";
+    };
   }
 }

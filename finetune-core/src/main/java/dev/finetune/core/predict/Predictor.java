@@ -45,7 +45,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety:</b> a predictor is safe to share between threads. A call only reads the
  * weights; it opens its own sub-manager of the model's manager and its own no-grad scope (autograd
  * mode is per thread), and the tokenizer is thread-safe. Do not train or change the model while
- * predictions run.
+ * predictions run; set {@link #decisionThresholds(double[]) decision thresholds} before sharing.
+ *
+ * <p>What an answer holds follows the model's {@link ProblemType}: softmax probabilities and the
+ * best label for single-label heads; sigmoid probabilities and {@link Prediction#labels() the
+ * labels over their decision thresholds} for multi-label heads (the thresholds saved with the
+ * model, {@code finetune_thresholds}, unless set here); the value for regression heads.
  *
  * <p>Input rules: {@code null} texts are refused (naming the position); an empty text is a valid
  * input (it is encoded as the special tokens alone); a text of any length is truncated to the
@@ -75,6 +80,7 @@ public final class Predictor implements AutoCloseable {
   private final boolean ownsModel;
   private final Batches batches;
   private final ProblemType problemType;
+  private volatile double[] thresholds;
 
   private Predictor(SequenceClassifier model, boolean ownsModel, int batchSize, int maxLength,
       Truncation truncation) {
@@ -228,6 +234,7 @@ public final class Predictor implements AutoCloseable {
     TextDataset data = TextDataset.of("predict", sorted, model.labelNames());
     Prediction[] out = new Prediction[n];
     List<String> names = model.labelNames();
+    double[] thresholds = decisionThresholds();
     try (NoGradScope ignored = NoGradScope.enter();
         NDManager scope = model.manager().newSubManager();
         BatchIterator it = batches.iterator(data, scope)) {
@@ -239,7 +246,8 @@ public final class Predictor implements AutoCloseable {
           int[] rows = batch.exampleIndices();
           for (int r = 0; r < rows.length; r++) {
             float[] row = Arrays.copyOfRange(flat, r * width, (r + 1) * width);
-            out[order[rows[r]]] = new Prediction(problemType, names, row, problemType.scores(row));
+            out[order[rows[r]]] =
+                new Prediction(problemType, names, row, problemType.scores(row), thresholds);
           }
         }
       }
@@ -267,6 +275,41 @@ public final class Predictor implements AutoCloseable {
    */
   public ProblemType problemType() {
     return problemType;
+  }
+
+  /**
+   * The decision thresholds of a multi-label head: the model's ({@link
+   * SequenceClassifier#decisionThresholds()}, as saved with it) unless set on this predictor.
+   *
+   * @return one per label; empty for other heads
+   */
+  public double[] decisionThresholds() {
+    if (problemType != ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      return new double[0];
+    }
+    double[] own = thresholds;
+    return own != null ? own.clone() : model.decisionThresholds();
+  }
+
+  /**
+   * Decides multi-label answers with these thresholds instead of the model's (for example per-label
+   * thresholds tuned on a development set); the model is not changed.
+   *
+   * <pre>{@code
+   * predictor.decisionThresholds(MultiLabelMetrics.global(0.3, predictor.labelNames().size()));
+   * }</pre>
+   *
+   * @param values one per label, each in (0, 1)
+   * @return this predictor
+   * @throws IllegalStateException for a head that is not multi-label
+   */
+  public Predictor decisionThresholds(double[] values) {
+    if (problemType != ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      throw new IllegalStateException("decision thresholds belong to multi-label heads; this model"
+          + " is " + problemType.hfName());
+    }
+    thresholds = SequenceClassifier.checkThresholds(values, model.numLabels());
+    return this;
   }
 
   /**
@@ -471,10 +514,11 @@ public final class Predictor implements AutoCloseable {
     private SequenceClassifier wholeModel(Encoders.Loader encoders, Path dir) {
       PretrainedEncoder encoder = encoders.load(dir);
       List<String> names = encoder.savedLabelNames();
-      boolean regression = encoder.config().toJsonObject().has(MethodCheckpoint.PROBLEM_TYPE)
-          && "regression".equals(
-              encoder.config().toJsonObject().get(MethodCheckpoint.PROBLEM_TYPE).getAsString());
-      PretrainedEncoder.HeadBuilder head = regression ? encoder.classifier().regression()
+      // the kind config.json records (problem_type; absent: one output is regression, more
+      // single-label, as Hugging Face infers it), with its decision thresholds
+      ProblemType kind = encoder.savedProblemType().orElse(null);
+      PretrainedEncoder.HeadBuilder head = kind == ProblemType.REGRESSION
+          ? encoder.classifier().regression()
           : encoder.classifier().numLabels(names.isEmpty() ? 2 : names.size());
       SequenceClassifier model = head.build();
       List<String> fresh = model.freshParameters().stream()
@@ -505,7 +549,7 @@ public final class Predictor implements AutoCloseable {
       }
       PretrainedEncoder.HeadBuilder head = saved.regression() ? encoder.classifier().regression()
           : encoder.classifier().numLabels(saved.labelNames().isEmpty() ? 2
-              : saved.labelNames().size());
+              : saved.labelNames().size()).problemType(saved.problemType());
       // the adapter's head decides the pooling: the base is built the way it was trained
       saved.pooling().ifPresent(p -> head.pooling(Pooling.valueOf(p.toUpperCase(Locale.ROOT))));
       SequenceClassifier model = head.freshHead(true).build();

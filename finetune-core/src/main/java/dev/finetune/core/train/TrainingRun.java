@@ -14,7 +14,9 @@ import dev.finetune.core.data.Batches;
 import dev.finetune.core.data.TextBatch;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.metrics.MetricAccumulator;
+import dev.finetune.core.metrics.MultiLabelMetrics;
 import dev.finetune.core.metrics.ValidationMetrics;
+import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.GradientClipping;
@@ -436,6 +438,12 @@ final class TrainingRun implements TrainingContext {
     if (accumulator.tunedThresholds() != null) {
       LOG.info("per-label thresholds tuned on {}: {}", validation.name(),
           java.util.Arrays.toString(accumulator.tunedThresholds()));
+    }
+    if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+      // the model decides as this validation scored, and is saved so
+      model.decisionThresholds(accumulator.tunedThresholds() != null
+          ? accumulator.tunedThresholds()
+          : MultiLabelMetrics.global(config.get(TrainingSettings.THRESHOLD), model.numLabels()));
     }
     return out;
   }

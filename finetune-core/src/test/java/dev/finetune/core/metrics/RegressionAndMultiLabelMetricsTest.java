@@ -60,6 +60,21 @@ class RegressionAndMultiLabelMetricsTest {
   }
 
   @Test
+  void perLabelScoresAreTheOnesMacroF1Averages() {
+    // at 0.5: label 0 tp 1 fp 1 fn 1; label 1 tp 2; label 2 empty
+    List<MultiLabelMetrics.LabelScores> per =
+        MultiLabelMetrics.perLabel(PROBS, TRUTH, MultiLabelMetrics.global(0.5, 3));
+    assertThat(per).containsExactly(new MultiLabelMetrics.LabelScores(0.5, 0.5, 0.5, 2, 2),
+        new MultiLabelMetrics.LabelScores(1, 1, 1, 2, 2),
+        new MultiLabelMetrics.LabelScores(0, 0, 0, 0, 0));
+    double macro = per.stream().mapToDouble(MultiLabelMetrics.LabelScores::f1).average().orElseThrow();
+    assertThat(macro).isEqualTo(MultiLabelMetrics.results(PROBS, TRUTH,
+        MultiLabelMetrics.global(0.5, 3)).get(MultiLabelMetrics.MACRO_F1));
+    // |1-2| + |2-4| + |3-5| + 0 + 0 = 5
+    assertThat(RegressionMetrics.meanAbsoluteError(X, Y)).isCloseTo(5 / 5.0, within(1e-12));
+  }
+
+  @Test
   void tunedThresholdsMaximisePerLabelF1NearestHalfOnTies() {
     double[] t = MultiLabelMetrics.tuneThresholds(PROBS, TRUTH);
     // label 0: any t <= 0.4 gives F1 0.8 (the best), nearest 0.5 is 0.4; labels 1, 2: 0.5 ties

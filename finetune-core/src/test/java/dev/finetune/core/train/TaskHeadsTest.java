@@ -160,6 +160,7 @@ class TaskHeadsTest {
   @Test
   void multiLabelReachesItsF1AndItsProblemTypeIsSavedAndReadBack() {
     Path saved = dir.resolve("multi");
+    double[] tuned;
     try (SequenceClassifier model = SequenceClassifier.randomInit(
         TinySetup.config(0.1f), ProblemType.MULTI_LABEL_CLASSIFICATION, 3, Pooling.MEAN, 7, Device.cpu())) {
       TrainingReport report = chain(model).set("tune_thresholds", true)
@@ -171,10 +172,15 @@ class TaskHeadsTest {
       assertThat(last.get("macro_f1")).isGreaterThan(0.9);
       assertThat(last.get("hamming_loss")).isLessThan(0.1);
       assertThat(report.settings()).containsEntry("loss", "by problem type");
+      // the model decides with the thresholds its last validation tuned, and saves them
+      tuned = model.decisionThresholds();
+      assertThat(java.util.Arrays.stream(tuned).average().orElseThrow())
+          .isCloseTo(last.get("mean_threshold"), org.assertj.core.api.Assertions.within(1e-12));
       model.save(saved);
     }
     try (SequenceClassifier loaded = Encoders.loader().load(saved).classifier().numLabels(3).build()) {
       assertThat(loaded.problemType()).isEqualTo(ProblemType.MULTI_LABEL_CLASSIFICATION);
+      assertThat(loaded.decisionThresholds()).containsExactly(tuned);
     }
     try (SequenceClassifier single = Encoders.loader().load(saved).classifier().numLabels(3)
         .problemType(ProblemType.SINGLE_LABEL_CLASSIFICATION).build()) {

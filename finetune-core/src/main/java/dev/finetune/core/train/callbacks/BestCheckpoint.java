@@ -7,6 +7,7 @@ import dev.finetune.core.checkpoint.HostTensor;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodCheckpoint;
 import dev.finetune.core.metrics.MetricAccumulator;
+import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.report.EvaluationRecord;
@@ -82,6 +83,7 @@ public final class BestCheckpoint implements StatefulListener {
   private final boolean restoreAtEnd;
   private double best = Double.NaN;
   private Map<String, HostTensor> bestWeights;
+  private double[] bestThresholds;
   private EvaluationRecord bestRecord;
 
   private BestCheckpoint(String metric, Mode mode, double minDelta, Path directory,
@@ -171,6 +173,7 @@ public final class BestCheckpoint implements StatefulListener {
       best = Double.NaN;
     }
     bestWeights = null;
+    bestThresholds = null;
     bestRecord = null;
   }
 
@@ -190,6 +193,9 @@ public final class BestCheckpoint implements StatefulListener {
       if (saved != null) {
         p.parameter().getArray().set(saved.data());
       }
+    }
+    if (bestThresholds != null) {
+      context.model().decisionThresholds(bestThresholds);
     }
     context.addEvaluation(bestRecord);
     LOG.info("restored the best weights ({} = {} at epoch {})", metric, best, bestRecord.epoch());
@@ -227,6 +233,8 @@ public final class BestCheckpoint implements StatefulListener {
         copy.put(p.hfName(), HostTensor.of(p.parameter().getArray()));
       }
       bestWeights = copy;
+      bestThresholds = context.model().problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION
+          ? context.model().decisionThresholds() : null;
       bestRecord = new EvaluationRecord(RESTORED_LABEL, context.epoch() + 1,
           metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN), metrics);
     }
