@@ -276,12 +276,20 @@ public final class Encoders {
       }
       List<String> unexpected = new ArrayList<>();
       List<String> dropped = new ArrayList<>();
+      List<String> head = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
+      ModelType family = config.modelType();
       for (String name : List.copyOf(weights.keySet())) {
-        if (expected.containsKey(name) || isHead(name)) {
+        if (expected.containsKey(name)) {
           continue;
         }
-        if (isDroppedLayer(name, config.numLayers(), full.numLayers())) {
+        if (isHead(family, name)) {
+          head.add(name);
+        } else if (isDroppedLayer(family, name, config.numLayers(), full.numLayers())) {
           dropped.add(name);
+          weights.remove(name);
+        } else if (isPretrainingHead(family, name)) {
+          skipped.add(name);
           weights.remove(name);
         } else if (name.equals("embeddings.position_ids")) {
           weights.remove(name); // a buffer, not a parameter (HF ignores it too)
@@ -289,7 +297,7 @@ public final class Encoders {
           unexpected.add(name);
         }
       }
-      return new LoadReport(missing, unexpected, dropped);
+      return new LoadReport(missing, unexpected, dropped, head, skipped);
     }
 
     /**
@@ -300,7 +308,7 @@ public final class Encoders {
         EncoderConfig config, Map<String, HostTensor> weights, Path dir) {
       int highest = -1;
       for (String name : weights.keySet()) {
-        highest = Math.max(highest, layerIndex(name));
+        highest = Math.max(highest, config.modelType().encoderLayout().layerIndex(name));
       }
       if (highest >= 0 && highest + 1 != config.numLayers()) {
         throw new CheckpointException(
@@ -316,25 +324,20 @@ public final class Encoders {
       }
     }
 
-    private static int layerIndex(String name) {
-      if (!name.startsWith("encoder.layer.")) {
-        return -1;
-      }
-      String rest = name.substring("encoder.layer.".length());
-      int dot = rest.indexOf('.');
-      try {
-        return Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
-      } catch (NumberFormatException e) {
-        return -1;
-      }
+    private static boolean isHead(ModelType family, String name) {
+      HeadLayout layout = family.headLayout();
+      return name.startsWith("pooler.")
+          || name.startsWith(HeadLayout.MEAN_CLASSIFIER + ".")
+          || name.startsWith(layout.poolerName() + ".")
+          || name.startsWith(layout.classifierName() + ".");
     }
 
-    private static boolean isHead(String name) {
-      return name.startsWith("pooler.") || name.startsWith("classifier.");
+    private static boolean isPretrainingHead(ModelType family, String name) {
+      return family.pretrainingHeads().stream().anyMatch(name::startsWith);
     }
 
-    private static boolean isDroppedLayer(String name, int kept, int total) {
-      int layer = layerIndex(name);
+    private static boolean isDroppedLayer(ModelType family, String name, int kept, int total) {
+      int layer = family.encoderLayout().layerIndex(name);
       return layer >= kept && layer < total;
     }
 
@@ -350,6 +353,17 @@ public final class Encoders {
             "Some weights of the checkpoint {} were not used by the encoder: {}",
             source,
             report.unexpected());
+      }
+      if (!report.skipped().isEmpty()) {
+        LOG.info(
+            "{}: skipped {} tensors of pre-training heads (not used for classification): {}",
+            source,
+            report.skipped().size(),
+            report.skipped());
+      }
+      if (!report.head().isEmpty()) {
+        LOG.info(
+            "{} holds a task head {}: it is loaded when the head's shape fits", source, report.head());
       }
       if (!report.dropped().isEmpty()) {
         LOG.info(
