@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Path folder = HubCache.system().snapshot("sentence-transformers/all-MiniLM-L6-v2");
- * Path pinned = HubCache.system().snapshot("FacebookAI/roberta-base", "e2da8e2f811d1448a5b465c236feacd80ffbac7b");
+ * Path pinned = HubCache.system().snapshot("FacebookAI/roberta-base", commit);   // 40 hex digits
  * PretrainedEncoder encoder = Encoders.fromHub("distilbert/distilbert-base-uncased");
  * }</pre>
  */
