@@ -13,6 +13,8 @@ import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderLayout;
+import dev.finetune.core.model.ModelTypes;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.HiddenActivation;
 import dev.finetune.core.model.HiddenTransform;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Bottleneck adapters: h + up(act(down(h))) with down (m, H), up (H, m). Houlsby et al. 2019 put
@@ -218,17 +219,19 @@ public final class Adapters implements FineTuningMethod {
 
   /**
    * The names of the parameters this configuration adds to a layer, down/up weight and bias per
-   * block, e.g. {@code encoder.layer.0.output.adapter.down.weight}.
+   * block, e.g. {@code encoder.layer.0.output.adapter.down.weight} (named under the layer's
+   * attention and feed-forward blocks, DistilBERT {@code transformer.layer.0.ffn.adapter.}).
    *
-   * @param layer the layer index
+   * @param layer the layer
    * @return the name prefixes of its blocks, ending in a dot
    */
-  List<String> blockPrefixes(int layer) {
-    String p = "encoder.layer." + layer + ".";
+  List<String> blockPrefixes(EncoderLayer layer) {
+    String attention = layer.attentionBlockName() + ".";
+    String ffn = layer.ffnBlockName() + ".";
     return switch (placement) {
-      case HOULSBY -> List.of(p + "attention.output.adapter.", p + "output.adapter.");
-      case PFEIFFER -> List.of(p + "output.adapter.");
-      case PARALLEL -> List.of(p + "output.adapter_parallel.");
+      case HOULSBY -> List.of(attention + "adapter.", ffn + "adapter.");
+      case PFEIFFER -> List.of(ffn + "adapter.");
+      case PARALLEL -> List.of(ffn + "adapter_parallel.");
     };
   }
 
@@ -243,15 +246,14 @@ public final class Adapters implements FineTuningMethod {
     int h = model.config().hiddenSize();
     int m = bottleneck(h);
     for (EncoderLayer layer : model.encoder().layers()) {
-      String p = "encoder.layer." + layer.index() + ".";
+      List<String> blocks = blockPrefixes(layer);
       switch (placement) {
         case HOULSBY -> {
-          layer.insertAfterAttention(block(model, p + "attention.output.adapter.", h, m, true));
-          layer.insertAfterFfn(block(model, p + "output.adapter.", h, m, true));
+          layer.insertAfterAttention(block(model, blocks.get(0), h, m, true));
+          layer.insertAfterFfn(block(model, blocks.get(1), h, m, true));
         }
-        case PFEIFFER -> layer.insertAfterFfn(block(model, p + "output.adapter.", h, m, true));
-        case PARALLEL ->
-            layer.insertParallelToFfn(block(model, p + "output.adapter_parallel.", h, m, false));
+        case PFEIFFER -> layer.insertAfterFfn(block(model, blocks.get(0), h, m, true));
+        case PARALLEL -> layer.insertParallelToFfn(block(model, blocks.get(0), h, m, false));
       }
     }
     PeftParameters.freezeBaseOnce(model);
@@ -296,26 +298,38 @@ public final class Adapters implements FineTuningMethod {
   /** @return true for the down and up projections of this placement's blocks */
   @Override
   public boolean owns(String hfName) {
-    return OWNED.get(placement).matcher(hfName).matches();
+    for (EncoderLayout layout : ModelTypes.encoderLayouts()) {
+      int index = layout.layerIndex(hfName);
+      if (index < 0) {
+        continue;
+      }
+      String rest = hfName.substring(layout.layer(index).length());
+      boolean owned = switch (placement) {
+        case HOULSBY -> rest.startsWith(layout.attentionBlock() + ".adapter.")
+            || rest.startsWith(layout.ffnBlock() + ".adapter.");
+        case PFEIFFER -> rest.startsWith(layout.ffnBlock() + ".adapter.");
+        case PARALLEL -> rest.startsWith(layout.ffnBlock() + ".adapter_parallel.");
+      };
+      if (owned) {
+        return true;
+      }
+    }
+    return false;
   }
-
-  private static final Map<Placement, Pattern> OWNED = Map.of(
-      Placement.HOULSBY, Pattern.compile("encoder\\.layer\\.\\d+\\.(attention\\.)?output\\.adapter\\..*"),
-      Placement.PFEIFFER, Pattern.compile("encoder\\.layer\\.\\d+\\.output\\.adapter\\..*"),
-      Placement.PARALLEL, Pattern.compile("encoder\\.layer\\.\\d+\\.output\\.adapter_parallel\\..*"));
 
   /** The blocks (and the layers' LayerNorms when they train) and this library's BOTTLENECK fields. */
   @Override
   public AdapterState adapterState(SequenceClassifier model) {
-    PeftParameters.required(model, blockPrefixes(0).get(0) + "down.weight", describe());
+    String first = blockPrefixes(model.encoder().layer(0)).get(0);
+    PeftParameters.required(model, first + "down.weight", describe());
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (ModelParameter p : model.parameters().all()) {
       if (owns(p.hfName()) || (trainLayerNorms && p.address().isEncoderLayer()
-          && p.hfName().contains("LayerNorm."))) {
+          && p.address().role() == ParameterRole.LAYER_NORM)) {
         out.put(p.hfName(), HostTensor.of(p.parameter().getArray()));
       }
     }
-    ModelParameter down = model.parameters().get(blockPrefixes(0).get(0) + "down.weight");
+    ModelParameter down = model.parameters().get(first + "down.weight");
     JsonObject o = new JsonObject();
     o.addProperty("library", "finetune (not a Hugging Face PEFT type)");
     o.addProperty("placement", kind());
@@ -341,16 +355,17 @@ public final class Adapters implements FineTuningMethod {
     int m = bottleneck(h);
     Map<String, long[]> expected = new LinkedHashMap<>();
     for (int i = 0; i < model.config().numLayers(); i++) {
-      for (String p : blockPrefixes(i)) {
+      for (String p : blockPrefixes(model.encoder().layer(i))) {
         expected.put(p + "down.weight", new long[] {m, h});
         expected.put(p + "down.bias", new long[] {m});
         expected.put(p + "up.weight", new long[] {h, m});
         expected.put(p + "up.bias", new long[] {h});
       }
       if (trainLayerNorms) {
-        for (String p : new String[] {"attention.output.LayerNorm.", "output.LayerNorm."}) {
-          expected.put("encoder.layer." + i + "." + p + "weight", new long[] {h});
-          expected.put("encoder.layer." + i + "." + p + "bias", new long[] {h});
+        EncoderLayout layout = model.config().modelType().encoderLayout();
+        for (String norm : new String[] {layout.attentionNorm(), layout.outputNorm()}) {
+          expected.put(layout.layer(i) + norm + ".weight", new long[] {h});
+          expected.put(layout.layer(i) + norm + ".bias", new long[] {h});
         }
       }
     }

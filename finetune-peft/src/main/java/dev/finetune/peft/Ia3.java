@@ -170,11 +170,10 @@ public final class Ia3 implements FineTuningMethod {
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
     EncoderConfig c = model.config();
     Map<String, long[]> expected = new LinkedHashMap<>();
-    for (int i = 0; i < c.numLayers(); i++) {
-      String p = "encoder.layer." + i + ".";
-      expected.put(p + "attention.self.key.ia3_l", new long[] {c.hiddenSize(), 1});
-      expected.put(p + "attention.self.value.ia3_l", new long[] {c.hiddenSize(), 1});
-      expected.put(p + "output.dense.ia3_l", new long[] {1, c.intermediateSize()});
+    for (EncoderLayer layer : model.encoder().layers()) {
+      expected.put(layer.key().name() + ".ia3_l", new long[] {c.hiddenSize(), 1});
+      expected.put(layer.value().name() + ".ia3_l", new long[] {c.hiddenSize(), 1});
+      expected.put(layer.output().name() + ".ia3_l", new long[] {1, c.intermediateSize()});
     }
     return expected;
   }

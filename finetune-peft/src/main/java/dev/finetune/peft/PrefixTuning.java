@@ -161,7 +161,7 @@ public final class PrefixTuning implements FineTuningMethod {
   public void install(SequenceClassifier model) {
     for (EncoderLayer layer : model.encoder().layers()) {
       if (layer.keyValuePrefix().isPresent()) {
-        throw new IllegalStateException("encoder.layer." + layer.index()
+        throw new IllegalStateException(layer.prefix().substring(0, layer.prefix().length() - 1)
             + " already has a key/value prefix; apply prefix tuning once");
       }
     }

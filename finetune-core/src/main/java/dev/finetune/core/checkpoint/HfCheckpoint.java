@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * Reads the weights of a Hugging Face model folder: {@code model.safetensors}, or shards listed in
  * {@code model.safetensors.index.json}. Names lose the base-model prefix ({@code bert.},
  * {@code roberta.}, ...: every registered family's {@link ModelTypes#checkpointPrefixes()}) that
- * checkpoints saved with a task head carry.
+ * checkpoints saved with a task head carry, and LayerNorm parameters saved under TensorFlow's
+ * legacy names ({@code LayerNorm.gamma}, {@code LayerNorm.beta}: the Hub's own
+ * {@code bert-base-uncased}) get their PyTorch names ({@code weight}, {@code bias}), as
+ * {@code transformers} renames them on load.
  *
  * <pre>{@code
  * Map<String, HostTensor> weights = HfCheckpoint.readWeights(Path.of("models/bert"));
@@ -59,10 +62,14 @@ public final class HfCheckpoint {
     List<String> prefixes = ModelTypes.checkpointPrefixes();
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, HostTensor> e : raw.entrySet()) {
-      String name = stripPrefix(e.getKey(), prefixes);
+      String name = legacyName(stripPrefix(e.getKey(), prefixes));
       if (out.put(name, e.getValue()) != null) {
         throw new CheckpointException(
-            dir + ": tensor " + name + " appears both with and without a base-model prefix");
+            dir
+                + ": tensor "
+                + name
+                + " appears twice (with and without a base-model prefix, or under its legacy"
+                + " gamma/beta name and its weight/bias name)");
       }
     }
     return out;
@@ -77,6 +84,26 @@ public final class HfCheckpoint {
    */
   public static String stripPrefix(String name) {
     return stripPrefix(name, ModelTypes.checkpointPrefixes());
+  }
+
+  /**
+   * The PyTorch name of a LayerNorm parameter saved under its legacy TensorFlow name.
+   *
+   * @param name a tensor name
+   * @return {@code ...LayerNorm.weight} for {@code ...LayerNorm.gamma}, {@code ...LayerNorm.bias}
+   *     for {@code ...LayerNorm.beta} (any module whose name contains {@code norm}); else the name
+   */
+  public static String legacyName(String name) {
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0 || !name.substring(0, dot).toLowerCase(java.util.Locale.ROOT).contains("norm")) {
+      return name;
+    }
+    String last = name.substring(dot + 1);
+    return switch (last) {
+      case "gamma" -> name.substring(0, dot) + ".weight";
+      case "beta" -> name.substring(0, dot) + ".bias";
+      default -> name;
+    };
   }
 
   private static String stripPrefix(String name, List<String> prefixes) {

@@ -31,8 +31,9 @@ import java.util.Map;
  *
  * <p>Reading checks the header before allocating anything (the tensors' byte ranges must tile
  * the data exactly and match their dtype and shape), reads in chunks (files over 2 GiB work),
- * and converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32
- * with {@code {"format": "pt"}} metadata (what {@code transformers} expects), atomically.
+ * and converts F32, F16, BF16, F64, I64 and I32 tensors to float32. Writing produces F32 (or, on
+ * request, F16 or BF16, rounded to nearest even) with {@code {"format": "pt"}} metadata (what
+ * {@code transformers} expects), atomically.
  *
  * <pre>{@code
  * Map<String, HostTensor> weights = SafeTensors.read(dir.resolve("model.safetensors"));
@@ -337,6 +338,30 @@ public final class SafeTensors {
    * @param tensors tensors by name
    */
   public static void write(Path file, Map<String, HostTensor> tensors) {
+    write(file, tensors, "F32");
+  }
+
+  /**
+   * Writes tensors in a floating-point dtype, in the given order, atomically: {@code F32}, or
+   * {@code F16} / {@code BF16} as half-precision checkpoints are published (values rounded to
+   * nearest even; reading them back gives those rounded values exactly).
+   *
+   * <pre>{@code
+   * SafeTensors.write(out.resolve("model.safetensors"), weights, "BF16");
+   * }</pre>
+   *
+   * @param file the target file
+   * @param tensors tensors by name
+   * @param dtype {@code F32}, {@code F16} or {@code BF16}
+   * @throws IllegalArgumentException for another dtype
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors, String dtype) {
+    int width = switch (dtype) {
+      case "F32" -> 4;
+      case "F16", "BF16" -> 2;
+      default -> throw new IllegalArgumentException(
+          "SafeTensors.write: dtype " + dtype + " is not supported; use F32, F16 or BF16");
+    };
     JsonObject header = new JsonObject();
     JsonObject metadata = new JsonObject();
     metadata.addProperty("format", "pt");
@@ -344,14 +369,14 @@ public final class SafeTensors {
     long offset = 0;
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       JsonObject info = new JsonObject();
-      info.addProperty("dtype", "F32");
+      info.addProperty("dtype", dtype);
       JsonArray shape = new JsonArray();
       for (long d : e.getValue().shape()) {
         shape.add(d);
       }
       info.add("shape", shape);
       JsonArray offsets = new JsonArray();
-      long bytes = 4L * e.getValue().data().length;
+      long bytes = (long) width * e.getValue().data().length;
       offsets.add(offset);
       offsets.add(offset + bytes);
       info.add("data_offsets", offsets);
@@ -375,14 +400,86 @@ public final class SafeTensors {
             int i = 0;
             while (i < values.length) {
               chunk.clear();
-              int n = Math.min(values.length - i, CHUNK / 4);
-              chunk.asFloatBuffer().put(values, i, n);
-              out.write(chunk.array(), 0, 4 * n);
+              int n = Math.min(values.length - i, CHUNK / width);
+              encode(dtype, values, i, n, chunk);
+              out.write(chunk.array(), 0, width * n);
               i += n;
             }
           }
           out.flush();
         });
+  }
+
+  private static void encode(String dtype, float[] values, int at, int count, ByteBuffer out) {
+    switch (dtype) {
+      case "F32" -> out.asFloatBuffer().put(values, at, count);
+      case "F16" -> {
+        for (int i = 0; i < count; i++) {
+          out.putShort(2 * i, floatToHalf(values[at + i]));
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          out.putShort(2 * i, floatToBfloat16(values[at + i]));
+        }
+      }
+    }
+  }
+
+  /**
+   * Rounds a float to IEEE 754 half precision, to nearest even (overflow gives infinity, NaN
+   * stays NaN).
+   *
+   * @param value the float
+   * @return the 16 bits
+   */
+  static short floatToHalf(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xff;
+    int mantissa = bits & 0x7fffff;
+    if (exponent == 0xff) {
+      return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
+    }
+    int e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      int full = mantissa | 0x800000;
+      int shift = 14 - e;
+      return (short) (sign | roundShift(full, shift));
+    }
+    return (short) (sign | (((e << 10) | (mantissa >> 13)) + roundUp(mantissa, 13, mantissa >> 13)));
+  }
+
+  private static int roundShift(int value, int shift) {
+    int kept = value >> shift;
+    return kept + roundUp(value, shift, kept);
+  }
+
+  /** 1 when the bits below {@code shift} round the kept value up (nearest, ties to even). */
+  private static int roundUp(int value, int shift, int kept) {
+    int rest = value & ((1 << shift) - 1);
+    int half = 1 << (shift - 1);
+    return rest > half || (rest == half && (kept & 1) != 0) ? 1 : 0;
+  }
+
+  /**
+   * Rounds a float to bfloat16, to nearest even (NaN stays NaN).
+   *
+   * @param value the float
+   * @return the 16 bits
+   */
+  static short floatToBfloat16(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    if (Float.isNaN(value)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position)

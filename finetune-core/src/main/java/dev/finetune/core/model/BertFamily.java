@@ -82,6 +82,12 @@ public final class BertFamily implements ModelType {
     return List.of("output.dense");
   }
 
+  /** BERT's masked-LM and next-sentence-prediction heads ({@code cls.predictions}, ...). */
+  @Override
+  public List<String> pretrainingHeads() {
+    return List.of("cls.");
+  }
+
   /** {@inheritDoc} */
   @Override
   public String toString() {

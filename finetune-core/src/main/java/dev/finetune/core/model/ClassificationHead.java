@@ -21,6 +21,7 @@ public final class ClassificationHead {
 
   private final Pooling pooling;
   private final boolean dropoutBeforePooler;
+  private final HeadLayout.Activation poolerActivation;
   private final Projection pooler;
   private final Projection classifier;
   private final float dropout;
@@ -34,6 +35,7 @@ public final class ClassificationHead {
     this.pooling = pooling;
     HeadLayout layout = config.modelType().headLayout();
     this.dropoutBeforePooler = layout.dropoutBeforePooler();
+    this.poolerActivation = layout.poolerActivation();
     this.numLabels = numLabels;
     this.dropout = config.classifierDropout();
     int h = config.hiddenSize();
@@ -68,7 +70,10 @@ public final class ClassificationHead {
     } else {
       NDArray first = hidden.get(new NDIndex(":, 0, :"));
       NDArray in = dropoutBeforePooler ? ctx.dropout(first, dropout) : first;
-      pooled = ctx.dropout(pooler.forward(ctx, in).tanh(), dropout);
+      NDArray dense = pooler.forward(ctx, in);
+      NDArray activated =
+          poolerActivation == HeadLayout.Activation.RELU ? ai.djl.nn.Activation.relu(dense) : dense.tanh();
+      pooled = ctx.dropout(activated, dropout);
     }
     return classifier.forward(ctx, pooled);
   }

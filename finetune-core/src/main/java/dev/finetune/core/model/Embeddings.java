@@ -11,7 +11,8 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 
 /**
- * The embedding layer: word + position + token-type embeddings, LayerNorm, dropout, with the
+ * The embedding layer: word + position + token-type embeddings (when the family has token types),
+ * LayerNorm, dropout, with the
  * Hugging Face names {@code embeddings.word_embeddings.weight},
  * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
  * and {@code embeddings.LayerNorm.{weight,bias}}.
@@ -36,7 +37,10 @@ public final class Embeddings {
     words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
     positions =
         factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h);
-    tokenTypes = factory.create("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h);
+    tokenTypes =
+        config.modelType().encoderLayout().tokenTypes()
+            ? factory.create("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h)
+            : null;
     normWeight = factory.create("embeddings.LayerNorm.weight", h);
     normBias = factory.create("embeddings.LayerNorm.bias", h);
     normalizedShape = new Shape(h);
@@ -92,10 +96,12 @@ public final class Embeddings {
       int first = offset + shift;
       positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", first, first + t));
     }
-    NDArray typeEmbeddings =
-        Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
-            .singletonOrThrow();
-    NDArray sum = wordEmbeddings.add(positionEmbeddings).addi(typeEmbeddings);
+    NDArray sum = wordEmbeddings.add(positionEmbeddings);
+    if (tokenTypes != null) {
+      sum.addi(
+          Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
+              .singletonOrThrow());
+    }
     NDArray normed =
         LayerNorm.layerNorm(
                 sum,
@@ -148,9 +154,10 @@ public final class Embeddings {
   }
 
   /**
-   * The token-type table (type vocab, H).
+   * The token-type table (type vocab, H); null for a family without token types
+   * ({@link EncoderLayout#tokenTypes()}, DistilBERT).
    *
-   * @return the parameter
+   * @return the parameter, or null
    */
   public Parameter tokenTypeEmbeddings() {
     return tokenTypes;

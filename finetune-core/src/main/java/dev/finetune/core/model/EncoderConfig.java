@@ -239,21 +239,21 @@ public final class EncoderConfig {
     Builder b = builder();
     type.applyConfigDefaults(b);
     b.modelType(type);
-    b.vocabSize(integer(o, "vocab_size", b.vocabSize))
-        .hiddenSize(integer(o, "hidden_size", b.hiddenSize))
-        .numLayers(integer(o, "num_hidden_layers", b.numLayers))
-        .numHeads(integer(o, "num_attention_heads", b.numHeads))
-        .intermediateSize(integer(o, "intermediate_size", b.intermediateSize))
-        .hiddenAct(HiddenActivation.fromHf(str(o, "hidden_act", "gelu")))
-        .hiddenDropout((float) number(o, "hidden_dropout_prob", b.hiddenDropout))
-        .attentionDropout((float) number(o, "attention_probs_dropout_prob", b.attentionDropout))
-        .maxPositionEmbeddings(integer(o, "max_position_embeddings", b.maxPositionEmbeddings))
-        .typeVocabSize(integer(o, "type_vocab_size", b.typeVocabSize))
-        .layerNormEps(number(o, "layer_norm_eps", b.layerNormEps))
-        .initializerRange(number(o, "initializer_range", b.initializerRange))
-        .padTokenId(integer(o, "pad_token_id", b.padTokenId));
-    if (o.has("classifier_dropout") && !o.get("classifier_dropout").isJsonNull()) {
-      b.classifierDropout((float) number(o, "classifier_dropout", 0));
+    b.vocabSize(integer(o, key(type, "vocab_size"), b.vocabSize))
+        .hiddenSize(integer(o, key(type, "hidden_size"), b.hiddenSize))
+        .numLayers(integer(o, key(type, "num_hidden_layers"), b.numLayers))
+        .numHeads(integer(o, key(type, "num_attention_heads"), b.numHeads))
+        .intermediateSize(integer(o, key(type, "intermediate_size"), b.intermediateSize))
+        .hiddenAct(HiddenActivation.fromHf(str(o, key(type, "hidden_act"), "gelu")))
+        .hiddenDropout((float) number(o, key(type, "hidden_dropout_prob"), b.hiddenDropout))
+        .attentionDropout((float) number(o, key(type, "attention_probs_dropout_prob"), b.attentionDropout))
+        .maxPositionEmbeddings(integer(o, key(type, "max_position_embeddings"), b.maxPositionEmbeddings))
+        .typeVocabSize(integer(o, key(type, "type_vocab_size"), b.typeVocabSize))
+        .layerNormEps(number(o, key(type, "layer_norm_eps"), b.layerNormEps))
+        .initializerRange(number(o, key(type, "initializer_range"), b.initializerRange))
+        .padTokenId(integer(o, key(type, "pad_token_id"), b.padTokenId));
+    if (o.has(key(type, "classifier_dropout")) && !o.get(key(type, "classifier_dropout")).isJsonNull()) {
+      b.classifierDropout((float) number(o, key(type, "classifier_dropout"), 0));
     }
     b.original = o;
     try {
@@ -261,6 +261,11 @@ public final class EncoderConfig {
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(CONFIG + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The family's config.json key for a key of BERT's ({@link ModelType#configKeys()}). */
+  private static String key(ModelType type, String bertKey) {
+    return type.configKeys().getOrDefault(bertKey, bertKey);
   }
 
   private static String str(JsonObject o, String key, String fallback) {
@@ -328,22 +333,22 @@ public final class EncoderConfig {
   public JsonObject toJsonObject() {
     JsonObject o = original.deepCopy();
     o.addProperty("model_type", modelType.hfName());
-    o.addProperty("vocab_size", vocabSize);
-    o.addProperty("hidden_size", hiddenSize);
-    o.addProperty("num_hidden_layers", numLayers);
-    o.addProperty("num_attention_heads", numHeads);
-    o.addProperty("intermediate_size", intermediateSize);
-    o.addProperty("hidden_act", hiddenAct.hfName());
-    o.addProperty("hidden_dropout_prob", hiddenDropout);
-    o.addProperty("attention_probs_dropout_prob", attentionDropout);
+    o.addProperty(key(modelType, "vocab_size"), vocabSize);
+    o.addProperty(key(modelType, "hidden_size"), hiddenSize);
+    o.addProperty(key(modelType, "num_hidden_layers"), numLayers);
+    o.addProperty(key(modelType, "num_attention_heads"), numHeads);
+    o.addProperty(key(modelType, "intermediate_size"), intermediateSize);
+    o.addProperty(key(modelType, "hidden_act"), hiddenAct.hfName());
+    o.addProperty(key(modelType, "hidden_dropout_prob"), hiddenDropout);
+    o.addProperty(key(modelType, "attention_probs_dropout_prob"), attentionDropout);
     if (classifierDropout != null) {
-      o.addProperty("classifier_dropout", classifierDropout);
+      o.addProperty(key(modelType, "classifier_dropout"), classifierDropout);
     }
-    o.addProperty("max_position_embeddings", maxPositionEmbeddings);
-    o.addProperty("type_vocab_size", typeVocabSize);
-    o.addProperty("layer_norm_eps", layerNormEps);
-    o.addProperty("initializer_range", initializerRange);
-    o.addProperty("pad_token_id", padTokenId);
+    o.addProperty(key(modelType, "max_position_embeddings"), maxPositionEmbeddings);
+    o.addProperty(key(modelType, "type_vocab_size"), typeVocabSize);
+    o.addProperty(key(modelType, "layer_norm_eps"), layerNormEps);
+    o.addProperty(key(modelType, "initializer_range"), initializerRange);
+    o.addProperty(key(modelType, "pad_token_id"), padTokenId);
     o.addProperty("position_embedding_type", "absolute");
     return o;
   }

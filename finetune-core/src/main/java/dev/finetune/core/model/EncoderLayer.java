@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One transformer layer ({@code encoder.layer.N}): self-attention, output projection, residual
- * LayerNorm, feed-forward, residual LayerNorm. Its projections can be wrapped and blocks inserted
+ * One transformer layer ({@code encoder.layer.N}, named as the family's {@link EncoderLayout}
+ * says): self-attention, output projection, residual LayerNorm, feed-forward, residual LayerNorm. Its projections can be wrapped and blocks inserted
  * after the attention output, after the FFN output, in parallel to the FFN, and as key/value
  * prefixes inside attention.
  *
@@ -37,6 +37,7 @@ public final class EncoderLayer {
   private final Parameter outputNormBias;
   private final Shape normalizedShape;
   private final float scale;
+  private final boolean attentionOutputDropout;
   private final List<HiddenTransform> afterAttention = new CopyOnWriteArrayList<>();
   private final List<HiddenTransform> afterFfn = new CopyOnWriteArrayList<>();
   private final List<HiddenTransform> parallelToFfn = new CopyOnWriteArrayList<>();
@@ -45,19 +46,21 @@ public final class EncoderLayer {
   EncoderLayer(int index, EncoderConfig config, ParameterFactory factory) {
     this.index = index;
     this.config = config;
-    String p = "encoder.layer." + index + ".";
+    EncoderLayout names = config.modelType().encoderLayout();
+    String p = names.layer(index);
     int h = config.hiddenSize();
     int ffn = config.intermediateSize();
-    query = projection(factory, p + "attention.self.query", h, h);
-    key = projection(factory, p + "attention.self.key", h, h);
-    value = projection(factory, p + "attention.self.value", h, h);
-    attentionOutput = projection(factory, p + "attention.output.dense", h, h);
-    attentionNormWeight = factory.create(p + "attention.output.LayerNorm.weight", h);
-    attentionNormBias = factory.create(p + "attention.output.LayerNorm.bias", h);
-    intermediate = projection(factory, p + "intermediate.dense", h, ffn);
-    output = projection(factory, p + "output.dense", ffn, h);
-    outputNormWeight = factory.create(p + "output.LayerNorm.weight", h);
-    outputNormBias = factory.create(p + "output.LayerNorm.bias", h);
+    query = projection(factory, p + names.query(), h, h);
+    key = projection(factory, p + names.key(), h, h);
+    value = projection(factory, p + names.value(), h, h);
+    attentionOutput = projection(factory, p + names.attentionOutput(), h, h);
+    attentionNormWeight = factory.create(p + names.attentionNorm() + ".weight", h);
+    attentionNormBias = factory.create(p + names.attentionNorm() + ".bias", h);
+    intermediate = projection(factory, p + names.intermediate(), h, ffn);
+    output = projection(factory, p + names.output(), ffn, h);
+    outputNormWeight = factory.create(p + names.outputNorm() + ".weight", h);
+    outputNormBias = factory.create(p + names.outputNorm() + ".bias", h);
+    attentionOutputDropout = names.attentionOutputDropout();
     normalizedShape = new Shape(h);
     scale = (float) (1.0 / Math.sqrt(config.headSize()));
   }
@@ -107,7 +110,10 @@ public final class EncoderLayer {
     NDArray context =
         probs.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, t, config.hiddenSize());
 
-    NDArray attended = ctx.dropout(attentionOutput.forward(ctx, context), config.hiddenDropout());
+    NDArray attended = attentionOutput.forward(ctx, context);
+    if (attentionOutputDropout) {
+      attended = ctx.dropout(attended, config.hiddenDropout());
+    }
     for (HiddenTransform transform : afterAttention) {
       attended = transform.apply(ctx, attended);
     }
@@ -141,7 +147,36 @@ public final class EncoderLayer {
   }
 
   /**
-   * {@code attention.self.query}.
+   * The prefix of this layer's parameter names.
+   *
+   * @return e.g. {@code encoder.layer.3.}
+   */
+  public String prefix() {
+    return config.modelType().encoderLayout().layer(index);
+  }
+
+  /**
+   * The module that ends with the attention output ({@link EncoderLayout#attentionBlock()}),
+   * under which blocks inserted after attention are named.
+   *
+   * @return e.g. {@code encoder.layer.3.attention.output}
+   */
+  public String attentionBlockName() {
+    return prefix() + config.modelType().encoderLayout().attentionBlock();
+  }
+
+  /**
+   * The module that ends with the feed-forward output ({@link EncoderLayout#ffnBlock()}), under
+   * which blocks inserted after or beside the feed-forward block are named.
+   *
+   * @return e.g. {@code encoder.layer.3.output}
+   */
+  public String ffnBlockName() {
+    return prefix() + config.modelType().encoderLayout().ffnBlock();
+  }
+
+  /**
+   * The query projection ({@code attention.self.query}, DistilBERT {@code attention.q_lin}).
    *
    * @return the projection
    */

@@ -9,6 +9,7 @@ import dev.finetune.core.checkpoint.HfCheckpoint;
 import dev.finetune.core.checkpoint.HostTensor;
 import dev.finetune.core.checkpoint.LoadReport;
 import dev.finetune.core.checkpoint.TokenizerVocabulary;
+import dev.finetune.core.hub.HubCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point for pre-trained encoders: load a Hugging Face model folder ({@code config.json},
- * {@code model.safetensors} or shards, {@code tokenizer.json}) or the embedded all-MiniLM-L6-v2.
+ * {@code model.safetensors} or shards, {@code tokenizer.json}), a model of the Hugging Face Hub
+ * (from the local Hugging Face cache, downloaded into it when online: {@link HubCache}), or the
+ * embedded all-MiniLM-L6-v2.
  *
  * <pre>{@code
  * PretrainedEncoder bert = Encoders.load(Path.of("models/bert"));
+ * PretrainedEncoder distil = Encoders.fromHub("distilbert/distilbert-base-uncased");
  * PretrainedEncoder small = Encoders.loader().strict(true).keepLayers(3).device(Device.cpu())
  *     .load(Path.of("models/bert"));
  * PretrainedEncoder minilm = Encoders.embeddedMiniLm();   // no network, cached conversion
@@ -50,6 +54,19 @@ public final class Encoders {
    */
   public static PretrainedEncoder load(Path dir) {
     return loader().load(dir);
+  }
+
+  /**
+   * Loads a Hub model's {@code main} branch with default options, from the Hugging Face cache or
+   * downloaded into it ({@link HubCache#system()}: {@code HF_HOME}, {@code HF_HUB_CACHE},
+   * {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}).
+   *
+   * @param repoId e.g. {@code distilbert/distilbert-base-uncased}
+   * @return the encoder
+   * @throws CheckpointException when the model cannot be found, downloaded or loaded
+   */
+  public static PretrainedEncoder fromHub(String repoId) {
+    return loader().fromHub(repoId);
   }
 
   /**
@@ -82,8 +99,48 @@ public final class Encoders {
     private int keepLayers;
     private Device device = Device.cpu();
     private int maxLength;
+    private HubCache hub;
 
     private Loader() {}
+
+    /**
+     * Sets the Hub cache {@link #fromHub} uses (default {@link HubCache#system()}).
+     *
+     * @param value e.g. {@code HubCache.of(HubEnvironment.of(Map.of("HF_HUB_OFFLINE", "1")))}
+     * @return this loader
+     */
+    public Loader hub(HubCache value) {
+      hub = java.util.Objects.requireNonNull(value, "hub");
+      return this;
+    }
+
+    private HubCache hub() {
+      return hub != null ? hub : HubCache.system();
+    }
+
+    /**
+     * Loads a Hub model's {@code main} branch with these options.
+     *
+     * @param repoId e.g. {@code FacebookAI/xlm-roberta-base}
+     * @return the encoder; its {@link PretrainedEncoder#name()} is the repository id
+     * @throws CheckpointException as {@link HubCache#snapshot(String, String)} and {@link #load}
+     */
+    public PretrainedEncoder fromHub(String repoId) {
+      return fromHub(repoId, "main");
+    }
+
+    /**
+     * Loads a Hub model at a branch, tag or pinned commit with these options.
+     *
+     * @param repoId e.g. {@code FacebookAI/xlm-roberta-base}
+     * @param revision a branch, tag or 40-character commit hash
+     * @return the encoder
+     * @throws CheckpointException as {@link HubCache#snapshot(String, String)} and {@link #load}
+     */
+    public PretrainedEncoder fromHub(String repoId, String revision) {
+      Path dir = hub().snapshot(repoId, revision);
+      return load(dir, repoId + "@" + revision + " (" + dir + ")", repoId);
+    }
 
     /**
      * Fails on missing or unexpected encoder tensors instead of reporting them (default off).
@@ -167,8 +224,9 @@ public final class Encoders {
 
     /**
      * Loads a base model by the name an adapter checkpoint records
-     * ({@code base_model_name_or_path}): a folder, or
-     * {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the embedded model.
+     * ({@code base_model_name_or_path}): a folder,
+     * {@value dev.finetune.core.checkpoint.EmbeddedMiniLm#HF_ID} for the embedded model, or else a
+     * Hub repository id ({@code org/name}) through {@link #fromHub(String)}.
      *
      * @param nameOrPath the recorded name
      * @return the encoder
@@ -179,11 +237,20 @@ public final class Encoders {
         return embeddedMiniLm();
       }
       Path dir = Path.of(nameOrPath);
-      if (!Files.isDirectory(dir)) {
-        throw new CheckpointException("the base model " + nameOrPath + " is neither a folder here"
-            + " nor the embedded " + EmbeddedMiniLm.HF_ID + "; name the base folder explicitly");
+      if (Files.isDirectory(dir)) {
+        return load(dir);
       }
-      return load(dir);
+      if (nameOrPath.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        try {
+          return fromHub(nameOrPath);
+        } catch (CheckpointException e) {
+          throw new CheckpointException("the base model " + nameOrPath + " is neither a folder here,"
+              + " nor the embedded " + EmbeddedMiniLm.HF_ID + ", nor loadable from the Hub ("
+              + e.getMessage() + "); name the base folder explicitly", e);
+        }
+      }
+      throw new CheckpointException("the base model " + nameOrPath + " is neither a folder here"
+          + " nor the embedded " + EmbeddedMiniLm.HF_ID + "; name the base folder explicitly");
     }
 
     private PretrainedEncoder load(Path dir, String source, String name) {
@@ -277,12 +344,20 @@ public final class Encoders {
       }
       List<String> unexpected = new ArrayList<>();
       List<String> dropped = new ArrayList<>();
+      List<String> head = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
+      ModelType family = config.modelType();
       for (String name : List.copyOf(weights.keySet())) {
-        if (expected.containsKey(name) || isHead(name)) {
+        if (expected.containsKey(name)) {
           continue;
         }
-        if (isDroppedLayer(name, config.numLayers(), full.numLayers())) {
+        if (isHead(family, name)) {
+          head.add(name);
+        } else if (isDroppedLayer(family, name, config.numLayers(), full.numLayers())) {
           dropped.add(name);
+          weights.remove(name);
+        } else if (isPretrainingHead(family, name)) {
+          skipped.add(name);
           weights.remove(name);
         } else if (name.equals("embeddings.position_ids")) {
           weights.remove(name); // a buffer, not a parameter (HF ignores it too)
@@ -290,7 +365,7 @@ public final class Encoders {
           unexpected.add(name);
         }
       }
-      return new LoadReport(missing, unexpected, dropped);
+      return new LoadReport(missing, unexpected, dropped, head, skipped);
     }
 
     /**
@@ -301,7 +376,7 @@ public final class Encoders {
         EncoderConfig config, Map<String, HostTensor> weights, Path dir) {
       int highest = -1;
       for (String name : weights.keySet()) {
-        highest = Math.max(highest, layerIndex(name));
+        highest = Math.max(highest, config.modelType().encoderLayout().layerIndex(name));
       }
       if (highest >= 0 && highest + 1 != config.numLayers()) {
         throw new CheckpointException(
@@ -317,25 +392,20 @@ public final class Encoders {
       }
     }
 
-    private static int layerIndex(String name) {
-      if (!name.startsWith("encoder.layer.")) {
-        return -1;
-      }
-      String rest = name.substring("encoder.layer.".length());
-      int dot = rest.indexOf('.');
-      try {
-        return Integer.parseInt(dot < 0 ? rest : rest.substring(0, dot));
-      } catch (NumberFormatException e) {
-        return -1;
-      }
+    private static boolean isHead(ModelType family, String name) {
+      HeadLayout layout = family.headLayout();
+      return name.startsWith("pooler.")
+          || name.startsWith(HeadLayout.MEAN_CLASSIFIER + ".")
+          || name.startsWith(layout.poolerName() + ".")
+          || name.startsWith(layout.classifierName() + ".");
     }
 
-    private static boolean isHead(String name) {
-      return name.startsWith("pooler.") || name.startsWith("classifier.");
+    private static boolean isPretrainingHead(ModelType family, String name) {
+      return family.pretrainingHeads().stream().anyMatch(name::startsWith);
     }
 
-    private static boolean isDroppedLayer(String name, int kept, int total) {
-      int layer = layerIndex(name);
+    private static boolean isDroppedLayer(ModelType family, String name, int kept, int total) {
+      int layer = family.encoderLayout().layerIndex(name);
       return layer >= kept && layer < total;
     }
 
@@ -351,6 +421,17 @@ public final class Encoders {
             "Some weights of the checkpoint {} were not used by the encoder: {}",
             source,
             report.unexpected());
+      }
+      if (!report.skipped().isEmpty()) {
+        LOG.info(
+            "{}: skipped {} tensors of pre-training heads (not used for classification): {}",
+            source,
+            report.skipped().size(),
+            report.skipped());
+      }
+      if (!report.head().isEmpty()) {
+        LOG.info(
+            "{} holds a task head {}: it is loaded when the head's shape fits", source, report.head());
       }
       if (!report.dropped().isEmpty()) {
         LOG.info(

@@ -14,23 +14,29 @@ final class ExpectedTensors {
     long f = c.intermediateSize();
     m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
     m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
-    m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
+    EncoderLayout names = c.modelType().encoderLayout();
+    if (names.tokenTypes()) {
+      m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
+    }
     m.put("embeddings.LayerNorm.weight", new long[] {h});
     m.put("embeddings.LayerNorm.bias", new long[] {h});
     for (int i = 0; i < c.numLayers(); i++) {
-      String p = "encoder.layer." + i + ".";
-      linear(m, p + "attention.self.query", h, h);
-      linear(m, p + "attention.self.key", h, h);
-      linear(m, p + "attention.self.value", h, h);
-      linear(m, p + "attention.output.dense", h, h);
-      m.put(p + "attention.output.LayerNorm.weight", new long[] {h});
-      m.put(p + "attention.output.LayerNorm.bias", new long[] {h});
-      linear(m, p + "intermediate.dense", h, f);
-      linear(m, p + "output.dense", f, h);
-      m.put(p + "output.LayerNorm.weight", new long[] {h});
-      m.put(p + "output.LayerNorm.bias", new long[] {h});
+      String p = names.layer(i);
+      linear(m, p + names.query(), h, h);
+      linear(m, p + names.key(), h, h);
+      linear(m, p + names.value(), h, h);
+      linear(m, p + names.attentionOutput(), h, h);
+      norm(m, p + names.attentionNorm(), h);
+      linear(m, p + names.intermediate(), h, f);
+      linear(m, p + names.output(), f, h);
+      norm(m, p + names.outputNorm(), h);
     }
     return m;
+  }
+
+  private static void norm(Map<String, long[]> m, String name, long h) {
+    m.put(name + ".weight", new long[] {h});
+    m.put(name + ".bias", new long[] {h});
   }
 
   private static void linear(Map<String, long[]> m, String name, long in, long out) {

@@ -4,25 +4,41 @@ import java.util.Objects;
 
 /**
  * The layout of an architecture family's CLS sequence-classification head: the Hugging Face names
- * of its two projections and where dropout goes. With CLS pooling the head computes
- * {@code [dropout] -> poolerName dense + tanh -> dropout -> classifierName}, the first dropout
- * only when {@link #dropoutBeforePooler()}; with mean pooling it is always dropout then
- * {@value #MEAN_CLASSIFIER}.
+ * of its two projections, the pooler's activation and where dropout goes. With CLS pooling the
+ * head computes {@code [dropout] -> poolerName dense + activation -> dropout -> classifierName},
+ * the first dropout only when {@link #dropoutBeforePooler()}; with mean pooling it is always
+ * dropout then {@value #MEAN_CLASSIFIER}.
  *
  * <pre>{@code
  * HeadLayout bert = new HeadLayout("pooler.dense", "classifier", false);
  * bert.outputName(Pooling.CLS_POOLER);   // "classifier"
+ * HeadLayout distilbert =
+ *     new HeadLayout("pre_classifier", "classifier", false, HeadLayout.Activation.RELU);
  * }</pre>
  *
  * @param poolerName the dense layer on the first token, e.g. {@code pooler.dense}
  * @param classifierName the output projection after it, e.g. {@code classifier}
  * @param dropoutBeforePooler whether dropout is applied to the first token before the dense layer
  *     (RoBERTa) as well as after it
+ * @param poolerActivation the activation after the dense layer (tanh for BERT and RoBERTa, ReLU
+ *     for DistilBERT's {@code pre_classifier})
  */
-public record HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler) {
+public record HeadLayout(
+    String poolerName,
+    String classifierName,
+    boolean dropoutBeforePooler,
+    Activation poolerActivation) {
 
   /** The output projection of the mean-pooling head (this library's, for every family). */
   public static final String MEAN_CLASSIFIER = "classifier";
+
+  /** The activation after the pooler's dense layer. */
+  public enum Activation {
+    /** tanh (BERT's pooler, RoBERTa's classification head). */
+    TANH,
+    /** ReLU (DistilBERT's {@code pre_classifier}). */
+    RELU
+  }
 
   /**
    * Checks the names.
@@ -30,14 +46,27 @@ public record HeadLayout(String poolerName, String classifierName, boolean dropo
    * @param poolerName the dense layer on the first token
    * @param classifierName the output projection after it
    * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   * @param poolerActivation the activation after the dense layer
    * @throws IllegalArgumentException when a name is blank
    */
   public HeadLayout {
     Objects.requireNonNull(poolerName, "poolerName");
     Objects.requireNonNull(classifierName, "classifierName");
+    Objects.requireNonNull(poolerActivation, "poolerActivation");
     if (poolerName.isBlank() || classifierName.isBlank()) {
       throw new IllegalArgumentException("HeadLayout needs a pooler name and a classifier name");
     }
+  }
+
+  /**
+   * A head with a tanh pooler (BERT, RoBERTa).
+   *
+   * @param poolerName the dense layer on the first token
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   */
+  public HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler) {
+    this(poolerName, classifierName, dropoutBeforePooler, Activation.TANH);
   }
 
   /**
@@ -48,5 +77,20 @@ public record HeadLayout(String poolerName, String classifierName, boolean dropo
    */
   public String outputName(Pooling pooling) {
     return pooling == Pooling.CLS_POOLER ? classifierName : MEAN_CLASSIFIER;
+  }
+
+  /**
+   * Tells whether a head parameter belongs to the task model rather than the base model, so a
+   * checkpoint stores it without the family's prefix: everything of the head except a base
+   * model's {@code pooler.*} (BERT's pooler is part of {@code BertModel}; RoBERTa's
+   * {@code classifier.dense} and DistilBERT's {@code pre_classifier} are not).
+   *
+   * @param hfName a parameter name
+   * @return true for the classifier and a pooler outside the base model
+   */
+  public boolean outsideBaseModel(String hfName) {
+    return hfName.startsWith(MEAN_CLASSIFIER + ".")
+        || hfName.startsWith(classifierName + ".")
+        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."));
   }
 }

@@ -2,6 +2,7 @@ package dev.finetune.core.model;
 
 import dev.finetune.core.checkpoint.CheckpointException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,8 +11,9 @@ import java.util.Set;
  * one implementation (embeddings, layers, head); each answers the questions below, and the code
  * asks them instead of comparing types.
  *
- * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT} and
- * {@link #ROBERTA}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
+ * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily} and {@link
+ * DistilBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
@@ -111,6 +113,51 @@ public interface ModelType {
    * @return module-name suffixes, e.g. {@code [output.dense]}
    */
   List<String> defaultIa3FeedForward();
+
+  /**
+   * The names of the encoder layers' modules and the layers' structural facts.
+   *
+   * @return by default {@link EncoderLayout#BERT}
+   */
+  default EncoderLayout encoderLayout() {
+    return EncoderLayout.BERT;
+  }
+
+  /**
+   * The family's own {@code config.json} keys for the keys this library reads under BERT's names
+   * (Hugging Face's {@code attribute_map}), e.g. DistilBERT's {@code dim} for
+   * {@code hidden_size}. Keys not in the map are read and written under BERT's name.
+   *
+   * @return BERT key to the family's key; empty by default
+   */
+  default Map<String, String> configKeys() {
+    return Map.of();
+  }
+
+  /**
+   * Module prefixes of pre-training heads a base checkpoint may hold ({@code cls.} for BERT's
+   * masked-LM and next-sentence heads, {@code lm_head.} for RoBERTa's): reported as skipped when
+   * loading, never as unexpected.
+   *
+   * @return prefixes ending with a dot or an underscore; empty by default
+   */
+  default List<String> pretrainingHeads() {
+    return List.of();
+  }
+
+  /**
+   * The values of a parameter the family initialises in its own way when the checkpoint does not
+   * hold it (DistilBERT's sinusoidal position table), or null for the usual seeded
+   * initialisation.
+   *
+   * @param config the configuration
+   * @param hfName the parameter's name
+   * @param shape its shape
+   * @return the values, row-major, or null
+   */
+  default float[] initialValues(EncoderConfig config, String hfName, long[] shape) {
+    return null;
+  }
 
   /**
    * Looks a family up in {@link ModelTypes} by its Hugging Face {@code model_type}.

@@ -41,6 +41,9 @@ public final class ModelTypes {
   private static void builtIn(Map<String, ModelType> registry) {
     add(registry, ModelType.BERT);
     add(registry, ModelType.ROBERTA);
+    add(registry, new XlmRobertaFamily());
+    add(registry, new CamembertFamily());
+    add(registry, new DistilBertFamily());
   }
 
   private static synchronized Map<String, ModelType> registry() {
@@ -168,6 +171,36 @@ public final class ModelTypes {
    */
   public static synchronized List<String> names() {
     return List.copyOf(registry().keySet());
+  }
+
+  /**
+   * The distinct encoder layouts of the registered families (where layer names start).
+   *
+   * @return an immutable snapshot, {@link EncoderLayout#BERT} first
+   */
+  public static synchronized List<EncoderLayout> encoderLayouts() {
+    LinkedHashSet<EncoderLayout> layouts = new LinkedHashSet<>();
+    for (ModelType family : registry().values()) {
+      layouts.add(family.encoderLayout());
+    }
+    return List.copyOf(layouts);
+  }
+
+  /**
+   * The module prefixes of sequence-classification heads: {@code pooler.}, {@code classifier.} and
+   * each registered family's pooler and classifier names ({@code pre_classifier.}).
+   *
+   * @return an immutable snapshot of prefixes ending with a dot
+   */
+  public static synchronized List<String> headModules() {
+    LinkedHashSet<String> modules = new LinkedHashSet<>();
+    modules.add("pooler.");
+    modules.add(HeadLayout.MEAN_CLASSIFIER + ".");
+    for (ModelType family : registry().values()) {
+      modules.add(family.headLayout().poolerName() + ".");
+      modules.add(family.headLayout().classifierName() + ".");
+    }
+    return List.copyOf(modules);
   }
 
   /**

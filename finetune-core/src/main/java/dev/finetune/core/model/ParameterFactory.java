@@ -27,6 +27,7 @@ final class ParameterFactory {
   private final Map<String, HostTensor> weights;
   private final long seed;
   private final double initializerRange;
+  private final EncoderConfig config;
   private final ModelParameters registry;
   private final List<String> fresh = new ArrayList<>();
   private final Set<String> used = new HashSet<>();
@@ -35,12 +36,13 @@ final class ParameterFactory {
       NDManager manager,
       Map<String, HostTensor> weights,
       long seed,
-      double initializerRange,
+      EncoderConfig config,
       ModelParameters registry) {
     this.manager = manager;
     this.weights = weights;
     this.seed = seed;
-    this.initializerRange = initializerRange;
+    this.config = config;
+    this.initializerRange = config.initializerRange();
     this.registry = registry;
   }
 
@@ -52,9 +54,7 @@ final class ParameterFactory {
       array = loaded.toNDArray(manager);
       used.add(name);
     } else {
-      int count = (int) new Shape(shape).size();
-      array =
-          manager.create(SeededInit.bertStyle(seed, name, count, initializerRange), new Shape(shape));
+      array = manager.create(initial(name, shape), new Shape(shape));
       fresh.add(name);
     }
     return register(name, array);
@@ -62,16 +62,23 @@ final class ParameterFactory {
 
   /** Creates a parameter initialised fresh even when weights hold one by that name. */
   Parameter createFresh(String name, long... shape) {
-    int count = (int) new Shape(shape).size();
-    NDArray array =
-        manager.create(SeededInit.bertStyle(seed, name, count, initializerRange), new Shape(shape));
+    NDArray array = manager.create(initial(name, shape), new Shape(shape));
     fresh.add(name);
     return register(name, array);
   }
 
+  /** The family's own values for the parameter, else Hugging Face's seeded BERT initialisation. */
+  private float[] initial(String name, long... shape) {
+    float[] own = config.modelType().initialValues(config, name, shape);
+    if (own != null) {
+      return own;
+    }
+    return SeededInit.bertStyle(seed, name, (int) new Shape(shape).size(), initializerRange);
+  }
+
   private Parameter register(String name, NDArray array) {
     Parameter.Type type =
-        name.contains("LayerNorm.")
+        ParameterAddresses.roleOf(name) == dev.finetune.schedules.ParameterRole.LAYER_NORM
             ? (name.endsWith("bias") ? Parameter.Type.BETA : Parameter.Type.GAMMA)
             : (name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT);
     Parameter parameter = Parameter.builder().setName(name).setType(type).build();

@@ -262,7 +262,7 @@ public final class PretrainedEncoder {
    * }</pre>
    */
   public final class HeadBuilder {
-    private int numLabels = 2;
+    private Integer numLabels;
     private ProblemType problemType;
     private Pooling pooling = Pooling.AUTO;
     private long seed = DEFAULT_SEED;
@@ -285,7 +285,8 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Sets the number of classes (default 2).
+     * Sets the number of classes (default: the rows of the checkpoint's classifier when it has
+     * one, so a model someone already fine-tuned keeps its head; else 2).
      *
      * @param value at least 1
      * @return this builder
@@ -375,11 +376,25 @@ public final class PretrainedEncoder {
       if (problemType != null) {
         return problemType;
       }
+      int labels = labels(resolve(pooling));
       if (savedProblemType != null && !freshHead
-          && (savedProblemType == ProblemType.REGRESSION) == (numLabels == 1)) {
+          && (savedProblemType == ProblemType.REGRESSION) == (labels == 1)) {
         return savedProblemType;
       }
-      return ProblemType.infer(numLabels);
+      return ProblemType.infer(labels);
+    }
+
+    /** The number of labels asked for, else the checkpoint classifier's rows, else 2. */
+    private int labels(Pooling resolved) {
+      if (numLabels != null) {
+        return numLabels;
+      }
+      HostTensor saved =
+          freshHead ? null : weights.get(config.modelType().headLayout().outputName(resolved) + ".weight");
+      if (saved != null && saved.shape().length == 2 && saved.shape()[1] == config.hiddenSize()) {
+        return (int) saved.shape()[0];
+      }
+      return 2;
     }
 
     /**
@@ -391,6 +406,7 @@ public final class PretrainedEncoder {
      */
     public SequenceClassifier build() {
       Pooling resolved = resolve(pooling);
+      int numLabels = labels(resolved);
       if (!freshHead) {
         String name = config.modelType().headLayout().outputName(resolved) + ".weight";
         HostTensor existing = weights.get(name);

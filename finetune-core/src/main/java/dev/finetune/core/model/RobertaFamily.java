@@ -9,12 +9,14 @@ import java.util.Set;
  * max_position_embeddings=514, layer_norm_eps=1e-5}, a {@code classifier.dense} +
  * {@code classifier.out_proj} head with dropout before the dense layer, encoder weights under
  * {@code roberta.} in task checkpoints. Use the one instance, {@link ModelType#ROBERTA}.
+ * XLM-RoBERTa and CamemBERT have RoBERTa's architecture and prefix: {@link XlmRobertaFamily} and
+ * {@link CamembertFamily} extend this class with their own names.
  *
  * <pre>{@code
  * ModelType.ROBERTA.positionIds().firstPosition(1);   // 2
  * }</pre>
  */
-public final class RobertaFamily implements ModelType {
+public class RobertaFamily implements ModelType {
 
   private static final HeadLayout HEAD =
       new HeadLayout("classifier.dense", "classifier.out_proj", true);
@@ -79,6 +81,12 @@ public final class RobertaFamily implements ModelType {
   @Override
   public List<String> defaultIa3FeedForward() {
     return List.of("output.dense");
+  }
+
+  /** RoBERTa's masked-LM head ({@code lm_head.dense}, {@code lm_head.decoder}, ...). */
+  @Override
+  public List<String> pretrainingHeads() {
+    return List.of("lm_head.");
   }
 
   /** {@inheritDoc} */

@@ -112,7 +112,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     this.manager = NDManager.newBaseManager(device);
     try {
       ParameterFactory factory =
-          new ParameterFactory(manager, weights, seed, config.initializerRange(), parameters);
+          new ParameterFactory(manager, weights, seed, config, parameters);
       encoder = new Encoder(config, factory);
       head = new ClassificationHead(config, pooling, numLabels, factory, freshHead);
       freshParameters = factory.fresh();
@@ -219,10 +219,11 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   }
 
   private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
+    HeadLayout layout = config.modelType().headLayout();
     List<String> fresh =
-        freshParameters.stream().filter(n -> !n.startsWith("classifier.")).toList();
+        freshParameters.stream().filter(n -> !n.startsWith(HeadLayout.MEAN_CLASSIFIER + ".")).toList();
     if (!weights.isEmpty() && !fresh.isEmpty()) {
-      String poolerName = config.modelType().headLayout().poolerName();
+      String poolerName = layout.poolerName();
       boolean poolerOnly = fresh.stream().allMatch(n -> n.startsWith(poolerName + "."));
       LOG.warn(
           "{}: {} newly initialised (seeded {}, N(0, {})): {}",
@@ -249,7 +250,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     List<String> unused =
         weights.keySet().stream()
             .filter(n -> !used.contains(n))
-            .filter(n -> n.startsWith("pooler.") || n.startsWith("classifier."))
+            .filter(n -> n.startsWith("pooler.") || n.startsWith(HeadLayout.MEAN_CLASSIFIER + ".")
+                || n.startsWith(layout.poolerName() + "."))
             .toList();
     if (!unused.isEmpty()) {
       LOG.info(
@@ -427,7 +429,10 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         if (omit.test(p.hfName())) {
           continue;
         }
-        String key = p.hfName().startsWith("classifier.") ? p.hfName() : prefix + p.hfName();
+        String key =
+            config.modelType().headLayout().outsideBaseModel(p.hfName())
+                ? p.hfName()
+                : prefix + p.hfName();
         HostTensor value = replaced.get(p.hfName());
         tensors.put(key, value != null ? value : HostTensor.of(p.parameter().getArray()));
       }

@@ -1,5 +1,7 @@
 package dev.finetune.core.params;
 
+import dev.finetune.core.model.EncoderLayout;
+import dev.finetune.core.model.ModelTypes;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterRole;
 import java.util.regex.Matcher;
@@ -8,8 +10,11 @@ import java.util.regex.Pattern;
 /**
  * Derives a {@link ParameterAddress} (layer index and role) from a Hugging Face parameter name.
  *
- * <p>Embeddings are layer {@link ParameterAddress#EMBEDDINGS}; {@code encoder.layer.N.*} is layer
- * N; {@code pooler.*} and {@code classifier.*} are {@link ParameterAddress#HEAD}. The role
+ * <p>Embeddings are layer {@link ParameterAddress#EMBEDDINGS}; {@code encoder.layer.N.*} (or the
+ * layer prefix of another registered family's {@link EncoderLayout}, DistilBERT's
+ * {@code transformer.layer.N.*}) is layer N; {@code pooler.*}, {@code classifier.*} and the
+ * registered families' head modules ({@code pre_classifier.*}) are
+ * {@link ParameterAddress#HEAD}. The role
  * {@link ParameterRole#PEFT} is never read from a name: the fine-tuning method that creates a
  * parameter gives it ({@link #peft}, through {@code MethodParameters.add}).
  *
@@ -60,6 +65,12 @@ public final class ParameterAddresses {
     if (hfName.startsWith("encoder.") && m.find()) {
       return Integer.parseInt(m.group(1));
     }
+    for (EncoderLayout layout : ModelTypes.encoderLayouts()) {
+      int layer = layout.layerIndex(hfName);
+      if (layer >= 0) {
+        return layer;
+      }
+    }
     if (hfName.startsWith("encoder.") || hfName.startsWith("prompt")) {
       return ParameterAddress.EMBEDDINGS; // encoder-wide additions (soft prompts) sit at the bottom
     }
@@ -79,13 +90,14 @@ public final class ParameterAddresses {
     if (hfName.startsWith("embeddings.")) {
       return ParameterRole.EMBEDDING;
     }
-    if (hfName.startsWith("pooler.") || hfName.startsWith("classifier.")) {
+    if (ModelTypes.headModules().stream().anyMatch(hfName::startsWith)) {
       return ParameterRole.HEAD;
     }
     if (hfName.contains(".attention.")) {
       return ParameterRole.ATTENTION;
     }
-    if (hfName.contains(".intermediate.") || hfName.contains(".output.")) {
+    if (hfName.contains(".intermediate.") || hfName.contains(".output.")
+        || hfName.contains(".ffn.")) {
       return ParameterRole.FFN;
     }
     return ParameterRole.OTHER;

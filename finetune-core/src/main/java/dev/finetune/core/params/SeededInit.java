@@ -63,7 +63,7 @@ public final class SeededInit {
     if (name.endsWith("bias")) {
       return constant(count, 0f);
     }
-    if (name.contains("LayerNorm.")) {
+    if (ParameterAddresses.roleOf(name) == dev.finetune.schedules.ParameterRole.LAYER_NORM) {
       return constant(count, 1f);
     }
     return normal(seed, name, count, initializerRange);

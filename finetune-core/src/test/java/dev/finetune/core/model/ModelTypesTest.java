@@ -3,6 +3,7 @@ package dev.finetune.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.checkpoint.HfCheckpoint;
 import dev.finetune.core.families.MiniBertFamily;
@@ -117,6 +118,63 @@ class ModelTypesTest {
         .containsExactly(1, 1, 514);
     assertThat(c.layerNormEps()).isEqualTo(1e-5);
     assertThat(c.maxSequenceLength()).isEqualTo(512);
+  }
+
+  @Test
+  void xlmRobertaAndCamembertAreRobertaUnderTheirOwnNames() {
+    ModelType xlmr = ModelType.fromHf("XLM-RoBERTa");
+    ModelType camembert = ModelType.fromHf("camembert");
+    assertThat(ModelTypes.names()).contains("xlm-roberta", "camembert", "distilbert");
+    assertThat(xlmr).isInstanceOf(XlmRobertaFamily.class).isNotSameAs(camembert);
+    assertThat(xlmr.sequenceClassificationArchitecture()).isEqualTo("XLMRobertaForSequenceClassification");
+    assertThat(camembert.sequenceClassificationArchitecture()).isEqualTo("CamembertForSequenceClassification");
+    for (ModelType t : List.of(xlmr, camembert)) {
+      assertThat(t.checkpointPrefix()).isEqualTo("roberta.");
+      assertThat(t.positionIds()).isEqualTo(PositionIds.PADDING_AWARE);
+      assertThat(t.headLayout()).isEqualTo(ModelType.ROBERTA.headLayout());
+      assertThat(t.encoderLayout()).isEqualTo(EncoderLayout.BERT);
+      assertThat(t.defaultLoraTargets()).containsExactly("query", "value");
+      assertThat(t.pretrainingHeads()).containsExactly("lm_head.");
+      assertThat(EncoderConfig.fromJson("{\"model_type\": \"" + t.hfName() + "\", \"vocab_size\": 50}")
+          .padTokenId()).isEqualTo(1);
+    }
+    assertThat(ModelTypes.checkpointPrefixes()).containsOnlyOnce("roberta.");
+  }
+
+  @Test
+  void distilBertDeclaresItsFacts() {
+    ModelType d = ModelType.fromHf("distilbert");
+    assertThat(d.checkpointPrefix()).isEqualTo("distilbert.");
+    assertThat(d.sequenceClassificationArchitecture()).isEqualTo("DistilBertForSequenceClassification");
+    assertThat(d.positionIds()).isEqualTo(PositionIds.SEQUENTIAL);
+    assertThat(d.headLayout())
+        .isEqualTo(new HeadLayout("pre_classifier", "classifier", false, HeadLayout.Activation.RELU));
+    assertThat(d.defaultPooling(Set.of())).isEqualTo(Pooling.CLS_POOLER);
+    assertThat(d.defaultLoraTargets()).containsExactly("q_lin", "v_lin");
+    assertThat(d.defaultIa3Targets()).containsExactly("k_lin", "v_lin", "lin2");
+    assertThat(d.defaultIa3FeedForward()).containsExactly("lin2");
+    assertThat(d.pretrainingHeads()).containsExactly("vocab_transform.", "vocab_layer_norm.", "vocab_projector.");
+    EncoderLayout layout = d.encoderLayout();
+    assertThat(layout.layer(2) + layout.attentionOutput()).isEqualTo("transformer.layer.2.attention.out_lin");
+    assertThat(List.of(layout.attentionNorm(), layout.intermediate(), layout.output(), layout.outputNorm()))
+        .containsExactly("sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm");
+    assertThat(layout.tokenTypes()).isFalse();
+    assertThat(layout.attentionOutputDropout()).isFalse();
+    EncoderConfig c = EncoderConfig.fromJson("{\"model_type\": \"distilbert\", \"vocab_size\": 50,"
+        + " \"dim\": 16, \"n_layers\": 3, \"n_heads\": 2, \"hidden_dim\": 40,"
+        + " \"activation\": \"relu\", \"dropout\": 0.05, \"attention_dropout\": 0.15}");
+    assertThat(List.of(c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize()))
+        .containsExactly(16, 3, 2, 40);
+    assertThat(c.hiddenAct()).isEqualTo(HiddenActivation.RELU);
+    assertThat(List.of(c.hiddenDropout(), c.attentionDropout(), c.classifierDropout()))
+        .containsExactly(0.05f, 0.15f, 0.2f);
+    JsonObject saved = c.toJsonObject();
+    assertThat(saved.get("dim").getAsInt()).isEqualTo(16);
+    assertThat(saved.get("n_layers").getAsInt()).isEqualTo(3);
+    assertThat(saved.get("seq_classif_dropout").getAsFloat()).isEqualTo(0.2f);
+    assertThat(saved.has("hidden_size")).as("DistilBERT's own keys only").isFalse();
+    assertThat(layout.layerIndex("transformer.layer.12.ffn.lin1.weight")).isEqualTo(12);
+    assertThat(layout.layerIndex("encoder.layer.1.output.dense.weight")).isEqualTo(-1);
   }
 
   @Test

@@ -1,0 +1,127 @@
+package dev.finetune.core.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The tiny parity checkpoints of {@code src/test/resources/parity} (made by
+ * {@code make_parity.py}: plain-PyTorch forwards written from transformers' modeling code), copied
+ * to a folder so tests load them as a Hub download would be loaded. CamemBERT reuses the
+ * XLM-RoBERTa weights and references under its own {@code model_type}: the two are the same
+ * network.
+ */
+public final class ParityFixtures {
+
+  /** The families with a fixture; each is a 2-layer, hidden-32 task checkpoint with 3 labels. */
+  public static final List<String> FAMILIES = List.of("roberta", "xlm-roberta", "camembert", "distilbert");
+
+  private static final List<String> FILES = List.of("config.json", "model.safetensors", "expected.json");
+
+  private ParityFixtures() {}
+
+  /**
+   * Copies one family's fixture into {@code dir/<family>}.
+   *
+   * @param family one of {@link #FAMILIES}
+   * @param dir a temporary folder
+   * @return the model folder
+   */
+  public static Path copy(String family, Path dir) {
+    String source = family.equals("camembert") ? "xlm-roberta" : family;
+    Path out = dir.resolve(family);
+    try {
+      Files.createDirectories(out);
+      for (String file : FILES) {
+        try (InputStream in =
+            ParityFixtures.class.getResourceAsStream("/parity/" + source + "/" + file)) {
+          if (in == null) {
+            throw new IllegalStateException("test resource parity/" + source + "/" + file + " missing");
+          }
+          Files.copy(in, out.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      if (family.equals("camembert")) {
+        JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json")))
+            .getAsJsonObject();
+        config.addProperty("model_type", "camembert");
+        JsonArray architectures = new JsonArray();
+        architectures.add("CamembertForSequenceClassification");
+        config.add("architectures", architectures);
+        Files.writeString(out.resolve("config.json"), config.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The reference outputs of a fixture.
+   *
+   * @param source which implementation made them
+   * @param ids input ids (B, T)
+   * @param mask attention mask (B, T)
+   * @param hidden the last hidden state, flattened
+   * @param logits the logits, flattened
+   */
+  public record Expected(String source, long[][] ids, long[][] mask, float[] hidden, float[] logits) {
+
+    /**
+     * The inputs as a batch.
+     *
+     * @param m the owner
+     * @return input ids and attention mask
+     */
+    public NDList batch(NDManager m) {
+      return new NDList(m.create(ids), m.create(mask));
+    }
+  }
+
+  /**
+   * Reads {@code expected.json} of a copied fixture.
+   *
+   * @param folder the folder {@link #copy} returned
+   * @return the references
+   */
+  public static Expected expected(Path folder) {
+    try {
+      JsonObject o = JsonParser.parseString(Files.readString(folder.resolve("expected.json")))
+          .getAsJsonObject();
+      return new Expected(o.get("source").getAsString(), matrix(o.getAsJsonArray("input_ids")),
+          matrix(o.getAsJsonArray("attention_mask")), floats(o.getAsJsonArray("last_hidden_state")),
+          floats(o.getAsJsonArray("logits")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long[][] matrix(JsonArray rows) {
+    long[][] out = new long[rows.size()][];
+    for (int r = 0; r < out.length; r++) {
+      JsonArray row = rows.get(r).getAsJsonArray();
+      out[r] = new long[row.size()];
+      for (int c = 0; c < out[r].length; c++) {
+        out[r][c] = row.get(c).getAsLong();
+      }
+    }
+    return out;
+  }
+
+  private static float[] floats(JsonArray values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i).getAsFloat();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Generates the tiny parity fixtures under this folder (run it from here with /usr/bin/python3).
+
+An independent implementation: plain PyTorch forwards written from Hugging Face transformers'
+published modeling code (modeling_roberta.py for RoBERTa, XLM-RoBERTa and CamemBERT, which
+subclass it; modeling_distilbert.py for DistilBERT), in eval mode (no dropout). transformers is
+not needed. Each family's folder gets a Hugging Face task checkpoint as the Hub publishes them:
+config.json with the family's real keys, model.safetensors in float16 (prefixed encoder,
+unprefixed head, a pre-training head to be skipped, and for RoBERTa the legacy
+LayerNorm.gamma/beta names), and expected.json (input ids, attention mask, last hidden state,
+logits) computed in float32 from the float16-rounded weights.
+"""
+import json
+import math
+import os
+import struct
+
+import torch
+
+torch.manual_seed(18)
+H, L, HEADS, FFN, VOCAB = 32, 2, 4, 64, 48
+
+
+def rnd(*shape, std=0.2):
+    return (torch.randn(*shape) * std).half().float()
+
+
+def layer_norm(x, w, b, eps):
+    return torch.nn.functional.layer_norm(x, (x.shape[-1],), w, b, eps)
+
+
+def linear(x, t, name):
+    return x @ t[name + ".weight"].T + t[name + ".bias"]
+
+
+def gelu(x):  # ACT2FN["gelu"]: exact erf GELU
+    return torch.nn.functional.gelu(x)
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
+    for name, value in tensors.items():
+        data = value.half().contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F16", "shape": list(value.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def attention(x, mask, q, k, v):
+    """softmax(q k^T / sqrt(d) + mask) v, heads split as both modeling files do."""
+    b, t, _ = x.shape
+    d = H // HEADS
+    split = lambda y: y.view(b, t, HEADS, d).transpose(1, 2)
+    scores = split(q) @ split(k).transpose(-1, -2) / math.sqrt(d)
+    scores = scores.masked_fill((mask == 0).view(b, 1, 1, t), torch.finfo(torch.float32).min)
+    return (scores.softmax(-1) @ split(v)).transpose(1, 2).reshape(b, t, H)
+
+
+# ---------------------------------------------------------------- RoBERTa / XLM-R / CamemBERT
+def roberta_weights(types):
+    t = {"embeddings.word_embeddings.weight": rnd(VOCAB, H),
+         "embeddings.position_embeddings.weight": rnd(24, H),
+         "embeddings.token_type_embeddings.weight": rnd(types, H),
+         "embeddings.LayerNorm.weight": 1 + rnd(H, std=0.1),
+         "embeddings.LayerNorm.bias": rnd(H, std=0.1)}
+    for i in range(L):
+        p = f"encoder.layer.{i}."
+        for name, n_in, n_out in [("attention.self.query", H, H), ("attention.self.key", H, H),
+                                  ("attention.self.value", H, H), ("attention.output.dense", H, H),
+                                  ("intermediate.dense", H, FFN), ("output.dense", FFN, H)]:
+            t[p + name + ".weight"] = rnd(n_out, n_in)
+            t[p + name + ".bias"] = rnd(n_out, std=0.05)
+        for name in ["attention.output.LayerNorm", "output.LayerNorm"]:
+            t[p + name + ".weight"] = 1 + rnd(H, std=0.1)
+            t[p + name + ".bias"] = rnd(H, std=0.1)
+    head = {"classifier.dense.weight": rnd(H, H), "classifier.dense.bias": rnd(H, std=0.05),
+            "classifier.out_proj.weight": rnd(3, H), "classifier.out_proj.bias": rnd(3, std=0.05)}
+    return t, head
+
+
+def f16(tensors):
+    """The values the float16 checkpoint holds (1 + x is rounded again)."""
+    return {k: v.half().float() for k, v in tensors.items()}
+
+
+def roberta_forward(t, head, ids, mask, pad, eps):
+    # RobertaEmbeddings.create_position_ids_from_input_ids
+    not_pad = ids.ne(pad).int()
+    positions = (torch.cumsum(not_pad, 1) * not_pad).long() + pad
+    x = (t["embeddings.word_embeddings.weight"][ids]
+         + t["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)]
+         + t["embeddings.position_embeddings.weight"][positions])
+    x = layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], eps)
+    for i in range(L):
+        p = f"encoder.layer.{i}."
+        ctx = attention(x, mask, linear(x, t, p + "attention.self.query"),
+                        linear(x, t, p + "attention.self.key"), linear(x, t, p + "attention.self.value"))
+        a = layer_norm(linear(ctx, t, p + "attention.output.dense") + x,
+                       t[p + "attention.output.LayerNorm.weight"], t[p + "attention.output.LayerNorm.bias"], eps)
+        f = linear(gelu(linear(a, t, p + "intermediate.dense")), t, p + "output.dense")
+        x = layer_norm(f + a, t[p + "output.LayerNorm.weight"], t[p + "output.LayerNorm.bias"], eps)
+    # RobertaClassificationHead: features[:, 0] -> dropout -> dense -> tanh -> dropout -> out_proj
+    pooled = torch.tanh(linear(x[:, 0], head, "classifier.dense"))
+    return x, linear(pooled, head, "classifier.out_proj")
+
+
+def roberta_family(folder, model_type, architecture, legacy_names):
+    t, head = (f16(d) for d in roberta_weights(1))
+    pad = 1
+    ids = torch.tensor([[0, 5, 17, 33, 8, 2, 2, 41], [0, 9, 22, 2, 1, 1, 1, 1]])
+    mask = ids.ne(pad).long()
+    hidden, logits = roberta_forward(t, head, ids, mask, pad, 1e-5)
+    saved = {}
+    for name, value in t.items():
+        key = "roberta." + name
+        if legacy_names and key.endswith("LayerNorm.weight"):
+            key = key[: -len("weight")] + "gamma"
+        elif legacy_names and key.endswith("LayerNorm.bias"):
+            key = key[: -len("bias")] + "beta"
+        saved[key] = value
+    saved.update(head)
+    saved["lm_head.dense.weight"] = rnd(H, H)   # the MLM head a checkpoint may still carry
+    saved["lm_head.bias"] = rnd(VOCAB)
+    config = {"architectures": [architecture], "model_type": model_type, "vocab_size": VOCAB,
+              "hidden_size": H, "num_hidden_layers": L, "num_attention_heads": HEADS,
+              "intermediate_size": FFN, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
+              "attention_probs_dropout_prob": 0.1, "max_position_embeddings": 24,
+              "type_vocab_size": 1, "layer_norm_eps": 1e-5, "pad_token_id": pad,
+              "bos_token_id": 0, "eos_token_id": 2, "initializer_range": 0.02,
+              "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+              "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    save(folder, config, saved, ids, mask, hidden, logits)
+
+
+# ---------------------------------------------------------------- DistilBERT
+def sinusoidal(n_pos, dim):  # modeling_distilbert.create_sinusoidal_embeddings
+    import numpy as np
+    enc = np.array([[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)])
+    out = torch.zeros(n_pos, dim)
+    out[:, 0::2] = torch.FloatTensor(np.sin(enc[:, 0::2]))
+    out[:, 1::2] = torch.FloatTensor(np.cos(enc[:, 1::2]))
+    return out
+
+
+def distilbert_family(folder):
+    t = {"embeddings.word_embeddings.weight": rnd(VOCAB, H),
+         "embeddings.position_embeddings.weight": sinusoidal(24, H).half().float(),
+         "embeddings.LayerNorm.weight": 1 + rnd(H, std=0.1),
+         "embeddings.LayerNorm.bias": rnd(H, std=0.1)}
+    for i in range(L):
+        p = f"transformer.layer.{i}."
+        for name, n_in, n_out in [("attention.q_lin", H, H), ("attention.k_lin", H, H),
+                                  ("attention.v_lin", H, H), ("attention.out_lin", H, H),
+                                  ("ffn.lin1", H, FFN), ("ffn.lin2", FFN, H)]:
+            t[p + name + ".weight"] = rnd(n_out, n_in)
+            t[p + name + ".bias"] = rnd(n_out, std=0.05)
+        for name in ["sa_layer_norm", "output_layer_norm"]:
+            t[p + name + ".weight"] = 1 + rnd(H, std=0.1)
+            t[p + name + ".bias"] = rnd(H, std=0.1)
+    head = {"pre_classifier.weight": rnd(H, H), "pre_classifier.bias": rnd(H, std=0.05),
+            "classifier.weight": rnd(3, H), "classifier.bias": rnd(3, std=0.05)}
+    t, head = f16(t), f16(head)
+    ids = torch.tensor([[2, 5, 17, 33, 8, 3, 11, 3], [2, 9, 22, 3, 0, 0, 0, 0]])
+    mask = ids.ne(0).long()
+    # Embeddings: word + position (arange), LayerNorm(eps=1e-12); no token types
+    positions = torch.arange(ids.shape[1])
+    x = t["embeddings.word_embeddings.weight"][ids] + t["embeddings.position_embeddings.weight"][positions]
+    x = layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], 1e-12)
+    for i in range(L):
+        p = f"transformer.layer.{i}."
+        # MultiHeadSelfAttention: q / sqrt(d) @ k^T, masked_fill(finfo.min), softmax, @ v, out_lin (no dropout)
+        ctx = attention(x, mask, linear(x, t, p + "attention.q_lin"), linear(x, t, p + "attention.k_lin"),
+                        linear(x, t, p + "attention.v_lin"))
+        sa = layer_norm(linear(ctx, t, p + "attention.out_lin") + x,
+                        t[p + "sa_layer_norm.weight"], t[p + "sa_layer_norm.bias"], 1e-12)
+        # FFN: lin1 -> activation -> lin2 -> dropout
+        f = linear(gelu(linear(sa, t, p + "ffn.lin1")), t, p + "ffn.lin2")
+        x = layer_norm(f + sa, t[p + "output_layer_norm.weight"], t[p + "output_layer_norm.bias"], 1e-12)
+    # DistilBertForSequenceClassification: hidden[:, 0] -> pre_classifier -> ReLU -> dropout -> classifier
+    logits = linear(torch.relu(linear(x[:, 0], head, "pre_classifier")), head, "classifier")
+    saved = {"distilbert." + k: v for k, v in t.items()}
+    saved.update(head)
+    saved["vocab_transform.weight"] = rnd(H, H)   # DistilBertForMaskedLM's head, to be skipped
+    saved["vocab_layer_norm.weight"] = 1 + rnd(H, std=0.1)
+    saved["vocab_projector.bias"] = rnd(VOCAB)
+    config = {"architectures": ["DistilBertForSequenceClassification"], "model_type": "distilbert",
+              "vocab_size": VOCAB, "dim": H, "n_layers": L, "n_heads": HEADS, "hidden_dim": FFN,
+              "activation": "gelu", "dropout": 0.1, "attention_dropout": 0.1,
+              "seq_classif_dropout": 0.2, "qa_dropout": 0.1, "max_position_embeddings": 24,
+              "sinusoidal_pos_embds": True, "pad_token_id": 0, "initializer_range": 0.02,
+              "tie_weights_": True,
+              "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+              "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    save(folder, config, saved, ids, mask, x, logits)
+
+
+def save(folder, config, tensors, ids, mask, hidden, logits):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    write_safetensors(os.path.join(folder, "model.safetensors"), tensors)
+    expected = {"source": "plain PyTorch " + torch.__version__ + " forward from transformers' "
+                          + ("modeling_distilbert.py" if config["model_type"] == "distilbert"
+                             else "modeling_roberta.py") + " (make_parity.py)",
+                "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+                "last_hidden_state": [round(v, 7) for v in hidden.flatten().tolist()],
+                "logits": [round(v, 7) for v in logits.flatten().tolist()]}
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(expected, f)
+
+
+with torch.no_grad():
+    roberta_family("roberta", "roberta", "RobertaForSequenceClassification", legacy_names=True)
+    roberta_family("xlm-roberta", "xlm-roberta", "XLMRobertaForSequenceClassification", legacy_names=False)
+    distilbert_family("distilbert")
