@@ -62,6 +62,12 @@ public final class MethodCheckpoint {
   public static final String LABELS = "finetune_label_names";
   /** The key of the head's problem type, written for regression (Hugging Face's name). */
   public static final String PROBLEM_TYPE = "problem_type";
+
+  /** PEFT's key for the head's task: {@code SEQ_CLS}, or {@value #TOKEN_TASK}. */
+  public static final String TASK_TYPE = "task_type";
+
+  /** PEFT's {@code task_type} of token-classification adapters. */
+  public static final String TOKEN_TASK = "TOKEN_CLS";
   /** The key of the base weights' fingerprint (this library's). */
   public static final String FINGERPRINT = "finetune_base_fingerprint";
 
@@ -193,9 +199,10 @@ public final class MethodCheckpoint {
    * @param pooling the pooling's config value ({@code cls_pooler}, {@code mean}), if recorded
    * @param numLayers the encoder layers the adapter was trained with (the base's first ones);
    *     0 when not recorded
+   * @param tokenClassification whether the head tags tokens ({@code task_type} {@code TOKEN_CLS})
    */
   public record SavedHead(List<String> labelNames, boolean regression, Optional<String> pooling,
-      int numLayers) {}
+      int numLayers, boolean tokenClassification) {}
 
   /**
    * Reads the head an adapter checkpoint records.
@@ -215,7 +222,8 @@ public final class MethodCheckpoint {
     Optional<String> pooling = json.has(POOLING)
         ? Optional.of(json.get(POOLING).getAsString()) : Optional.empty();
     int layers = json.has(LAYERS) ? json.get(LAYERS).getAsInt() : 0;
-    return new SavedHead(List.copyOf(labels), regression, pooling, layers);
+    boolean tokens = json.has(TASK_TYPE) && TOKEN_TASK.equals(json.get(TASK_TYPE).getAsString());
+    return new SavedHead(List.copyOf(labels), regression, pooling, layers, tokens);
   }
 
   private static JsonObject readConfig(Path dir) {
@@ -264,7 +272,7 @@ public final class MethodCheckpoint {
     }
     JsonObject o = new JsonObject();
     o.addProperty("peft_type", type);
-    o.addProperty("task_type", "SEQ_CLS");
+    o.addProperty(TASK_TYPE, model.problemType().perToken() ? TOKEN_TASK : "SEQ_CLS");
     model.source().ifPresentOrElse(
         source -> o.addProperty(BASE, source), () -> o.add(BASE, JsonNull.INSTANCE));
     o.addProperty("inference_mode", true);
