@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
+import dev.finetune.core.data.tokens.EntitySpans;
 import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.predict.Prediction;
@@ -30,7 +31,9 @@ import java.util.Map;
  * (by file extension), from a file or stdin; output: JSONL (default) or CSV with the label and
  * every class's score; for a multi-label model the labels over their decision thresholds
  * ({@code "labels"}, a list; in CSV joined by {@code ;}) and every label's sigmoid score; for a
- * regression model the {@code value}.
+ * regression model the {@code value};
+ * for a token-classification model JSONL lines of the text and its entities
+ * (type, score, character start and end, text).
  *
  * <pre>{@code
  * mvn -pl finetune-examples exec:java -Dexec.mainClass=dev.finetune.examples.Predict \
@@ -41,7 +44,7 @@ public final class Predict {
 
   static final String USAGE =
       """
-      Predict labels with a saved model.
+      Predict labels with a saved model (token-classification models: entity spans, JSONL).
 
       usage: predict --model DIR [options]
         --model DIR          a saved model folder, or an adapter folder (its base is the one it records)
@@ -117,12 +120,28 @@ public final class Predict {
           : out;
       boolean progress = !o.containsKey("quiet") && System.console() != null;
       boolean csv = o.getOrDefault("format", "jsonl").equals("csv");
+      boolean tokens = predictor.problemType().perToken();
+      if (tokens && (csv || inputs.pairs() != null || topK > 0)) {
+        throw new IllegalArgumentException("a token-classification model prints entities as JSONL"
+            + " ({\"text\", \"entities\": [{type, score, start, end, text}]}) for single texts:"
+            + " drop --format csv, --pair-column and --top-k");
+      }
       if (csv) {
         target.println(csvRow(header(predictor.problemType(), predictor.labelNames(), topK)));
       }
       for (int start = 0; start < inputs.texts().size(); start += CHUNK) {
         int end = Math.min(start + CHUNK, inputs.texts().size());
         List<String> texts = inputs.texts().subList(start, end);
+        if (tokens) {
+          List<List<EntitySpans.EntitySpan>> found = predictor.entities(texts);
+          for (int i = 0; i < texts.size(); i++) {
+            target.println(entitiesJson(texts.get(i), found.get(i)));
+          }
+          if (progress) {
+            err.printf("\rpredicted %d/%d", end, inputs.texts().size());
+          }
+          continue;
+        }
         List<Prediction> answers = inputs.pairs() == null ? predictor.predict(texts)
             : predictor.predictPairs(texts, inputs.pairs().subList(start, end));
         for (int i = 0; i < answers.size(); i++) {
@@ -234,6 +253,24 @@ public final class Predict {
       }
     }
     o.add("scores", scores);
+    return new Gson().toJson(o);
+  }
+
+  /** One JSONL line of a token-classification model: the text and its entity spans. */
+  static String entitiesJson(String text, List<EntitySpans.EntitySpan> spans) {
+    JsonObject o = new JsonObject();
+    o.addProperty("text", text);
+    com.google.gson.JsonArray entities = new com.google.gson.JsonArray();
+    for (EntitySpans.EntitySpan span : spans) {
+      JsonObject e = new JsonObject();
+      e.addProperty("type", span.type());
+      e.addProperty("score", span.score());
+      e.addProperty("start", span.start());
+      e.addProperty("end", span.end());
+      e.addProperty("text", span.text());
+      entities.add(e);
+    }
+    o.add("entities", entities);
     return new Gson().toJson(o);
   }
 

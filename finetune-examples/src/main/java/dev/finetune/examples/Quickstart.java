@@ -1,8 +1,7 @@
 package dev.finetune.examples;
 
-import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.Tasks;
-import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.FineTuningMethods;
 import dev.finetune.core.method.MethodCheckpoint;
@@ -48,7 +47,8 @@ public final class Quickstart {
 
   private static final String OPTIONS_HELP =
       """
-      Fine-tune a transformer encoder on a text-classification task and print the report.
+      Fine-tune a transformer encoder on a text- or token-classification task and print the report
+      (with the test split's scores after the last epoch where the task has a test split).
 
       usage: quickstart [options]
         --task NAME          the task (default sst2), one of:
@@ -62,7 +62,7 @@ public final class Quickstart {
                              default full. One of:
       {methods}
         --train-size N       train on a seeded stratified sample of N examples (each class keeps its
-                             share; default 2000; 0 = all)
+                             share; token tasks: N sentences; default 2000; 0 = all)
         --dev-size N         evaluate on a seeded stratified sample of N validation examples
                              (default 0 = all)
         --layer-decay D      layer-wise LR decay: the top layer gets the LR, each layer below D
@@ -248,12 +248,10 @@ public final class Quickstart {
     Tasks.Task task = Tasks.lookup(o.getOrDefault("task", "sst2")).orElseThrow(() ->
         new IllegalArgumentException("--task " + o.get("task") + " is unknown; use one of "
             + Tasks.names()));
-    DatasetSplit data = loadData(task, o.get("data"));
     long seed = value(settings, TrainingSettings.SEED);
     int trainSize = Integer.parseInt(o.getOrDefault("train-size", "2000"));
     int devSize = Integer.parseInt(o.getOrDefault("dev-size", "0"));
-    TextDataset train = subset(data.train(), trainSize, seed);
-    TextDataset dev = subset(data.validation(), devSize, seed);
+    TaskData data = loadData(task, o.get("data")).sample(trainSize, devSize, seed);
 
     Encoders.Loader loader = Encoders.loader().device(value(settings, TrainingSettings.DEVICE));
     if (o.containsKey("layers")) {
@@ -265,7 +263,7 @@ public final class Quickstart {
     if (o.containsKey("layers")) {
       modelName += ", first " + o.get("layers") + " layers";
     }
-    try (SequenceClassifier model = task.head(encoder, train).seed(seed).build()) {
+    try (SequenceClassifier model = task.head(encoder, data).seed(seed).build()) {
       FineTune chain = FineTune.of(model)
           .name(modelName)
           .optimizer(optimizer(o.getOrDefault("optimizer", "adamw")))
@@ -289,7 +287,7 @@ public final class Quickstart {
             .map(name -> ALIASES.containsKey(name) ? ALIASES.get(name).name() : name)
             .toArray(String[]::new));
       }
-      TrainingReport report = chain.fit(train, dev);
+      TrainingReport report = chain.fit(data);
       boolean stoppedBySignal = stop.isRequested() && report.stopReason().isPresent();
       if (o.containsKey("save") && !stoppedBySignal) {
         Path target = Path.of(o.get("save"));
@@ -303,12 +301,7 @@ public final class Quickstart {
     }
   }
 
-  /** What --train-size and --dev-size select: a seeded stratified sample, or all for 0. */
-  static TextDataset subset(TextDataset data, int size, long seed) {
-    return size > 0 && size < data.size() ? data.stratifiedSample(size, seed) : data;
-  }
-
-  private static DatasetSplit loadData(Tasks.Task task, String dir) {
+  private static TaskData loadData(Tasks.Task task, String dir) {
     Path path = dir == null ? null : Path.of(dir);
     if (path != null && !Files.isDirectory(path)) {
       throw new IllegalArgumentException("--data " + dir + " is not a folder");

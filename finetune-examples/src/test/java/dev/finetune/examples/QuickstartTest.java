@@ -3,6 +3,7 @@ package dev.finetune.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.Imdb;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.EncoderConfig;
@@ -123,8 +124,10 @@ class QuickstartTest {
     Path imdb = SharedResources.require("data/imdb/test.csv").getParent();
     TextDataset test = Imdb.load(imdb).validation();
     assertThat(test.take(8).labelCounts()).containsExactly(8, 0);
-    assertThat(Quickstart.subset(test, 8, 42).labelCounts()).containsExactly(4, 4);
-    assertThat(Quickstart.subset(test, 0, 42)).isSameAs(test);
+    // Quickstart samples through TaskData.sample (--train-size, --dev-size)
+    DatasetSplit split = new DatasetSplit(test, test);
+    assertThat(split.sample(0, 8, 42).validation().labelCounts()).containsExactly(4, 4);
+    assertThat(split.sample(0, 0, 42).validation()).isSameAs(test);
   }
 
   @Test

@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param validation the evaluation data (for IMDb and TREC: their official test split)
  * @param test a held-out test set with labels, or {@code null} when the source has none
  */
-public record DatasetSplit(TextDataset train, TextDataset validation, TextDataset test) {
+public record DatasetSplit(TextDataset train, TextDataset validation, TextDataset test)
+    implements TaskData {
 
   /** Checks that train and validation are present and that all parts agree on their labels. */
   public DatasetSplit {
@@ -75,6 +76,35 @@ public record DatasetSplit(TextDataset train, TextDataset validation, TextDatase
       default -> throw new IllegalArgumentException("unknown split '" + name + "': expected one of "
           + PART_NAMES + " (dev = validation)");
     };
+  }
+
+  /**
+   * The training set's number of outputs.
+   *
+   * @return classes, or 1 for regression
+   */
+  @Override
+  public int numLabels() {
+    return train.numLabels();
+  }
+
+  /**
+   * A stratified seeded sample of the training set (each class keeps its share) and of the
+   * validation set.
+   *
+   * @param trainSize training examples, 0 = all
+   * @param validationSize validation examples, 0 = all
+   * @param seed the sampling seed
+   * @return the smaller split (the test set kept whole)
+   */
+  @Override
+  public DatasetSplit sample(int trainSize, int validationSize, long seed) {
+    return new DatasetSplit(cut(train, trainSize, seed), cut(validation, validationSize, seed),
+        test);
+  }
+
+  private static TextDataset cut(TextDataset data, int size, long seed) {
+    return size > 0 && size < data.size() ? data.stratifiedSample(size, seed) : data;
   }
 
   private static void requireSameLabels(TextDataset train, TextDataset other, String part) {

@@ -1,5 +1,6 @@
 package dev.finetune.core.data;
 
+import dev.finetune.core.data.tokens.Conll2003;
 import dev.finetune.core.model.PretrainedEncoder;
 import dev.finetune.core.model.ProblemType;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Tasks.Task task = Tasks.find("stsb");          // regression, main metric spearman
- * DatasetSplit data = task.load(null);           // the default data location
- * SequenceClassifier model = task.head(encoder, data.train()).seed(42).build();
+ * TaskData data = task.load(null);               // the default data location
+ * SequenceClassifier model = task.head(encoder, data).seed(42).build();
+ * FineTune.of(model).fit(data);                  // text or token data alike
  * }</pre>
  */
 public final class Tasks {
@@ -35,7 +37,8 @@ public final class Tasks {
    * @param fromFolder reads the task from a folder holding its files
    */
   public record Task(String name, List<String> aliases, String description, ProblemType problemType,
-      String mainMetric, Supplier<DatasetSplit> fromDefault, Function<Path, DatasetSplit> fromFolder) {
+      String mainMetric, Supplier<? extends TaskData> fromDefault,
+      Function<Path, ? extends TaskData> fromFolder) {
 
     /** Checks the fields and copies the aliases. */
     public Task {
@@ -51,9 +54,10 @@ public final class Tasks {
      * Reads the task's data.
      *
      * @param folder the folder with the task's files, or null for the default data location
-     * @return the split (validation = dev, or test where the task has no dev set)
+     * @return the split (validation = dev, or test where the task has no dev set): a
+     *     {@link DatasetSplit} of texts, or a {@code TokenSplit} for a token task
      */
-    public DatasetSplit load(Path folder) {
+    public TaskData load(Path folder) {
       return folder == null ? fromDefault.get() : fromFolder.apply(folder);
     }
 
@@ -65,7 +69,23 @@ public final class Tasks {
      * @return the builder; set the seed and device, then build
      */
     public PretrainedEncoder.HeadBuilder head(PretrainedEncoder encoder, TextDataset train) {
-      return encoder.classifier().numLabels(train.numLabels()).problemType(problemType);
+      return head(encoder, train.numLabels());
+    }
+
+    /**
+     * A head builder of this task's kind for its data (classes, tags, or 1 for regression).
+     *
+     * @param encoder the encoder
+     * @param data the task's data, as {@link #load} gives it
+     * @return the builder; set the seed and device, then build
+     */
+    public PretrainedEncoder.HeadBuilder head(PretrainedEncoder encoder, TaskData data) {
+      return head(encoder, data.numLabels());
+    }
+
+    private PretrainedEncoder.HeadBuilder head(PretrainedEncoder encoder, int outputs) {
+      return problemType.perToken() ? encoder.classifier().tokenClassification(outputs)
+          : encoder.classifier().numLabels(outputs).problemType(problemType);
     }
 
     boolean answersTo(String spelling) {
@@ -92,7 +112,10 @@ public final class Tasks {
       new Task("trec_fine", List.of("trec50"), "TREC questions, 50 fine classes (validation = test)",
           ProblemType.SINGLE_LABEL_CLASSIFICATION, "accuracy", Trec::fine, Trec::fine),
       new Task("goemotions", List.of(), "GoEmotions, 28 emotions, multi-label",
-          ProblemType.MULTI_LABEL_CLASSIFICATION, "macro_f1", GoEmotions::load, GoEmotions::load));
+          ProblemType.MULTI_LABEL_CLASSIFICATION, "macro_f1", GoEmotions::load, GoEmotions::load),
+      new Task("conll2003", List.of("conll", "ner"), "CoNLL-2003 named entities (PER, ORG, LOC,"
+          + " MISC; token classification, test scored at the end)",
+          ProblemType.TOKEN_CLASSIFICATION, "f1", Conll2003::load, Conll2003::load));
 
   private Tasks() {}
 

@@ -66,6 +66,12 @@ public final class MethodCheckpoint {
    * single-label head (files before regression heads) unless it has one output.
    */
   public static final String PROBLEM_TYPE = "problem_type";
+
+  /** PEFT's key for the head's task: {@code SEQ_CLS}, or {@value #TOKEN_TASK}. */
+  public static final String TASK_TYPE = "task_type";
+
+  /** PEFT's {@code task_type} of token-classification adapters. */
+  public static final String TOKEN_TASK = "TOKEN_CLS";
   /** The key of the base weights' fingerprint (this library's). */
   public static final String FINGERPRINT = "finetune_base_fingerprint";
 
@@ -211,6 +217,15 @@ public final class MethodCheckpoint {
     public boolean regression() {
       return problemType == ProblemType.REGRESSION;
     }
+
+    /**
+     * Tells whether the head tags tokens (PEFT's {@code task_type} {@value #TOKEN_TASK}).
+     *
+     * @return true for a token-classification head
+     */
+    public boolean tokenClassification() {
+      return problemType == ProblemType.TOKEN_CLASSIFICATION;
+    }
   }
 
   /**
@@ -253,6 +268,9 @@ public final class MethodCheckpoint {
     Optional<String> pooling = json.has(POOLING)
         ? Optional.of(json.get(POOLING).getAsString()) : Optional.empty();
     int layers = json.has(LAYERS) ? json.get(LAYERS).getAsInt() : 0;
+    if (json.has(TASK_TYPE) && TOKEN_TASK.equals(json.get(TASK_TYPE).getAsString())) {
+      type = ProblemType.TOKEN_CLASSIFICATION;
+    }
     return new SavedHead(List.copyOf(labels), type, pooling, layers, thresholds);
   }
 
@@ -302,7 +320,7 @@ public final class MethodCheckpoint {
     }
     JsonObject o = new JsonObject();
     o.addProperty("peft_type", type);
-    o.addProperty("task_type", "SEQ_CLS");
+    o.addProperty(TASK_TYPE, model.problemType().perToken() ? TOKEN_TASK : "SEQ_CLS");
     model.source().ifPresentOrElse(
         source -> o.addProperty(BASE, source), () -> o.add(BASE, JsonNull.INSTANCE));
     o.addProperty("inference_mode", true);
@@ -311,7 +329,9 @@ public final class MethodCheckpoint {
     JsonArray labels = new JsonArray();
     model.labelNames().forEach(labels::add);
     o.add(LABELS, labels);
-    o.addProperty(PROBLEM_TYPE, model.problemType().hfName());
+    if (model.problemType().savedAsProblemType()) {
+      o.addProperty(PROBLEM_TYPE, model.problemType().hfName());
+    }
     if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
       o.add(SequenceClassifier.THRESHOLDS_KEY, model.thresholdsJson());
     }

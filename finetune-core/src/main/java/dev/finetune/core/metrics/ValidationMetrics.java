@@ -33,6 +33,7 @@ public final class ValidationMetrics {
   private final int numLabels;
   private final double threshold;
   private final boolean tune;
+  private final double[] fixedThresholds;
   private final List<ComputeMetrics> user;
   private final MetricAccumulator classes;
   private final MeanAccumulator loss = new MeanAccumulator();
@@ -45,6 +46,7 @@ public final class ValidationMetrics {
     this.numLabels = b.numLabels;
     this.threshold = b.threshold;
     this.tune = b.tune;
+    this.fixedThresholds = b.fixedThresholds;
     this.user = List.copyOf(b.user);
     this.classes = type != ProblemType.SINGLE_LABEL_CLASSIFICATION ? null
         : numLabels == 2 ? MetricAccumulator.binary(1) : MetricAccumulator.forClasses(numLabels);
@@ -147,10 +149,11 @@ public final class ValidationMetrics {
       case MULTI_LABEL_CLASSIFICATION -> {
         float[][] probabilities = predictions.probabilities();
         boolean[][] truth = predictions.multiHot();
-        double[] thresholds = tune ? MultiLabelMetrics.tuneThresholds(probabilities, truth)
+        double[] thresholds = fixedThresholds != null ? fixedThresholds.clone()
+            : tune ? MultiLabelMetrics.tuneThresholds(probabilities, truth)
             : MultiLabelMetrics.global(threshold, numLabels);
         out.putAll(MultiLabelMetrics.results(probabilities, truth, thresholds));
-        if (tune) {
+        if (tune && fixedThresholds == null) {
           tunedThresholds = thresholds;
           out.put(MEAN_THRESHOLD, java.util.Arrays.stream(thresholds).average().orElse(Double.NaN));
         }
@@ -186,6 +189,7 @@ public final class ValidationMetrics {
     private final int numLabels;
     private double threshold = 0.5;
     private boolean tune;
+    private double[] fixedThresholds;
     private List<ComputeMetrics> user = List.of();
 
     private Builder(ProblemType type, int numLabels) {
@@ -206,6 +210,28 @@ public final class ValidationMetrics {
     /** @param value tune one threshold per label on the pass (multi-label) @return this */
     public Builder tuneThresholds(boolean value) {
       tune = value;
+      return this;
+    }
+
+    /**
+     * Scores a multi-label head with these per-label thresholds (e.g. the ones tuned on the
+     * validation set, applied to a test set); they take precedence over {@link #threshold} and
+     * {@link #tuneThresholds}.
+     *
+     * @param perLabel one threshold in (0, 1) per label
+     * @return this
+     */
+    public Builder thresholds(double[] perLabel) {
+      if (perLabel.length != numLabels) {
+        throw new IllegalArgumentException("expected " + numLabels + " thresholds, one per label,"
+            + " got " + perLabel.length);
+      }
+      for (double t : perLabel) {
+        if (!(t > 0 && t < 1)) {
+          throw new IllegalArgumentException("a decision threshold must be in (0, 1), got " + t);
+        }
+      }
+      fixedThresholds = perLabel.clone();
       return this;
     }
 

@@ -6,10 +6,11 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Optional;
 
 /**
- * The sequence-classification head on top of an {@link Encoder}: pooling, dropout and a linear
- * classifier, laid out and named as the family's {@link HeadLayout} says (BERT
- * {@code pooler.dense.*} and {@code classifier.*}; RoBERTa {@code classifier.dense.*} and
- * {@code classifier.out_proj.*}).
+ * The task head on top of an {@link Encoder}: pooling, dropout and a linear classifier, laid out
+ * and named as the family's {@link HeadLayout} says (BERT {@code pooler.dense.*} and
+ * {@code classifier.*}; RoBERTa {@code classifier.dense.*} and {@code classifier.out_proj.*}).
+ * With {@link Pooling#NONE} it is Hugging Face's token-classification head: dropout on every
+ * hidden state, then {@code classifier.*} per token, logits (B, T, numLabels).
  *
  * <pre>{@code
  * ClassificationHead head = classifier.head();
@@ -62,6 +63,9 @@ public final class ClassificationHead {
   NDArray forward(ForwardContext ctx, EncoderOutput encoded) {
     NDArray hidden = encoded.lastHiddenState();
     NDArray pooled;
+    if (pooling == Pooling.NONE) {
+      return classifier.forward(ctx, ctx.dropout(hidden, dropout));
+    }
     if (pooling == Pooling.MEAN) {
       NDArray mask = encoded.attentionMask().toType(DataType.FLOAT32, false).expandDims(2);
       NDArray summed = hidden.mul(mask).sum(new int[] {1});
@@ -81,7 +85,7 @@ public final class ClassificationHead {
   /**
    * The pooling.
    *
-   * @return CLS_POOLER or MEAN
+   * @return CLS_POOLER, MEAN, or NONE for a token-classification head
    */
   public Pooling pooling() {
     return pooling;
@@ -91,7 +95,7 @@ public final class ClassificationHead {
    * The pooler dense layer ({@link HeadLayout#poolerName()}: BERT {@code pooler.dense}, RoBERTa
    * {@code classifier.dense}).
    *
-   * @return the projection; empty for mean pooling
+   * @return the projection; empty for mean pooling and token heads
    */
   public Optional<Projection> pooler() {
     return Optional.ofNullable(pooler);

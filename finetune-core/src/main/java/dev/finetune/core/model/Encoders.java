@@ -480,7 +480,11 @@ public final class Encoders {
     private static ProblemType savedProblemType(Path configFile) {
       JsonObject o = readJson(configFile);
       if (!o.has("problem_type") || o.get("problem_type").isJsonNull()) {
-        return null;
+        boolean tokenHead = o.has("architectures") && o.get("architectures").isJsonArray()
+            && o.getAsJsonArray("architectures").size() > 0
+            && o.getAsJsonArray("architectures").get(0).getAsString()
+                .endsWith(ProblemType.TOKEN_ARCHITECTURE_SUFFIX);
+        return tokenHead ? ProblemType.TOKEN_CLASSIFICATION : null;
       }
       try {
         return ProblemType.fromHfName(o.get("problem_type").getAsString());

@@ -63,6 +63,21 @@ public interface ModelType {
   String sequenceClassificationArchitecture();
 
   /**
+   * The Hugging Face class name saved in {@code architectures} for a token-classification head:
+   * by default {@link #sequenceClassificationArchitecture()} with {@code ForSequenceClassification}
+   * replaced by {@value ProblemType#TOKEN_ARCHITECTURE_SUFFIX}.
+   *
+   * @return e.g. {@code BertForTokenClassification}
+   */
+  default String tokenClassificationArchitecture() {
+    String sequence = sequenceClassificationArchitecture();
+    String suffix = "ForSequenceClassification";
+    String base = sequence.endsWith(suffix)
+        ? sequence.substring(0, sequence.length() - suffix.length()) : sequence;
+    return base + ProblemType.TOKEN_ARCHITECTURE_SUFFIX;
+  }
+
+  /**
    * Sets the family's defaults on a builder before the values of a {@code config.json} are read
    * over them (the builder starts with BERT-base defaults).
    *

@@ -23,7 +23,12 @@ public enum Pooling {
    */
   CLS_POOLER,
   /** Mean of the real tokens' states (sentence-transformers), dropout, {@code classifier.*}. */
-  MEAN;
+  MEAN,
+  /**
+   * No pooling: every token's state, dropout, {@code classifier.*} (Hugging Face's
+   * {@code *ForTokenClassification}); the pooling of token-classification heads, and only theirs.
+   */
+  NONE;
 
   /**
    * The value written to {@code config.json} as {@code finetune_pooling}.

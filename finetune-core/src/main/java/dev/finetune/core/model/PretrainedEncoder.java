@@ -311,6 +311,23 @@ public final class PretrainedEncoder {
     }
 
     /**
+     * Makes a token-classification head ({@code *ForTokenClassification}): no pooling, dropout and
+     * {@code classifier} on every token's state, one of {@code value} tags per token.
+     *
+     * <pre>{@code
+     * SequenceClassifier ner = encoder.classifier().tokenClassification(9).build(); // CoNLL tags
+     * }</pre>
+     *
+     * @param value the number of tags (O, B-X, I-X, ...), at least 2
+     * @return this builder
+     */
+    public HeadBuilder tokenClassification(int value) {
+      numLabels = value;
+      problemType = ProblemType.TOKEN_CLASSIFICATION;
+      return this;
+    }
+
+    /**
      * Makes a multi-label head: {@code value} independent sigmoid outputs, trained with binary
      * cross-entropy.
      *
@@ -340,7 +357,8 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Sets the pooling (default {@link Pooling#AUTO}).
+     * Sets the pooling (default {@link Pooling#AUTO}; token-classification heads have
+     * {@link Pooling#NONE}).
      *
      * @param value the pooling
      * @return this builder
@@ -405,7 +423,16 @@ public final class PretrainedEncoder {
      *     and {@link #freshHead} is off
      */
     public SequenceClassifier build() {
-      Pooling resolved = resolve(pooling);
+      ProblemType type = problemType();
+      Pooling resolved;
+      if (type.perToken()) {
+        resolved = pooling == Pooling.AUTO ? Pooling.NONE : pooling;
+      } else {
+        resolved = resolve(pooling);
+        if (resolved == Pooling.NONE && pooling == Pooling.AUTO) {
+          resolved = config.modelType().defaultPooling(weights.keySet()); // a token model's body
+        }
+      }
       int numLabels = labels(resolved);
       if (!freshHead) {
         String name = config.modelType().headLayout().outputName(resolved) + ".weight";
@@ -427,7 +454,7 @@ public final class PretrainedEncoder {
         }
       }
       SequenceClassifier model = new SequenceClassifier(
-          config, weights, resolved, numLabels, problemType(), freshHead, seed, target,
+          config, weights, resolved, numLabels, type, freshHead, seed, target,
           tokenizerJson, maxLength, freshHead ? null : savedLabelNames, name);
       if (!freshHead && savedThresholds != null && savedThresholds.length == numLabels
           && model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What a sequence-classification head predicts, as Hugging Face's {@code problem_type} in
- * {@code config.json} names it. It picks the default loss (cross-entropy, binary cross-entropy with
- * logits, mean squared error) and the validation metrics, and is saved with the model and read
- * back. Without an explicit choice it is inferred as Hugging Face infers it: one output is
- * regression, more are single-label classification.
+ * What a head predicts, as Hugging Face's {@code problem_type} in {@code config.json} names it
+ * for sequence heads; {@link #TOKEN_CLASSIFICATION} is the head of {@code *ForTokenClassification}
+ * (one prediction per token), which Hugging Face records by its {@code architectures} entry rather
+ * than a {@code problem_type}. It picks the default loss (cross-entropy, binary cross-entropy with
+ * logits, mean squared error, cross-entropy over labelled tokens) and the validation metrics, and
+ * is saved with the model and read back. Without an explicit choice it is inferred as Hugging Face
+ * infers it: one output is regression, more are single-label classification.
  *
  * <pre>{@code
  * SequenceClassifier m = encoder.classifier().multiLabel(28).build();
@@ -22,7 +24,35 @@ public enum ProblemType {
   /** Any set of classes per example: sigmoid + binary cross-entropy, micro/macro F1, Hamming. */
   MULTI_LABEL_CLASSIFICATION,
   /** One real-valued score per example: mean squared error, Pearson and Spearman. */
-  REGRESSION;
+  REGRESSION,
+  /**
+   * One class per token (named entities, IOB2 tags): no pooling, the classifier on every hidden
+   * state, cross-entropy over the labelled tokens (label -100 ignored), entity-level F1.
+   */
+  TOKEN_CLASSIFICATION;
+
+  /** The suffix of Hugging Face's token-classification architectures. */
+  public static final String TOKEN_ARCHITECTURE_SUFFIX = "ForTokenClassification";
+
+  /**
+   * Tells whether the head predicts one row of outputs per token rather than per text.
+   *
+   * @return true for {@link #TOKEN_CLASSIFICATION}
+   */
+  public boolean perToken() {
+    return this == TOKEN_CLASSIFICATION;
+  }
+
+  /**
+   * Whether Hugging Face accepts this value as {@code problem_type} in {@code config.json} (its
+   * configuration refuses any other): false for token classification, which the architecture
+   * records.
+   *
+   * @return true for the three sequence-head values
+   */
+  public boolean savedAsProblemType() {
+    return this != TOKEN_CLASSIFICATION;
+  }
 
   /**
    * Hugging Face's inference when {@code problem_type} is unset: 1 output is regression, more are
@@ -72,6 +102,10 @@ public enum ProblemType {
     if (this == REGRESSION && numLabels != 1) {
       throw new IllegalArgumentException("a regression head has 1 output, got numLabels " + numLabels);
     }
+    if (this == TOKEN_CLASSIFICATION && numLabels < 2) {
+      throw new IllegalArgumentException("token classification needs at least 2 tags (O and one"
+          + " entity tag), got numLabels " + numLabels);
+    }
     if (this == SINGLE_LABEL_CLASSIFICATION && numLabels < 2) {
       throw new IllegalArgumentException("single-label classification needs at least 2 labels, got "
           + numLabels + "; use regression() for one real-valued output");
@@ -89,13 +123,13 @@ public enum ProblemType {
   /**
    * Turns one row of logits into scores.
    *
-   * @param logits the model's outputs for one text
+   * @param logits the model's outputs for one text (for token classification: for one token)
    * @return probabilities (or the value for regression), a new array
    */
   public float[] scores(float[] logits) {
     float[] out = new float[logits.length];
     switch (this) {
-      case SINGLE_LABEL_CLASSIFICATION -> {
+      case SINGLE_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION -> {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
           max = Math.max(max, v);

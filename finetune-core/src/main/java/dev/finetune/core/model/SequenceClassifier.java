@@ -37,13 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A BERT/RoBERTa encoder with a sequence-classification (or regression) head, as one DJL block
- * that owns its {@link NDManager}, its parameters (addressed by Hugging Face names) and its
- * tokenizer.
+ * A BERT/RoBERTa encoder with a sequence-classification (or regression) head, or a
+ * token-classification head ({@link ProblemType#TOKEN_CLASSIFICATION}, saved as
+ * {@code *ForTokenClassification}), as one DJL block that owns its {@link NDManager}, its
+ * parameters (addressed by Hugging Face names) and its tokenizer. Every fine-tuning method applies
+ * to either head the same way.
  *
  * <p>Forward input: {@code NDList[input_ids (B,T) int64, attention_mask (B,T) int64,
  * token_type_ids (B,T) int64]} (the last two optional); output: {@code NDList[logits (B,
- * numLabels) float32]}. Dropout is active only in training passes; evaluation is deterministic.
+ * numLabels) float32]}, for a token head {@code (B, T, numLabels)}. Dropout is active only in
+ * training passes; evaluation is deterministic.
  *
  * <pre>{@code
  * try (SequenceClassifier model = Encoders.embeddedMiniLm().forSequenceClassification(2)) {
@@ -98,6 +101,12 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       throw new IllegalArgumentException("numLabels must be at least 1, got " + numLabels);
     }
     problemType.checkOutputs(numLabels);
+    if ((pooling == Pooling.NONE) != problemType.perToken()) {
+      throw new IllegalArgumentException(problemType.perToken()
+          ? "a token-classification head has no pooling (Pooling.NONE), got " + pooling
+          : "Pooling.NONE is the token-classification head's; a " + problemType
+              + " head pools with CLS_POOLER or MEAN");
+    }
     this.config = config;
     this.problemType = problemType;
     this.tokenizerJson = tokenizerJson;
@@ -162,11 +171,12 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   }
 
   /**
-   * Creates a randomly initialised model with a tokenizer (e.g. from {@link WordPieceVocabulary}).
+   * Creates a randomly initialised model with a tokenizer (e.g. from {@link WordPieceVocabulary});
+   * {@link Pooling#NONE} makes a token-classification model.
    *
    * @param config the encoder shape
    * @param numLabels outputs
-   * @param pooling CLS_POOLER or MEAN (AUTO means CLS_POOLER here)
+   * @param pooling CLS_POOLER or MEAN (AUTO means CLS_POOLER here), NONE for token classification
    * @param seed the initialisation seed
    * @param device where the parameters live
    * @param tokenizerJson the bytes of a {@code tokenizer.json}, or null for none
@@ -187,8 +197,10 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
             "the tokenizer produces ids up to " + (ids - 1) + " but vocab_size is " + config.vocabSize());
       }
     }
+    ProblemType type = resolved == Pooling.NONE ? ProblemType.TOKEN_CLASSIFICATION
+        : ProblemType.infer(numLabels);
     return new SequenceClassifier(
-        config, Map.of(), resolved, numLabels, ProblemType.infer(numLabels), true, seed, device,
+        config, Map.of(), resolved, numLabels, type, true, seed, device,
         tokenizerJson, Math.min(512, config.maxSequenceLength()), null, null);
   }
 
@@ -213,9 +225,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   public static SequenceClassifier randomInit(
       EncoderConfig config, ProblemType problemType, int numLabels, Pooling pooling, long seed,
       Device device) {
-    return new SequenceClassifier(config, Map.of(), pooling == Pooling.AUTO ? Pooling.CLS_POOLER
-        : pooling, numLabels, problemType, true, seed, device, null,
-        Math.min(512, config.maxSequenceLength()), null, null);
+    return new SequenceClassifier(config, Map.of(), problemType.perToken() ? Pooling.NONE
+        : pooling == Pooling.AUTO ? Pooling.CLS_POOLER : pooling, numLabels, problemType, true,
+        seed, device, null, Math.min(512, config.maxSequenceLength()), null, null);
   }
 
   private void report(Map<String, HostTensor> weights, Set<String> used, long seed) {
@@ -314,7 +326,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   /** {@inheritDoc} */
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {new Shape(inputShapes[0].get(0), head.numLabels())};
+    return new Shape[] {problemType.perToken()
+        ? new Shape(inputShapes[0].get(0), inputShapes[0].get(1), head.numLabels())
+        : new Shape(inputShapes[0].get(0), head.numLabels())};
   }
 
   /** {@inheritDoc} */
@@ -455,7 +469,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private String savedConfig() {
     JsonObject o = config.toJsonObject();
     JsonArray architectures = new JsonArray();
-    architectures.add(config.modelType().sequenceClassificationArchitecture());
+    architectures.add(problemType.perToken()
+        ? config.modelType().tokenClassificationArchitecture()
+        : config.modelType().sequenceClassificationArchitecture());
     o.add("architectures", architectures);
     JsonObject id2label = new JsonObject();
     JsonObject label2id = new JsonObject();
@@ -466,7 +482,9 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
     }
     o.add("id2label", id2label);
     o.add("label2id", label2id);
-    o.addProperty("problem_type", problemType.hfName());
+    if (problemType.savedAsProblemType()) {
+      o.addProperty("problem_type", problemType.hfName());
+    }
     o.addProperty("finetune_pooling", head.pooling().configValue());
     if (thresholds != null) {
       o.add(THRESHOLDS_KEY, thresholdsJson());
@@ -812,7 +830,8 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         + " pooling, "
         + head.numLabels()
         + (isRegression() ? " output (regression)"
-            : problemType == ProblemType.MULTI_LABEL_CLASSIFICATION ? " labels (multi-label)" : " labels")
+            : problemType == ProblemType.MULTI_LABEL_CLASSIFICATION ? " labels (multi-label)"
+            : problemType.perToken() ? " tags per token" : " labels")
         + ", "
         + parameters.all().stream()
             .collect(Collectors.summingLong(ModelParameter::size))

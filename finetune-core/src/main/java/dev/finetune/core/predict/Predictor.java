@@ -2,8 +2,13 @@ package dev.finetune.core.predict;
 
 import dev.finetune.core.model.ProblemType;
 import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.finetune.core.data.tokens.EntitySpans;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.BatchIterator;
 import dev.finetune.core.data.Batches;
@@ -23,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers questions with a trained model: labels, probabilities, top k or values for texts and
- * text pairs, from a model in memory or from a saved folder (a whole or merged model, or an
+ * text pairs, or entity spans for raw texts ({@link #entities(String)}, token-classification
+ * models), from a model in memory or from a saved folder (a whole or merged model, or an
  * adapter folder with its base).
  *
  * <p>Each call sorts its texts by length, cuts them into batches padded to their own longest
@@ -81,12 +88,16 @@ public final class Predictor implements AutoCloseable {
   private final Batches batches;
   private final ProblemType problemType;
   private volatile double[] thresholds;
+  private final int batchSize;
+  private final int maxLength;
 
   private Predictor(SequenceClassifier model, boolean ownsModel, int batchSize, int maxLength,
       Truncation truncation) {
     this.model = model;
     this.ownsModel = ownsModel;
     this.problemType = model.problemType();
+    this.batchSize = batchSize;
+    this.maxLength = maxLength;
     this.batches = Batches.builder(model.tokenizer())
         .batchSize(batchSize)
         .maxLength(maxLength)
@@ -218,7 +229,113 @@ public final class Predictor implements AutoCloseable {
     return text;
   }
 
+  /**
+   * The entities a token-classification model finds in a raw text: type, score (the mean
+   * probability of its words' tags) and character range in {@code text}. The text is split by the
+   * tokenizer (its offsets give the ranges); each word takes the tag of its first sub-word. Text
+   * beyond the max length gets no entities.
+   *
+   * <pre>{@code
+   * try (Predictor ner = Predictor.load(Path.of("runs/conll2003-model"))) {
+   *   ner.entities("Angela Merkel visited Paris");  // [PER 0..13 "angela merkel", LOC 22..27]
+   * }
+   * }</pre>
+   *
+   * @param text the text
+   * @return the entities in text order
+   * @throws IllegalStateException when the model has no token-classification head
+   */
+  public List<EntitySpans.EntitySpan> entities(String text) {
+    return entities(List.of(Objects.requireNonNull(text, "text must not be null"))).get(0);
+  }
+
+  /**
+   * The entities of each text, as {@link #entities(String)}, in batches of similar length.
+   *
+   * @param texts the texts
+   * @return one list of entities per text, in input order
+   * @throws IllegalStateException when the model has no token-classification head
+   */
+  public List<List<EntitySpans.EntitySpan>> entities(List<String> texts) {
+    if (!problemType.perToken()) {
+      throw new IllegalStateException("entities(...) needs a token-classification model, but this"
+          + " one's head is " + problemType + "; use predict(...)");
+    }
+    int n = texts.size();
+    Encoding[] encodings = new Encoding[n];
+    for (int i = 0; i < n; i++) {
+      encodings[i] = model.tokenizer().encode(nonNull(texts.get(i), "text", i));
+    }
+    Integer[] order = new Integer[n];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -encodings[i].getIds().length));
+    List<List<EntitySpans.EntitySpan>> out = new ArrayList<>(Collections.nCopies(n, null));
+    List<String> names = model.labelNames();
+    int width = model.numLabels();
+    try (NoGradScope ignored = NoGradScope.enter();
+        NDManager scope = model.manager().newSubManager()) {
+      for (int from = 0; from < n; from += batchSize) {
+        int rows = Math.min(batchSize, n - from);
+        int length = Math.min(maxLength, encodings[order[from]].getIds().length);
+        long[] ids = new long[rows * length];
+        long[] mask = new long[rows * length];
+        long[] types = new long[rows * length];
+        Arrays.fill(ids, model.config().padTokenId());
+        for (int r = 0; r < rows; r++) {
+          Encoding e = encodings[order[from + r]];
+          int kept = Math.min(length, e.getIds().length);
+          System.arraycopy(e.getIds(), 0, ids, r * length, kept);
+          System.arraycopy(e.getTypeIds(), 0, types, r * length, kept);
+          Arrays.fill(mask, r * length, r * length + kept, 1L);
+        }
+        try (NDManager batch = scope.newSubManager()) {
+          Shape shape = new Shape(rows, length);
+          float[] logits = model.forward(new NDList(batch.create(ids, shape),
+              batch.create(mask, shape), batch.create(types, shape)), false)
+              .singletonOrThrow().toFloatArray();
+          for (int r = 0; r < rows; r++) {
+            int index = order[from + r];
+            Encoding e = encodings[index];
+            int kept = Math.min(length, e.getIds().length);
+            List<String> tags = new ArrayList<>(kept);
+            double[] scores = new double[kept];
+            for (int t = 0; t < kept; t++) {
+              int offset = (r * length + t) * width;
+              float[] p = problemType.scores(Arrays.copyOfRange(logits, offset, offset + width));
+              int best = 0;
+              for (int c = 1; c < width; c++) {
+                best = p[c] > p[best] ? c : best;
+              }
+              tags.add(names.get(best));
+              scores[t] = p[best];
+            }
+            out.set(index, spans(texts.get(index), e, kept, tags, scores));
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Spans from the first {@code kept} tokens of an encoding (the rest were cut). */
+  private static List<EntitySpans.EntitySpan> spans(String text, Encoding e, int kept,
+      List<String> tags, double[] scores) {
+    CharSpan[] offsets = e.getCharTokenSpans();
+    int[] starts = new int[kept];
+    int[] ends = new int[kept];
+    for (int t = 0; t < kept; t++) {
+      starts[t] = offsets[t] == null ? -1 : offsets[t].getStart();
+      ends[t] = offsets[t] == null ? -1 : offsets[t].getEnd();
+    }
+    return EntitySpans.fromSubwords(text, Arrays.copyOf(e.getWordIds(), kept), starts, ends,
+        tags, scores);
+  }
+
   private List<Prediction> run(List<TextExample> examples) {
+    if (problemType.perToken()) {
+      throw new IllegalStateException("this model tags tokens (" + problemType + "); ask it for"
+          + " entities(text) instead of predict(text)");
+    }
     int n = examples.size();
     if (n == 0) {
       return List.of();
@@ -519,6 +636,8 @@ public final class Predictor implements AutoCloseable {
       ProblemType kind = encoder.savedProblemType().orElse(null);
       PretrainedEncoder.HeadBuilder head = kind == ProblemType.REGRESSION
           ? encoder.classifier().regression()
+          : kind == ProblemType.TOKEN_CLASSIFICATION
+              ? encoder.classifier().tokenClassification(names.isEmpty() ? 2 : names.size())
           : encoder.classifier().numLabels(names.isEmpty() ? 2 : names.size());
       SequenceClassifier model = head.build();
       List<String> fresh = model.freshParameters().stream()
@@ -547,9 +666,10 @@ public final class Predictor implements AutoCloseable {
                 + ".base(dir), or --model with --adapter)"));
         encoder = encoders.loadByName(recorded);
       }
+      int outputs = saved.labelNames().isEmpty() ? 2 : saved.labelNames().size();
       PretrainedEncoder.HeadBuilder head = saved.regression() ? encoder.classifier().regression()
-          : encoder.classifier().numLabels(saved.labelNames().isEmpty() ? 2
-              : saved.labelNames().size()).problemType(saved.problemType());
+          : saved.tokenClassification() ? encoder.classifier().tokenClassification(outputs)
+          : encoder.classifier().numLabels(outputs).problemType(saved.problemType());
       // the adapter's head decides the pooling: the base is built the way it was trained
       saved.pooling().ifPresent(p -> head.pooling(Pooling.valueOf(p.toUpperCase(Locale.ROOT))));
       SequenceClassifier model = head.freshHead(true).build();

@@ -66,6 +66,12 @@ public record TrainingReport(
   /** Setting that holds why a run stopped early. */
   public static final String STOPPED = "stopped";
 
+  /**
+   * The label of the extra row that scores a held-out test split once, after the last epoch,
+   * with the final weights ({@code FineTune.fit} with a test set, e.g. a split that has one).
+   */
+  public static final String TEST_ROW = "test";
+
   /** Setting present (holding the loss) when the training loss became NaN or infinite. */
   public static final String DIVERGED = "diverged";
 
@@ -112,6 +118,19 @@ public record TrainingReport(
    */
   public EpochRecord lastEpoch() {
     return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+  }
+
+  /**
+   * The test split's scores ({@value #TEST_ROW} extra row), when the fit had a test set.
+   *
+   * <pre>{@code
+   * report.test().map(t -> t.validationMetrics().get("f1"));
+   * }</pre>
+   *
+   * @return the row, empty without a test set
+   */
+  public Optional<EvaluationRecord> test() {
+    return extraRows.stream().filter(r -> r.label().equals(TEST_ROW)).reduce((a, b) -> b);
   }
 
   /**

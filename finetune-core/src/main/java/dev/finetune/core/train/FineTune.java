@@ -3,7 +3,10 @@ package dev.finetune.core.train;
 import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.tokens.TokenDataset;
+import dev.finetune.core.data.tokens.TokenSplit;
 import dev.finetune.core.metrics.ComputeMetrics;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Devices;
@@ -489,7 +492,118 @@ public final class FineTune {
    * @return the report
    */
   public TrainingReport fit(DatasetSplit split) {
-    return fit(split.train(), split.validation());
+    return fit(split.train(), split.validation(), split.testSet().orElse(null));
+  }
+
+  /**
+   * Trains on a task's data of either kind ({@code Tasks.find(name).load(dir)}): a
+   * {@link DatasetSplit} as {@link #fit(DatasetSplit)}, a {@link TokenSplit} as
+   * {@link #fit(TokenSplit)}.
+   *
+   * <pre>{@code
+   * TaskData data = Tasks.find("conll2003").load(dir);
+   * FineTune.of(task.head(encoder, data).build()).fit(data);
+   * }</pre>
+   *
+   * @param data the data
+   * @return the report
+   * @throws IllegalArgumentException for a kind of data this loop does not know
+   */
+  public TrainingReport fit(TaskData data) {
+    if (data instanceof DatasetSplit split) {
+      return fit(split);
+    }
+    if (data instanceof TokenSplit split) {
+      return fit(split);
+    }
+    throw new IllegalArgumentException("FineTune trains a DatasetSplit (texts) or a TokenSplit"
+        + " (tagged words), not a " + data.getClass().getName());
+  }
+
+  /**
+   * Trains a token-classification model on a split's train part, evaluating on its validation
+   * part every epoch (entity F1 on words) and, when the split has one, scoring its test part once
+   * at the end (the report's {@value TrainingReport#TEST_ROW} row).
+   *
+   * <pre>{@code
+   * try (SequenceClassifier ner = encoder.classifier().tokenClassification(Conll2003.TAGS.size()).build()) {
+   *   TrainingReport r = FineTune.of(ner).learningRate(5e-5).epochs(3).fit(Conll2003.load());
+   * }
+   * }</pre>
+   *
+   * @param split the data
+   * @return the report
+   */
+  public TrainingReport fit(TokenSplit split) {
+    return fit(split.train(), split.validation(), split.testSet().orElse(null));
+  }
+
+  /**
+   * Trains a token-classification model (a head built with
+   * {@code classifier().tokenClassification(n)}) through the same loop as text: the words are
+   * aligned to sub-words once (first sub-word labelled, the rest ignored by the loss; long
+   * sentences truncated and counted, or cut into windows with the {@code stride} setting), the
+   * loss is cross-entropy over the labelled tokens, and evaluation maps the predicted tags back to
+   * words and reports entity {@code f1} (the main metric), {@code precision}, {@code recall},
+   * word {@code accuracy} and {@code f1_<TYPE>} per entity type. The model's tags are named after
+   * the data's tag set when it still has the default names.
+   *
+   * @param train the training sentences
+   * @param validation the validation sentences, or null to skip evaluation
+   * @param test a test set scored once after the last epoch, or null
+   * @return the report
+   * @throws IllegalArgumentException when the model has no token head or another number of tags
+   */
+  public TrainingReport fit(TokenDataset train, TokenDataset validation, TokenDataset test) {
+    TrainingConfig settings = config();
+    HuggingFaceTokenizer chosen = checkTokenizer();
+    checkTokens(train, "train");
+    if (validation != null) {
+      checkTokens(validation, "validation");
+    }
+    if (test != null) {
+      checkTokens(test, "test");
+    }
+    if (!settings.metrics().isEmpty()) {
+      throw new IllegalArgumentException("FineTune.metrics(...) computes metrics of text heads;"
+          + " a token-classification run reports entity precision, recall, F1 (micro and per"
+          + " type) and accuracy by itself: remove the metrics(...) call");
+    }
+    if (settings.get(TrainingSettings.LR_FINDER) != LrFinder.Rule.OFF) {
+      throw new IllegalArgumentException("lr_finder runs on text data only; set lr_finder off and"
+          + " give the learning rate for a token-classification run");
+    }
+    if (model.hasDefaultLabelNames()) {
+      model.labelNames(train.tags().names());
+    }
+    installTransforms(settings);
+    return new TrainingRun(model, settings, TokenData.training(train, chosen, settings, model),
+        validation == null ? null : TokenData.evaluation(validation, chosen, settings, model),
+        test == null ? null : TokenData.evaluation(test, chosen, settings, model),
+        settings.optimizer()::create).run();
+  }
+
+  private void checkTokens(TokenDataset data, String role) {
+    Objects.requireNonNull(data, role);
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is empty");
+    }
+    if (!model.problemType().perToken()) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is token"
+          + " data (one tag per word) but the model's head is " + model.problemType()
+          + "; build it with encoder.classifier().tokenClassification(" + data.tags().size() + ")");
+    }
+    if (data.tags().size() != model.numLabels()) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' has "
+          + data.tags().size() + " tags " + data.tags().names() + " but the model's token head has "
+          + model.numLabels() + " outputs; use classifier().tokenClassification("
+          + data.tags().size() + ")");
+    }
+    if (!model.hasDefaultLabelNames() && !model.labelNames().equals(data.tags().names())) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' has the tags "
+          + data.tags().names() + " but the model's tags are " + model.labelNames()
+          + "; read the data with the model's TagSet (reader option tagSet)");
+    }
   }
 
   /**
@@ -503,11 +617,28 @@ public final class FineTune {
    * @throws IllegalArgumentException when the data does not fit the model (labels, emptiness)
    */
   public TrainingReport fit(TextDataset train, TextDataset validation) {
+    return fit(train, validation, null);
+  }
+
+  /**
+   * As {@link #fit(TextDataset, TextDataset)}, then scores {@code test} once after the last epoch
+   * with the final weights: the report's {@value TrainingReport#TEST_ROW} row
+   * ({@link TrainingReport#test()}).
+   *
+   * @param train the training set
+   * @param validation the validation set, or null to skip evaluation
+   * @param test the test set, or null
+   * @return the report
+   */
+  public TrainingReport fit(TextDataset train, TextDataset validation, TextDataset test) {
     TrainingConfig settings = config();
     HuggingFaceTokenizer chosen = checkTokenizer();
     checkData(train, "train");
     if (validation != null) {
       checkData(validation, "validation");
+    }
+    if (test != null) {
+      checkData(test, "test");
     }
     if (!train.isRegression() && model.hasDefaultLabelNames()
         && train.numLabels() == model.numLabels()) {
@@ -519,13 +650,21 @@ public final class FineTune {
       double lr = sweep.run(model, settings, chosen, train).suggestion(rule);
       settings = settings.toBuilder().learningRate(lr).build();
     }
-    return new TrainingRun(model, settings, chosen, train, validation).run();
+    return new TrainingRun(model, settings, TextData.training(train, chosen, settings, model),
+        validation == null ? null : TextData.evaluation(validation, chosen, settings, model),
+        test == null ? null : TextData.evaluation(test, chosen, settings, model),
+        settings.optimizer()::create).run();
   }
 
   private void checkData(TextDataset data, String role) {
     Objects.requireNonNull(data, role);
     if (data.isEmpty()) {
       throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is empty");
+    }
+    if (model.problemType().perToken()) {
+      throw new IllegalArgumentException("the " + role + " set '" + data.name() + "' is text data"
+          + " but the model has a token-classification head; train it on a TokenDataset"
+          + " (fit(TokenSplit) or fit(train, validation, test) with TokenDatasets)");
     }
     int labels = model.numLabels();
     boolean multiLabelModel = model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION;

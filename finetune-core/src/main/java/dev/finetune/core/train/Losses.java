@@ -27,14 +27,58 @@ public final class Losses {
    * The default loss of a problem type (Hugging Face's choice by {@code problem_type}).
    *
    * @param type the head's problem type
-   * @return cross-entropy, binary cross-entropy with logits, or MSE
+   * @return cross-entropy, binary cross-entropy with logits, MSE, or token cross-entropy
    */
   public static Loss forProblem(ProblemType type) {
     return switch (type) {
       case SINGLE_LABEL_CLASSIFICATION -> crossEntropy();
       case MULTI_LABEL_CLASSIFICATION -> bceWithLogits();
       case REGRESSION -> mse();
+      case TOKEN_CLASSIFICATION -> tokenCrossEntropy();
     };
+  }
+
+  /**
+   * Cross-entropy over tokens, as {@code BertForTokenClassification} computes it
+   * ({@code CrossEntropyLoss()} on logits (B, T, C) flattened, {@code ignore_index=-100}): the mean
+   * over the tokens whose label is not -100. A batch without any labelled token gives 0 (PyTorch
+   * gives NaN), so a window of sub-word continuations cannot stop a run as diverged.
+   *
+   * <pre>{@code
+   * FineTune.of(ner).loss(Losses.tokenCrossEntropy());   // the default of token heads
+   * }</pre>
+   *
+   * @return the loss
+   */
+  public static Loss tokenCrossEntropy() {
+    return new Named("token_cross_entropy", Losses::tokenCrossEntropy);
+  }
+
+  /**
+   * The computation of {@link #tokenCrossEntropy()}.
+   *
+   * @param logits (B, T, C) or (N, C)
+   * @param labels (B, T) or (N), int64, -100 where the token is not scored
+   * @return a scalar: the mean over the labelled tokens, 0 when there is none
+   * @throws IllegalArgumentException when the shapes do not match
+   */
+  public static NDArray tokenCrossEntropy(NDArray logits, NDArray labels) {
+    long classes = logits.getShape().get(logits.getShape().dimension() - 1);
+    if (logits.getShape().size() != labels.getShape().size() * classes) {
+      throw new IllegalArgumentException("token cross-entropy needs logits (B, T, C) and labels"
+          + " (B, T), got " + logits.getShape() + " and " + labels.getShape()
+          + "; a token-classification head needs token data (TokenDataset)");
+    }
+    NDArray flat = logits.reshape(-1, classes);
+    NDArray y = labels.reshape(-1).toType(ai.djl.ndarray.types.DataType.INT64, false);
+    NDArray counted = y.gte(0);
+    NDArray safe = y.mul(counted.toType(y.getDataType(), false));
+    NDArray logP = flat.logSoftmax(1);
+    NDArray weight = counted.toType(logP.getDataType(), false);
+    NDArray picked = logP.mul(safe.oneHot(Math.toIntExact(classes), logP.getDataType()))
+        .sum(new int[] {1});
+    NDArray count = weight.sum().maximum(1f);
+    return picked.mul(weight).sum().neg().div(count);
   }
 
   /**

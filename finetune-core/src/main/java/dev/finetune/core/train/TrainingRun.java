@@ -3,19 +3,15 @@ package dev.finetune.core.train;
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.finetune.core.data.BatchIterator;
-import dev.finetune.core.data.Batches;
-import dev.finetune.core.data.TextBatch;
+import dev.finetune.core.data.EncodedBatch;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.metrics.MetricAccumulator;
 import dev.finetune.core.metrics.MultiLabelMetrics;
-import dev.finetune.core.metrics.ValidationMetrics;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
@@ -42,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One fit: the training loop on DJL primitives. Each batch lives in its own sub-manager (its
+ * One fit: the training loop on DJL primitives, for text and token data alike ({@link RunData}:
+ * {@link TextData}, {@link TokenData}). Each batch lives in its own sub-manager (its
  * gradients' handles and temporaries too) and is closed at the end of its step; only trainable
  * parameters require gradients; dropout is seeded from (seed, step). Each step passes the
  * schedule's learning rate (times the parameter's policy multiplier) and, when the schedule cycles
@@ -62,13 +59,12 @@ final class TrainingRun implements TrainingContext {
 
   private final SequenceClassifier model;
   private final TrainingConfig config;
-  private final TextDataset train;
-  private final TextDataset validation;
+  private final RunData train;
+  private final RunData validation;
+  private final RunData test;
   private final ModelParameters parameters;
   private final int numLayers;
   private final LrSchedule schedule;
-  private final Batches trainBatches;
-  private final Batches evalBatches;
   private final List<TrainingListener> listeners;
   private final Map<String, Double> policyMultipliers = new HashMap<>();
   private final Map<String, Double> weightDecays = new HashMap<>();
@@ -106,40 +102,31 @@ final class TrainingRun implements TrainingContext {
   /** As above, with the optimizer built by {@code optimizerFactory} (tests observe it so). */
   TrainingRun(SequenceClassifier model, TrainingConfig config, HuggingFaceTokenizer tokenizer,
       TextDataset train, TextDataset validation, Function<NDManager, Optimizer> optimizerFactory) {
+    this(model, config, TextData.training(train, tokenizer, config, model),
+        validation == null ? null : TextData.evaluation(validation, tokenizer, config, model),
+        null, optimizerFactory);
+  }
+
+  /**
+   * A run over any kind of data; {@code test}, when given, is scored once after the last epoch
+   * with the final weights and reported as the extra row {@value TrainingReport#TEST_ROW}.
+   */
+  TrainingRun(SequenceClassifier model, TrainingConfig config, RunData train, RunData validation,
+      RunData test, Function<NDManager, Optimizer> optimizerFactory) {
     this.optimizerFactory = optimizerFactory;
     this.model = model;
     this.config = config;
     this.train = train;
     this.validation = validation;
+    this.test = test;
     this.parameters = model.parameters();
     this.numLayers = model.config().numLayers();
     this.schedule = config.absoluteSchedule();
     this.weightDecayPolicy = config.weightDecayPolicy();
     this.listeners = config.listeners();
-    long padId = model.config().padTokenId();
-    this.trainBatches =
-        Batches.builder(tokenizer)
-            .batchSize(config.batchSize())
-            .maxLength(config.maxLength())
-            .truncation(config.get(TrainingSettings.TRUNCATION))
-            .shuffle(config.seed())
-            .bucketing(config.bucketing())
-            .padId(padId)
-            .device(model.device())
-            .build();
-    this.evalBatches =
-        Batches.builder(tokenizer)
-            .batchSize(config.batchSize())
-            .maxLength(config.maxLength())
-            .truncation(config.get(TrainingSettings.TRUNCATION))
-            .noShuffle()
-            .bucketing(50)
-            .padId(padId)
-            .device(model.device())
-            .build();
-    this.loss = (config.loss() != null ? config.loss() : Losses.forProblem(model.problemType()))
-        .prepare(train);
-    this.batchesPerEpoch = trainBatches.batchesPerEpoch(train);
+    this.loss = train.prepare(
+        config.loss() != null ? config.loss() : Losses.forProblem(model.problemType()));
+    this.batchesPerEpoch = train.batchesPerEpoch();
     this.stepsPerEpoch = (batchesPerEpoch + config.accumulation() - 1) / config.accumulation();
     this.totalSteps = stepsPerEpoch * config.epochs();
     checkScheduleFits(schedule, totalSteps);
@@ -196,6 +183,12 @@ final class TrainingRun implements TrainingContext {
           runEpoch();
         }
         listeners.forEach(l -> l.onFitEnd(this));
+        if (test != null && !test.isEmpty() && !report.build().diverged()) {
+          Map<String, Double> metrics = evaluate(test, false);
+          report.extraRow(new EvaluationRecord(TrainingReport.TEST_ROW, epoch, metrics.getOrDefault(
+              MetricAccumulator.LOSS, Double.NaN), metrics));
+          LOG.info("{} after epoch {}: {}", test.name(), epoch, metrics);
+        }
       }
     } finally {
       progress.close();
@@ -221,7 +214,7 @@ final class TrainingRun implements TrainingContext {
     boolean stepped = false;
     long started = System.nanoTime();
     progress.startEpoch(globalStep - epoch * stepsPerEpoch);
-    try (BatchIterator batches = trainBatches.iterator(train, runManager, epoch, nextBatch)) {
+    try (RunData.Stream batches = train.batches(runManager, epoch, nextBatch)) {
       while (batches.hasNext() && stopReason == null) {
         int groupStart = nextBatch;
         int groupSize = Math.min(config.accumulation(), batchesPerEpoch - groupStart);
@@ -306,7 +299,7 @@ final class TrainingRun implements TrainingContext {
   private record StepResult(double loss, long examples, long tokens) {}
 
   /** Forward and backward over {@code groupSize} micro-batches, then one update. */
-  private StepResult trainStep(BatchIterator batches, int groupSize) {
+  private StepResult trainStep(RunData.Stream batches, int groupSize) {
     List<ModelParameter> trainable = parameters.trainable();
     if (trainable.isEmpty()) {
       throw new IllegalStateException(
@@ -320,10 +313,10 @@ final class TrainingRun implements TrainingContext {
     long examples = 0;
     long tokens = 0;
     long groupCapacity = (long) groupSize * config.batchSize();
-    List<TextBatch> open = new ArrayList<>(groupSize);
+    List<EncodedBatch> open = new ArrayList<>(groupSize);
     try {
       for (int i = 0; i < groupSize && batches.hasNext(); i++) {
-        TextBatch batch = batches.next();
+        EncodedBatch batch = batches.next();
         open.add(batch);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray logits = model.forward(store, batch.modelInputs(), true).singletonOrThrow();
@@ -345,7 +338,7 @@ final class TrainingRun implements TrainingContext {
       zeroGradients(trainable);
       return new StepResult(meanLoss, examples, tokens);
     } finally {
-      open.forEach(TextBatch::close);
+      open.forEach(EncodedBatch::close);
     }
   }
 
@@ -418,31 +411,33 @@ final class TrainingRun implements TrainingContext {
     if (validation == null || validation.isEmpty()) {
       return Map.of();
     }
-    ValidationMetrics accumulator = ValidationMetrics.builder(model.problemType(), model.numLabels())
-        .threshold(config.get(TrainingSettings.THRESHOLD))
-        .tuneThresholds(config.get(TrainingSettings.TUNE_THRESHOLDS))
-        .user(config.metrics())
-        .build();
+    return evaluate(validation, true);
+  }
+
+  /**
+   * One pass over {@code data} without gradients.
+   *
+   * @param setsThresholds true for the validation pass: a multi-label model then takes the
+   *     decision thresholds it scored with (tuned or global), and is saved with them
+   */
+  private Map<String, Double> evaluate(RunData data, boolean setsThresholds) {
+    RunData.Evaluation accumulator = data.evaluation(!setsThresholds);
     ParameterStore store = new ParameterStore(runManager, false);
     try (NoGradScope ignored = NoGradScope.enter();
-        BatchIterator batches = evalBatches.iterator(validation, runManager)) {
+        RunData.Stream batches = data.batches(runManager, 0, 0)) {
       while (batches.hasNext()) {
-        try (TextBatch batch = batches.next()) {
+        try (EncodedBatch batch = batches.next()) {
           NDArray logits = model.forward(store, batch.modelInputs(), false).singletonOrThrow();
           accumulator.addLoss(loss.compute(logits, batch.labels()).getFloat(), batch.size());
-          accumulator.add(logits, batch.labels());
+          accumulator.add(batch, logits);
         }
       }
     }
     Map<String, Double> out = accumulator.results();
-    if (accumulator.tunedThresholds() != null) {
-      LOG.info("per-label thresholds tuned on {}: {}", validation.name(),
-          java.util.Arrays.toString(accumulator.tunedThresholds()));
-    }
-    if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+    if (setsThresholds && model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
       // the model decides as this validation scored, and is saved so
-      model.decisionThresholds(accumulator.tunedThresholds() != null
-          ? accumulator.tunedThresholds()
+      double[] tuned = accumulator.tunedThresholds();
+      model.decisionThresholds(tuned != null ? tuned
           : MultiLabelMetrics.global(config.get(TrainingSettings.THRESHOLD), model.numLabels()));
     }
     return out;

@@ -102,10 +102,17 @@ public final class TrainingSettings {
           + " validation predictions (optimistic on that set) instead of the global one")
           .onResume(Setting.OnResume.ALLOWABLE);
 
+  /** Sliding windows over long token-classification examples. */
+  public static final Setting<Integer> STRIDE = Setting.whole("stride", 0, 0,
+      "0 = truncate them, counted and logged",
+      "token classification: cut sentences longer than the max length into sliding windows that"
+          + " overlap by at least N sub-words, so that no word is left out");
+
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
-      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER);
+      CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER,
+      STRIDE);
 
   private TrainingSettings() {}
 

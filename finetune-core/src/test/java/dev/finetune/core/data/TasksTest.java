@@ -13,7 +13,11 @@ class TasksTest {
   @Test
   void everyTaskHasOneNameAKindAndAMainMetric() {
     assertThat(Tasks.names())
-        .containsExactly("sst2", "cola", "imdb", "mrpc", "stsb", "trec", "trec_fine", "goemotions");
+        .containsExactly("sst2", "cola", "imdb", "mrpc", "stsb", "trec", "trec_fine", "goemotions",
+            "conll2003");
+    assertThat(Tasks.find("ner")).isSameAs(Tasks.find("conll2003"));
+    assertThat(Tasks.find("conll2003").problemType()).isEqualTo(ProblemType.TOKEN_CLASSIFICATION);
+    assertThat(Tasks.find("conll2003").mainMetric()).isEqualTo("f1");
     assertThat(Tasks.find("STS-B").problemType()).isEqualTo(ProblemType.REGRESSION);
     assertThat(Tasks.find("stsb").mainMetric()).isEqualTo("spearman");
     assertThat(Tasks.find("goemotions").problemType()).isEqualTo(ProblemType.MULTI_LABEL_CLASSIFICATION);
@@ -22,7 +26,7 @@ class TasksTest {
     assertThat(Tasks.help("  ")).contains("  goemotions ").contains("main metric macro_f1");
     assertThatThrownBy(() -> Tasks.find("mnli"))
         .hasMessage("unknown task 'mnli'; known tasks: [sst2, cola, imdb, mrpc, stsb, trec, trec_fine,"
-            + " goemotions]");
+            + " goemotions, conll2003]");
   }
 
   @Test

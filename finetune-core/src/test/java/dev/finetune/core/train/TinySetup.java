@@ -5,7 +5,11 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.data.TextExample;
 import dev.finetune.core.data.Tokenizers;
+import dev.finetune.core.data.tokens.TagSet;
+import dev.finetune.core.data.tokens.TokenDataset;
+import dev.finetune.core.data.tokens.TokenExample;
 import dev.finetune.core.model.EncoderConfig;
+import dev.finetune.core.model.Pooling;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.model.WordPieceVocabulary;
 import java.io.IOException;
@@ -112,6 +116,48 @@ public final class TinySetup {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The tag set of {@link #tokenTask}: O, B-EVEN, I-EVEN. */
+  public static final TagSet EVEN_TAGS = TagSet.ofTypes("EVEN");
+
+  /**
+   * A tiny token-classification model (no pooling, classifier per token) with the toy tokenizer.
+   *
+   * @param dropout hidden and attention dropout
+   * @param seed the initialisation seed
+   * @return the model; close it
+   */
+  public static SequenceClassifier tokenModel(float dropout, long seed) {
+    return SequenceClassifier.randomInit(config(dropout), EVEN_TAGS.size(), Pooling.NONE, seed,
+        Device.cpu(), WordPieceVocabulary.tokenizerJson(WORDS));
+  }
+
+  /**
+   * Random sentences of 2-8 words where a word is an entity {@code EVEN} (always {@code B-EVEN},
+   * so each is its own entity) iff its token id in the toy vocabulary is even.
+   *
+   * @param name the data set's name
+   * @param size sentences
+   * @param seed the sampling seed
+   * @return the data set
+   */
+  public static TokenDataset tokenTask(String name, int size, long seed) {
+    Random random = new Random(seed);
+    int firstWordId = WordPieceVocabulary.SPECIAL_TOKENS.size();
+    List<TokenExample> examples = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      int length = 2 + random.nextInt(7);
+      List<String> words = new ArrayList<>();
+      int[] tags = new int[length];
+      for (int w = 0; w < length; w++) {
+        int index = random.nextInt(WORDS.size());
+        words.add(WORDS.get(index));
+        tags[w] = (firstWordId + index) % 2 == 0 ? EVEN_TAGS.id("B-EVEN") : EVEN_TAGS.id("O");
+      }
+      examples.add(TokenExample.of(words, tags, i));
+    }
+    return TokenDataset.of(name, examples, EVEN_TAGS);
   }
 
   /** Random sentences of 3-8 filler words; half get "good" somewhere, the others "bad". */

@@ -149,6 +149,11 @@ public final class GridConfig {
     String taskName = string(root, "task", true);
     Tasks.Task task = Tasks.lookup(taskName).orElseThrow(() ->
         new GridConfigException(source, "task", "one of " + Tasks.names(), quote(taskName)));
+    if (task.problemType().perToken()) {
+      throw new GridConfigException(source, "task", "a text task (grids run on text data so far; "
+          + task.name() + " is token classification: train it with Quickstart --task "
+          + task.name() + ")", quote(taskName));
+    }
     String dataDir = string(root, "data", false);
     String modelDir = string(root, "model", false);
     int layers = whole(root, "layers", 0);
@@ -159,7 +164,9 @@ public final class GridConfig {
 
     Path data = dataDir == null ? null : baseDir.resolve(dataDir);
     Supplier<DatasetSplit> loaded = Lazy.of(() -> {
-      DatasetSplit split = task.load(data);
+      if (!(task.load(data) instanceof DatasetSplit split)) {
+        throw new IllegalStateException("task " + task.name() + " gave no text split");
+      }
       TextDataset train = trainSize > 0 ? split.train().sample(trainSize, DATA_SEED) : split.train();
       TextDataset dev = validationSize > 0 ? split.validation().take(validationSize) : split.validation();
       return new DatasetSplit(train, dev);

@@ -67,7 +67,10 @@ class GridConfigTest {
         .hasMessage("grid.json: key 'epochs': expected a whole number, got the number 1.5");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"mnli\"}"))
         .hasMessage("grid.json: key 'task': expected one of [sst2, cola, imdb, mrpc, stsb, trec,"
-            + " trec_fine, goemotions], got \"mnli\"");
+            + " trec_fine, goemotions, conll2003], got \"mnli\"");
+    assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"conll2003\"}"))
+        .hasMessageContaining("key 'task': expected a text task")
+        .hasMessageContaining("train it with Quickstart --task conll2003");
     assertThatThrownBy(() -> parse("{\"task\": \"sst2\"}"))
         .hasMessage("grid.json: key 'name': expected a string, got nothing (the key is required)");
     assertThatThrownBy(() -> parse("{\"name\": \"x\", \"task\": \"sst2\", \"epoch\": 3}"))

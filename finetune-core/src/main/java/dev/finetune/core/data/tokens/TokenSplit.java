@@ -1,5 +1,6 @@
 package dev.finetune.core.data.tokens;
 
+import dev.finetune.core.data.TaskData;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ import java.util.Optional;
  * @param validation the evaluation data
  * @param test a held-out test set, or {@code null}
  */
-public record TokenSplit(TokenDataset train, TokenDataset validation, TokenDataset test) {
+public record TokenSplit(TokenDataset train, TokenDataset validation, TokenDataset test)
+    implements TaskData {
 
   /** Checks that the parts share one tag set. */
   public TokenSplit {
@@ -35,6 +37,30 @@ public record TokenSplit(TokenDataset train, TokenDataset validation, TokenDatas
    */
   public Optional<TokenDataset> testSet() {
     return Optional.ofNullable(test);
+  }
+
+  /**
+   * The number of tags (the token head's outputs).
+   *
+   * @return the tag set's size
+   */
+  @Override
+  public int numLabels() {
+    return train.tags().size();
+  }
+
+  /**
+   * Seeded samples of sentences from the training and validation parts (the test part kept).
+   *
+   * @param trainSize training sentences, 0 = all
+   * @param validationSize validation sentences, 0 = all
+   * @param seed the sampling seed
+   * @return the smaller split
+   */
+  @Override
+  public TokenSplit sample(int trainSize, int validationSize, long seed) {
+    return new TokenSplit(train.sample(trainSize, seed), validation.sample(validationSize, seed),
+        test);
   }
 
   private static void requireSameTags(TokenDataset train, TokenDataset other) {
