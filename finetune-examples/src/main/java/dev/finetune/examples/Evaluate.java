@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.Tasks;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.data.TextDatasetReader;
@@ -165,6 +166,11 @@ public final class Evaluate {
   /** Reads the data, predicts, and builds the report of the model's head kind. */
   static EvaluationReport evaluate(Map<String, String> o, Predictor predictor) {
     ProblemType kind = predictor.problemType();
+    if (kind.perToken()) {
+      throw new IllegalArgumentException("--model " + o.get("model") + " tags tokens; Evaluate"
+          + " scores sequence heads (a token task's test F1 is the training report's 'test' row;"
+          + " Predict lists a text's entities)");
+    }
     if (kind != ProblemType.MULTI_LABEL_CLASSIFICATION
         && (o.containsKey("threshold") || o.containsKey("tune-thresholds-on"))) {
       throw new IllegalArgumentException("--threshold and --tune-thresholds-on are for multi-label"
@@ -176,8 +182,15 @@ public final class Evaluate {
           + task.problemType().hfName() + " but --model " + o.get("model") + " is "
           + kind.hfName() + "; evaluate a model trained for that task");
     }
-    DatasetSplit split = task == null ? null
-        : task.load(o.containsKey("data") ? Path.of(o.get("data")) : null);
+    DatasetSplit split = null;
+    if (task != null) {
+      TaskData loaded = task.load(o.containsKey("data") ? Path.of(o.get("data")) : null);
+      if (!(loaded instanceof DatasetSplit texts)) {
+        throw new IllegalArgumentException("--task " + task.name() + " tags tokens; Evaluate scores"
+            + " sequence heads (the training report's 'test' row has a token task's test F1)");
+      }
+      split = texts;
+    }
     TextDataset data = task == null ? read(o, o.get("data"), predictor)
         : split.part(o.getOrDefault("split",
             split.testSet().isPresent() ? "test" : "validation"));
@@ -214,6 +227,7 @@ public final class Evaluate {
         yield new MultiLabelReport(data, predictor.predict(data), predictor.decisionThresholds(),
             source);
       }
+      case TOKEN_CLASSIFICATION -> throw new IllegalStateException("refused above: " + kind);
     };
   }
 

@@ -109,4 +109,12 @@ interface RunData {
    * @return the accumulator
    */
   Evaluation evaluation(boolean heldOut);
+
+  /**
+   * What identifies this data in a checkpoint's {@link RunFingerprint}: its name, size and a
+   * checksum of every example.
+   *
+   * @return e.g. {@code sst2/train, 2000 examples, crc32c 1a2b3c4d}
+   */
+  String identity();
 }

@@ -2,6 +2,8 @@ package dev.finetune.core.train;
 
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.data.TextExample;
+import dev.finetune.core.data.tokens.TokenDataset;
+import dev.finetune.core.data.tokens.TokenExample;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.schedules.ParameterRole;
@@ -76,8 +78,8 @@ final class RunFingerprint {
    * @param validation the validation set, or null
    * @return the fingerprint
    */
-  static RunFingerprint of(SequenceClassifier model, TrainingConfig config, TextDataset train,
-      TextDataset validation) {
+  static RunFingerprint of(SequenceClassifier model, TrainingConfig config, RunData train,
+      RunData validation) {
     Map<String, String> e = new LinkedHashMap<>();
     for (Setting<?> s : TrainingSettings.ALL) {
       if (s.onResume() != OnResume.NO_EFFECT) {
@@ -94,8 +96,8 @@ final class RunFingerprint {
     e.put("head", model.problemType() + " " + model.labelNames());
     e.put("model", config.modelName() + model.source().map(s -> " from " + s).orElse(""));
     e.put("baseWeights", baseWeights(model));
-    e.put("trainData", identity(train));
-    e.put("validationData", validation == null ? "none" : identity(validation));
+    e.put("trainData", train.identity());
+    e.put("validationData", validation == null ? "none" : validation.identity());
     return new RunFingerprint(e);
   }
 
@@ -249,5 +251,20 @@ final class RunFingerprint {
       }
     }
     return data.name() + ", " + data.size() + " examples, crc32c " + String.format("%08x", crc.getValue());
+  }
+
+  /** Name, size and a CRC-32C of every sentence (words and tags), in order. */
+  static String identity(TokenDataset data) {
+    CRC32C crc = new CRC32C();
+    for (TokenExample x : data.examples()) {
+      for (String word : x.words()) {
+        crc.update(word.getBytes(StandardCharsets.UTF_8));
+        crc.update(0);
+      }
+      crc.update(Arrays.toString(x.tags()).getBytes(StandardCharsets.UTF_8));
+      crc.update(1);
+    }
+    return data.name() + ", " + data.size() + " sentences, crc32c "
+        + String.format("%08x", crc.getValue());
   }
 }

@@ -142,4 +142,9 @@ final class TextData implements RunData {
       }
     };
   }
+
+  @Override
+  public String identity() {
+    return RunFingerprint.identity(data);
+  }
 }

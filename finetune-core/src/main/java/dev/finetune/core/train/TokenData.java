@@ -191,4 +191,9 @@ final class TokenData implements RunData {
     }
     return metrics.result();
   }
+
+  @Override
+  public String identity() {
+    return RunFingerprint.identity(data);
+  }
 }
