@@ -65,6 +65,9 @@ class HeadKindsExportTest {
   void everyKindRoundTripsWithItsDecisionRule(Save how) throws IOException {
     Path base = base();
     for (ProblemType kind : ProblemType.values()) {
+      if (kind.perToken()) {
+        continue; // a token head answers with entities: TokenPredictionTest and TokenHeadMethodsTest
+      }
       Path out = dir.resolve(how + "-" + kind.hfName());
       List<Prediction> before;
       try (SequenceClassifier model = head(base, kind)) {

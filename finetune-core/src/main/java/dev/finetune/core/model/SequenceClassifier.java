@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -282,6 +283,14 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       PairList<String, Object> params) {
     ForwardContext ctx = context(parameterStore, inputs, training);
     EncoderOutput encoded = encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
+    long prepended = encoded.lastHiddenState().getShape().get(1) - inputs.get(0).getShape().get(1);
+    if (problemType.perToken() && prepended > 0) {
+      // soft tokens (prompt tuning) carry no label: tag the input's own tokens only, as PEFT's
+      // token-classification model drops the virtual tokens' outputs
+      encoded = new EncoderOutput(
+          encoded.lastHiddenState().get(new NDIndex(":, {}:, :", prepended)),
+          encoded.attentionMask().get(new NDIndex(":, {}:", prepended)));
+    }
     return new NDList(head.forward(ctx, encoded));
   }
 
