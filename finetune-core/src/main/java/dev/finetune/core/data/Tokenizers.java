@@ -78,16 +78,17 @@ public final class Tokenizers {
     }
     JsonElement padding = root.get("padding");
     if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
-      return padding.getAsJsonObject().get("pad_id").getAsLong();
+      return id(padding.getAsJsonObject().get("pad_id"), "padding.pad_id", file);
     }
     String[] candidates = {"[PAD]", "<pad>", "<|pad|>"};
     JsonElement added = root.get("added_tokens");
     if (added != null && added.isJsonArray()) {
       for (String candidate : candidates) {
         for (JsonElement token : added.getAsJsonArray()) {
-          JsonObject object = token.getAsJsonObject();
-          if (candidate.equals(object.get("content").getAsString())) {
-            return object.get("id").getAsLong();
+          JsonElement content = token.isJsonObject() ? token.getAsJsonObject().get("content") : null;
+          if (content != null && content.isJsonPrimitive()
+              && candidate.equals(content.getAsString())) {
+            return id(token.getAsJsonObject().get("id"), "added_tokens[].id of " + candidate, file);
           }
         }
       }
@@ -99,12 +100,24 @@ public final class Tokenizers {
         for (String candidate : candidates) {
           JsonElement id = vocab.getAsJsonObject().get(candidate);
           if (id != null) {
-            return id.getAsLong();
+            return id(id, "model.vocab[" + candidate + "]", file);
           }
         }
       }
     }
     return 0;
+  }
+
+  /** A token id: a whole number >= 0, else a DataException naming the key. */
+  private static long id(JsonElement value, String key, Path file) {
+    if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+      double d = value.getAsDouble();
+      if (d >= 0 && d <= Integer.MAX_VALUE && d == Math.rint(d)) {
+        return (long) d;
+      }
+    }
+    throw new DataException("cannot read the tokenizer JSON: " + key
+        + " must be a token id (a whole number >= 0), got " + value, file, null);
   }
 
   private static Path tokenizerJson(Path tokenizer) {
