@@ -442,6 +442,13 @@ public final class TextDatasetReader {
     return classId(raw) >= 0;
   }
 
+  /**
+   * The most classes a class-id label column may name: a larger id is refused on its line rather
+   * than sizing per-class arrays after it (a stray number, found by fuzzing, once ran out of
+   * memory).
+   */
+  static final int MAX_CLASSES = 100_000;
+
   /** The class id a label field names (a label name or an id in range), or -1. */
   private int classId(String raw) {
     String value = raw.strip();
@@ -451,7 +458,8 @@ public final class TextDatasetReader {
     }
     try {
       int id = Integer.parseInt(value);
-      return id < 0 || (!labelNames.isEmpty() && id >= labelNames.size()) ? -1 : id;
+      return id < 0 || id >= MAX_CLASSES || (!labelNames.isEmpty() && id >= labelNames.size())
+          ? -1 : id;
     } catch (NumberFormatException e) {
       return -1;
     }
@@ -700,7 +708,8 @@ public final class TextDatasetReader {
         return -1;
       }
       bad("label " + id + " in column " + label + " is out of range: expected 0.."
-          + (labelNames.isEmpty() ? "n" : (labelNames.size() - 1) + " " + labelNames));
+          + (labelNames.isEmpty() ? (MAX_CLASSES - 1) + " (class ids; at most " + MAX_CLASSES
+              + " classes)" : (labelNames.size() - 1) + " " + labelNames));
       return -1;
     }
   }

@@ -1,12 +1,14 @@
 package dev.finetune.core.data;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public final class Tokenizers {
             "maxLength", Integer.toString(maxLength),
             "modelMaxLength", Integer.toString(maxLength),
             "addSpecialTokens", "true");
+    strictJson(file); // the native parser aborts the JVM on some malformed files: refuse them here
     try {
       return HuggingFaceTokenizer.newInstance(file, options);
     } catch (IOException | RuntimeException e) {
@@ -70,12 +73,7 @@ public final class Tokenizers {
    */
   public static long padId(Path tokenizer) {
     Path file = tokenizerJson(tokenizer);
-    JsonObject root;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = JsonParser.parseReader(reader).getAsJsonObject();
-    } catch (IOException | JsonParseException | IllegalStateException e) {
-      throw new DataException("cannot read the tokenizer JSON: " + e.getMessage(), file, e);
-    }
+    JsonObject root = strictJson(file);
     JsonElement padding = root.get("padding");
     if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
       return id(padding.getAsJsonObject().get("pad_id"), "padding.pad_id", file);
@@ -106,6 +104,29 @@ public final class Tokenizers {
       }
     }
     return 0;
+  }
+
+  /**
+   * Reads the file as strict JSON (RFC 8259: no comments, no unquoted names, one value) holding an
+   * object, as the tokenizers library's own parser demands; Gson's default lenient reading accepts
+   * files that library then fails on, some of them by aborting the process.
+   */
+  private static JsonObject strictJson(Path file) {
+    try (JsonReader reader = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+      reader.setStrictness(Strictness.STRICT); // LEGACY_STRICT (setLenient(false)) still accepts "Null"
+      JsonElement root = new Gson().getAdapter(JsonElement.class).read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new DataException("cannot read the tokenizer JSON: more than one JSON value", file,
+            null);
+      }
+      if (root == null || !root.isJsonObject()) {
+        throw new DataException("cannot read the tokenizer JSON: expected an object, got " + root,
+            file, null);
+      }
+      return root.getAsJsonObject();
+    } catch (IOException | JsonParseException | IllegalStateException e) {
+      throw new DataException("cannot read the tokenizer JSON: " + e.getMessage(), file, e);
+    }
   }
 
   /** A token id: a whole number >= 0, else a DataException naming the key. */
