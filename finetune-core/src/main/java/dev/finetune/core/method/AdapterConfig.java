@@ -27,9 +27,18 @@ public record AdapterConfig(Path file, JsonObject json, SequenceClassifier model
    * The {@code peft_type}.
    *
    * @return the type, or {@code (none)}
+   * @throws IllegalArgumentException naming the file when {@code peft_type} is not a string
    */
   public String type() {
-    return json.has("peft_type") ? json.get("peft_type").getAsString() : "(none)";
+    JsonElement type = json.get("peft_type");
+    if (type == null || type.isJsonNull()) {
+      return "(none)";
+    }
+    if (!type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()) {
+      throw new IllegalArgumentException(file + ": \"peft_type\" must be a string such as"
+          + " \"LORA\", got " + type);
+    }
+    return type.getAsString();
   }
 
   /**
