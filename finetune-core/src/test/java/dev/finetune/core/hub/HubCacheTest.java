@@ -148,7 +148,12 @@ class HubCacheTest {
     hub.cutNextTransfer.set(true);
     Path snapshot = cache().snapshot("org/tiny");
     byte[] weights = files.get("model.safetensors");
-    assertThat(hub.ranges).containsExactly("bytes=" + weights.length / 2 + "-");
+    // one resumed request, from what arrived before the cut: at most the half the server sent (a
+    // connection cut can lose the last bytes in flight), and more than nothing
+    assertThat(hub.ranges).hasSize(1);
+    assertThat(hub.ranges.get(0)).matches("bytes=\\d+-");
+    long from = Long.parseLong(hub.ranges.get(0).replaceAll("\\D", ""));
+    assertThat(from).isPositive().isLessThanOrEqualTo(weights.length / 2);
     assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(weights);
   }
 
