@@ -24,6 +24,32 @@ interface RunData {
   interface Stream extends Iterator<EncodedBatch>, AutoCloseable {
     @Override
     void close();
+
+    /**
+     * A stream over an iterator of batches.
+     *
+     * @param batches the batches
+     * @param onClose what closing the stream releases
+     * @return the stream
+     */
+    static Stream of(Iterator<? extends EncodedBatch> batches, Runnable onClose) {
+      return new Stream() {
+        @Override
+        public boolean hasNext() {
+          return batches.hasNext();
+        }
+
+        @Override
+        public EncodedBatch next() {
+          return batches.next();
+        }
+
+        @Override
+        public void close() {
+          onClose.run();
+        }
+      };
+    }
   }
 
   /** Turns one evaluation pass into metrics. */

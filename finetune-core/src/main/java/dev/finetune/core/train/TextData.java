@@ -81,22 +81,7 @@ final class TextData implements RunData {
   @Override
   public Stream batches(NDManager manager, int epoch, int startBatch) {
     BatchIterator iterator = batches.iterator(data, manager, epoch, startBatch);
-    return new Stream() {
-      @Override
-      public boolean hasNext() {
-        return iterator.hasNext();
-      }
-
-      @Override
-      public EncodedBatch next() {
-        return iterator.next();
-      }
-
-      @Override
-      public void close() {
-        iterator.close();
-      }
-    };
+    return Stream.of(iterator, iterator::close);
   }
 
   @Override

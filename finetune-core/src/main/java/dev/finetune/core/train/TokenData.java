@@ -107,22 +107,7 @@ final class TokenData implements RunData {
   @Override
   public Stream batches(NDManager manager, int epoch, int startBatch) {
     Iterator<TokenBatch> iterator = batches.iterator(alignment, manager, epoch, startBatch);
-    return new Stream() {
-      @Override
-      public boolean hasNext() {
-        return iterator.hasNext();
-      }
-
-      @Override
-      public EncodedBatch next() {
-        return iterator.next();
-      }
-
-      @Override
-      public void close() {
-        // batches are built on demand; each closes its own manager
-      }
-    };
+    return Stream.of(iterator, () -> { }); // batches are built on demand; each closes its own manager
   }
 
   @Override
