@@ -104,7 +104,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
     List<Outcome> outcomes = context.parallelize(tasks, tasks.size()).map(Task::call).collect();
     List<TrialResult> out = new ArrayList<>();
     for (Outcome o : outcomes) {
-      out.add(new TrialResult(o.steps(), o.metric(), o.seconds()));
+      out.add(new TrialResult(o.steps(), o.metric(), o.seconds(), o.metrics()));
     }
     return out;
   }
@@ -131,7 +131,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
       synchronized (Task.class) {
         r = factory.create().run(new Trial(index, values), steps, Path.of(trialDir));
       }
-      return new Outcome(r.steps(), r.metric(), r.seconds());
+      return new Outcome(r.steps(), r.metric(), r.seconds(), new LinkedHashMap<>(r.metrics()));
     }
   }
 
@@ -141,6 +141,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
    * @param steps the steps the trial reached
    * @param metric its metric there
    * @param seconds its training seconds
+   * @param metrics every validation metric there (a serialisable map)
    */
-  record Outcome(long steps, double metric, double seconds) implements Serializable {}
+  record Outcome(long steps, double metric, double seconds, LinkedHashMap<String, Double> metrics)
+      implements Serializable {}
 }

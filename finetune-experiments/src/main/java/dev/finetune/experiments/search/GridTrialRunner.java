@@ -84,12 +84,13 @@ public final class GridTrialRunner implements TrialRunner {
           throw new IllegalArgumentException("the search's metric '" + metric + "' is not among the"
               + " validation metrics " + stop.metrics.keySet() + "; rank by one of them (search.metric)");
         }
-        return new TrialResult(stop.evaluatedAt, stop.metrics.get(metric), seconds);
+        return new TrialResult(stop.evaluatedAt, stop.metrics.get(metric), seconds, stop.metrics);
       }
       // the rung's cell had finished before (its result was on disk): read its report
       CellResult cell = results.cells().get(0);
       var last = cell.report().lastEpoch();
-      return new TrialResult(last == null ? 0 : last.steps(), cell.finalMetric(metric), seconds);
+      return new TrialResult(last == null ? 0 : last.steps(), cell.finalMetric(metric), seconds,
+          last == null ? Map.of() : last.validationMetrics());
     } catch (IOException e) {
       throw new UncheckedIOException("trial " + trial.id() + ": " + e.getMessage(), e);
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -285,8 +286,13 @@ public final class SchemeSearch {
     }
     try {
       JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      if (o.has("metrics")) {
+        o.getAsJsonObject("metrics").entrySet()
+            .forEach(e -> metrics.put(e.getKey(), e.getValue().getAsDouble()));
+      }
       return new TrialResult(o.get("steps").getAsLong(), o.get("metric").getAsDouble(),
-          o.get("seconds").getAsDouble());
+          o.get("seconds").getAsDouble(), metrics);
     } catch (RuntimeException e) {
       LOG.warn("{} is unreadable ({}); running that rung again", file, e.toString());
       return null;
@@ -301,6 +307,9 @@ public final class SchemeSearch {
     o.addProperty("steps", r.steps());
     o.addProperty("metric", r.metric());
     o.addProperty("seconds", r.seconds());
+    JsonObject metrics = new JsonObject();
+    r.metrics().forEach(metrics::addProperty);
+    o.add("metrics", metrics);
     AtomicFiles.write(file, GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
   }
 

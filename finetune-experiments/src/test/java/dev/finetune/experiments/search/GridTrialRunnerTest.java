@@ -57,6 +57,8 @@ class GridTrialRunnerTest {
     TrialResult rung0 = runner.run(trial, 3, dir.resolve("promoted"));
     assertThat(rung0.steps()).isEqualTo(3);
     assertThat(probe.step).isZero();
+    assertThat(rung0.metrics()).as("every validation metric travels with the ranked one")
+        .containsKeys("loss", "accuracy").containsEntry("loss", rung0.metric());
 
     TrialResult rung1 = runner.run(trial, 7, dir.resolve("promoted"));
     assertThat(rung1.steps()).isEqualTo(7);
