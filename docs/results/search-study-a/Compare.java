@@ -1,6 +1,7 @@
 // Compares a finished (or partial) scheme search with study A's grid on one data set: the best
 // validation accuracy of each, the training steps each used, and a PNG of best-so-far accuracy
-// against cumulative training steps. A single-file program (no project code needed beyond XChart):
+// against cumulative training steps (accuracy: the rung's "metrics" when the search ranked by
+// another metric, e.g. MCC). A single-file program (no project code needed beyond XChart):
 //   java -cp "$CP" Compare.java ../study-a-cpu/results.csv sst2 /work/runs/search2/study-sst2 sst2
 // Grid: results.csv rows of that data set in file order (the grid's cell order, epoch by epoch);
 // a cell's steps count once it has run (cumulative = the finished cells' steps + this cell's).
@@ -50,7 +51,8 @@ public class Compare {
     for (Path p : files) {
       String json = Files.readString(p);
       long steps = (long) num(json, "steps");
-      double acc = num(json, "metric");
+      // accuracy is the comparison; a search ranked by another metric records it among "metrics"
+      double acc = json.contains("\"accuracy\"") ? num(json, "accuracy") : num(json, "metric");
       String trial = p.getParent().getFileName().toString();
       total += steps - trialSteps.getOrDefault(trial, 0L);
       trialSteps.put(trial, steps);
