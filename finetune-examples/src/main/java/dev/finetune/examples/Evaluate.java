@@ -3,8 +3,6 @@ package dev.finetune.examples;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.finetune.core.checkpoint.CheckpointException;
-import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.DatasetSplit;
 import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.Tasks;
@@ -17,7 +15,6 @@ import dev.finetune.core.predict.Prediction;
 import dev.finetune.core.predict.Predictor;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,16 +111,7 @@ public final class Evaluate {
    * @return 0 on success, 2 on bad arguments, 1 on bad files
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Map<String, String> o;
-    try {
-      o = CommandLineOptions.parse(args, FLAGS, VALUED);
-      if (o.containsKey("help")) {
-        out.print(USAGE);
-        return 0;
-      }
-      if (!o.containsKey("model")) {
-        throw new IllegalArgumentException("--model is required");
-      }
+    return ModelCommand.run(args, USAGE, FLAGS, VALUED, o -> {
       if (!o.containsKey("data") && !o.containsKey("task")) {
         throw new IllegalArgumentException("--data is required (or --task NAME)");
       }
@@ -134,12 +122,7 @@ public final class Evaluate {
         throw new IllegalArgumentException(
             "--threshold and --tune-thresholds-on exclude each other; give one");
       }
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.print(USAGE);
-      return 2;
-    }
-    try (Predictor predictor = Predict.load(o)) {
+    }, (o, predictor) -> {
       EvaluationReport report = evaluate(o, predictor);
       String markdown = report.markdown();
       out.print(markdown);
@@ -151,16 +134,7 @@ public final class Evaluate {
         out.println("written to " + dir.toAbsolutePath());
       }
       return 0;
-    } catch (NumberFormatException e) {
-      err.println("error: a number option is not a number: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    }
+    }, out, err);
   }
 
   /** Reads the data, predicts, and builds the report of the model's head kind. */

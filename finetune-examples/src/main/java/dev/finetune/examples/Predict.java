@@ -5,10 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.data.DataException;
 import dev.finetune.core.data.tokens.EntitySpans;
-import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.predict.Prediction;
 import dev.finetune.core.predict.Predictor;
@@ -16,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,98 +89,64 @@ public final class Predict {
    * @return 0 on success, 2 on bad arguments, 1 on bad files
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Map<String, String> o;
-    try {
-      o = CommandLineOptions.parse(args, FLAGS, VALUED);
-      if (o.containsKey("help")) {
-        out.print(USAGE);
-        return 0;
-      }
-      if (!o.containsKey("model")) {
-        throw new IllegalArgumentException("--model DIR is required");
-      }
+    return ModelCommand.run(args, USAGE, FLAGS, VALUED, o -> {
       String format = o.getOrDefault("format", "jsonl");
       if (!format.equals("jsonl") && !format.equals("csv")) {
         throw new IllegalArgumentException("--format must be jsonl or csv, got " + format);
       }
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.print(USAGE);
-      return 2;
+    }, (o, predictor) -> predict(o, predictor, out, err), out, err);
+  }
+
+  private static int predict(Map<String, String> o, Predictor predictor, PrintStream out,
+      PrintStream err) throws IOException {
+    Inputs inputs = Inputs.read(o.get("input"), o.get("text-column"), o.get("pair-column"));
+    int topK = Integer.parseInt(o.getOrDefault("top-k", "0"));
+    PrintStream target = o.containsKey("output")
+        ? new PrintStream(Files.newOutputStream(Path.of(o.get("output"))), false,
+            StandardCharsets.UTF_8)
+        : out;
+    boolean progress = !o.containsKey("quiet") && System.console() != null;
+    boolean csv = o.getOrDefault("format", "jsonl").equals("csv");
+    boolean tokens = predictor.problemType().perToken();
+    if (tokens && (csv || inputs.pairs() != null || topK > 0)) {
+      throw new IllegalArgumentException("a token-classification model prints entities as JSONL"
+          + " ({\"text\", \"entities\": [{type, score, start, end, text}]}) for single texts:"
+          + " drop --format csv, --pair-column and --top-k");
     }
-    try (Predictor predictor = load(o)) {
-      Inputs inputs = Inputs.read(o.get("input"), o.get("text-column"), o.get("pair-column"));
-      int topK = Integer.parseInt(o.getOrDefault("top-k", "0"));
-      PrintStream target = o.containsKey("output")
-          ? new PrintStream(Files.newOutputStream(Path.of(o.get("output"))), false,
-              StandardCharsets.UTF_8)
-          : out;
-      boolean progress = !o.containsKey("quiet") && System.console() != null;
-      boolean csv = o.getOrDefault("format", "jsonl").equals("csv");
-      boolean tokens = predictor.problemType().perToken();
-      if (tokens && (csv || inputs.pairs() != null || topK > 0)) {
-        throw new IllegalArgumentException("a token-classification model prints entities as JSONL"
-            + " ({\"text\", \"entities\": [{type, score, start, end, text}]}) for single texts:"
-            + " drop --format csv, --pair-column and --top-k");
-      }
-      if (csv) {
-        target.println(csvRow(header(predictor.problemType(), predictor.labelNames(), topK)));
-      }
-      for (int start = 0; start < inputs.texts().size(); start += CHUNK) {
-        int end = Math.min(start + CHUNK, inputs.texts().size());
-        List<String> texts = inputs.texts().subList(start, end);
-        if (tokens) {
-          List<List<EntitySpans.EntitySpan>> found = predictor.entities(texts);
-          for (int i = 0; i < texts.size(); i++) {
-            target.println(entitiesJson(texts.get(i), found.get(i)));
-          }
-          if (progress) {
-            err.printf("\rpredicted %d/%d", end, inputs.texts().size());
-          }
-          continue;
-        }
-        List<Prediction> answers = inputs.pairs() == null ? predictor.predict(texts)
-            : predictor.predictPairs(texts, inputs.pairs().subList(start, end));
-        for (int i = 0; i < answers.size(); i++) {
-          target.println(csv ? csvRow(row(texts.get(i), answers.get(i), topK))
-              : json(texts.get(i), answers.get(i), topK));
+    if (csv) {
+      target.println(csvRow(header(predictor.problemType(), predictor.labelNames(), topK)));
+    }
+    for (int start = 0; start < inputs.texts().size(); start += CHUNK) {
+      int end = Math.min(start + CHUNK, inputs.texts().size());
+      List<String> texts = inputs.texts().subList(start, end);
+      if (tokens) {
+        List<List<EntitySpans.EntitySpan>> found = predictor.entities(texts);
+        for (int i = 0; i < texts.size(); i++) {
+          target.println(entitiesJson(texts.get(i), found.get(i)));
         }
         if (progress) {
           err.printf("\rpredicted %d/%d", end, inputs.texts().size());
         }
+        continue;
+      }
+      List<Prediction> answers = inputs.pairs() == null ? predictor.predict(texts)
+          : predictor.predictPairs(texts, inputs.pairs().subList(start, end));
+      for (int i = 0; i < answers.size(); i++) {
+        target.println(csv ? csvRow(row(texts.get(i), answers.get(i), topK))
+            : json(texts.get(i), answers.get(i), topK));
       }
       if (progress) {
-        err.println();
+        err.printf("\rpredicted %d/%d", end, inputs.texts().size());
       }
-      target.flush();
-      if (target != out) {
-        target.close();
-      }
-      return 0;
-    } catch (NumberFormatException e) {
-      err.println("error: a number option is not a number: " + e.getMessage());
-      return 2;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (IOException | UncheckedIOException | DataException | CheckpointException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
     }
-  }
-
-  /** The predictor the common options describe (shared with {@link Evaluate}). */
-  static Predictor load(Map<String, String> o) {
-    Predictor.Loader loader = Predictor.loader()
-        .device(Devices.resolve(Devices.parse(o.getOrDefault("device", "cpu"))))
-        .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")));
-    if (o.containsKey("max-length")) {
-      loader.maxLength(Integer.parseInt(o.get("max-length")));
+    if (progress) {
+      err.println();
     }
-    if (o.containsKey("adapter")) {
-      return loader.base(Path.of(o.get("model"))).load(Path.of(o.get("adapter")));
+    target.flush();
+    if (target != out) {
+      target.close();
     }
-    return loader.load(Path.of(o.get("model")));
+    return 0;
   }
 
   private static List<String> header(ProblemType kind, List<String> labels, int topK) {
