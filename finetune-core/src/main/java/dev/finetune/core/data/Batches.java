@@ -209,17 +209,10 @@ public final class Batches {
    * Batches eval = Batches.builder(tokenizer).batchSize(64).maxLength(128).build();
    * }</pre>
    */
-  public static final class Builder {
+  public static final class Builder extends BatchingBuilder<Builder> {
     private HuggingFaceTokenizer tokenizer;
-    private int batchSize = 32;
     private int maxLength = 128;
     private Truncation truncation = Truncation.LONGEST_FIRST;
-    private boolean shuffle;
-    private long seed;
-    private boolean dropLast;
-    private int bucketWindow;
-    private long padId;
-    private Device device;
     private int prefetch = 4;
 
     private Builder() {}
@@ -232,20 +225,6 @@ public final class Batches {
      */
     public Builder tokenizer(HuggingFaceTokenizer value) {
       this.tokenizer = Objects.requireNonNull(value, "tokenizer");
-      return this;
-    }
-
-    /**
-     * Rows per batch (default 32).
-     *
-     * @param value at least 1
-     * @return this
-     */
-    public Builder batchSize(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("batchSize must be >= 1, got " + value);
-      }
-      this.batchSize = value;
       return this;
     }
 
@@ -272,76 +251,6 @@ public final class Batches {
      */
     public Builder truncation(Truncation value) {
       this.truncation = Objects.requireNonNull(value, "truncation");
-      return this;
-    }
-
-    /**
-     * Shuffle each epoch with this seed (the order depends on seed and epoch).
-     *
-     * @param value the seed
-     * @return this
-     */
-    public Builder shuffle(long value) {
-      this.shuffle = true;
-      this.seed = value;
-      return this;
-    }
-
-    /**
-     * Keep the data set's order (the default; for evaluation).
-     *
-     * @return this
-     */
-    public Builder noShuffle() {
-      this.shuffle = false;
-      return this;
-    }
-
-    /**
-     * Whether to drop the last, smaller batch of an epoch (default false).
-     *
-     * @param value true to drop
-     * @return this
-     */
-    public Builder dropLast(boolean value) {
-      this.dropLast = value;
-      return this;
-    }
-
-    /**
-     * Length bucketing: sort examples by length within windows of {@code windowBatches} batches,
-     * then shuffle the batch order. 0 or 1 turns it off (the default).
-     *
-     * @param windowBatches batches per window, e.g. 50
-     * @return this
-     */
-    public Builder bucketing(int windowBatches) {
-      if (windowBatches < 0) {
-        throw new IllegalArgumentException("windowBatches must be >= 0, got " + windowBatches);
-      }
-      this.bucketWindow = windowBatches;
-      return this;
-    }
-
-    /**
-     * The id padded positions get (default 0); see {@link Tokenizers#padId}.
-     *
-     * @param value the pad id
-     * @return this
-     */
-    public Builder padId(long value) {
-      this.padId = value;
-      return this;
-    }
-
-    /**
-     * The device of the batch arrays (default: the parent manager's).
-     *
-     * @param value the device, or {@code null}
-     * @return this
-     */
-    public Builder device(Device value) {
-      this.device = value;
       return this;
     }
 

@@ -146,89 +146,9 @@ public final class TokenBatches {
   }
 
   /** Builds {@link TokenBatches}. */
-  public static final class Builder {
-    private int batchSize = 32;
-    private boolean shuffle;
-    private long seed;
-    private boolean dropLast;
-    private int bucketWindow;
-    private long padId;
-    private Device device;
+  public static final class Builder extends BatchingBuilder<Builder> {
 
     private Builder() {}
-
-    /**
-     * Windows per batch (default 32).
-     *
-     * @param value at least 1
-     * @return this
-     */
-    public Builder batchSize(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("batchSize must be >= 1, got " + value);
-      }
-      this.batchSize = value;
-      return this;
-    }
-
-    /**
-     * Shuffles every epoch with this seed.
-     *
-     * @param value the seed
-     * @return this
-     */
-    public Builder shuffle(long value) {
-      this.shuffle = true;
-      this.seed = value;
-      return this;
-    }
-
-    /**
-     * Whether the last partial batch of an epoch is dropped (default false).
-     *
-     * @param value true to drop it
-     * @return this
-     */
-    public Builder dropLast(boolean value) {
-      this.dropLast = value;
-      return this;
-    }
-
-    /**
-     * Sorts each window of {@code batches} batches' worth of windows by length (default 0: off).
-     *
-     * @param batches the bucket window in batches, 0 or at least 2
-     * @return this
-     */
-    public Builder bucketing(int batches) {
-      if (batches < 0 || batches == 1) {
-        throw new IllegalArgumentException("bucketing must be 0 (off) or >= 2 batches, got " + batches);
-      }
-      this.bucketWindow = batches;
-      return this;
-    }
-
-    /**
-     * The padding token id (default 0; read it with {@link Tokenizers#padId}).
-     *
-     * @param value the pad id
-     * @return this
-     */
-    public Builder padId(long value) {
-      this.padId = value;
-      return this;
-    }
-
-    /**
-     * The device of the batches' arrays (default: the manager's).
-     *
-     * @param value the device, or {@code null}
-     * @return this
-     */
-    public Builder device(Device value) {
-      this.device = value;
-      return this;
-    }
 
     /**
      * The configuration.
