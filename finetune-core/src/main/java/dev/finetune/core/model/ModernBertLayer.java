@@ -115,7 +115,7 @@ public final class ModernBertLayer implements EncoderBlock {
     q = rotate(q, cosSin);
     k = rotate(k, cosSin);
 
-    NDArray mask = local ? window(ctx, t, additiveMask) : additiveMask;
+    NDArray mask = local ? window(ctx, t, additiveMask, q) : additiveMask;
     KeyValuePrefix prefix = keyValuePrefix;
     if (prefix != null) {
       KeyValuePrefix.Prefix kv = prefix.prefix(ctx, (int) batch);
@@ -197,19 +197,16 @@ public final class ModernBertLayer implements EncoderBlock {
    * value ({@code masked_fill}, so a key both far and padded is masked once, as in
    * {@code transformers}).
    */
-  private NDArray window(ForwardContext ctx, long t, NDArray additiveMask) {
+  private NDArray window(ForwardContext ctx, long t, NDArray additiveMask, NDArray like) {
     float[] values = new float[(int) (t * t)];
     for (int i = 0; i < t; i++) {
       for (int j = 0; j < t; j++) {
         values[(int) (i * t + j)] = Math.abs(i - j) <= halfWindow ? 0f : -Float.MAX_VALUE;
       }
     }
-    NDArray window = ctx.manager().create(values, new Shape(1, 1, t, t));
-    if (additiveMask != null) {
-      window = window.toDevice(additiveMask.getDevice(), false);
-      return window.minimum(additiveMask);
-    }
-    return window;
+    NDArray window = ctx.manager().create(values, new Shape(1, 1, t, t))
+        .toDevice(like.getDevice(), false);
+    return additiveMask == null ? window : window.minimum(additiveMask);
   }
 
   /** {@inheritDoc} */
