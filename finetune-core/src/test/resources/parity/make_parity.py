@@ -3,7 +3,8 @@
 
 An independent implementation: plain PyTorch forwards written from Hugging Face transformers'
 published modeling code (modeling_roberta.py for RoBERTa, XLM-RoBERTa and CamemBERT, which
-subclass it; modeling_distilbert.py for DistilBERT), in eval mode (no dropout). transformers is
+subclass it; modeling_distilbert.py for DistilBERT; modeling_modernbert.py's eager attention path
+for ModernBERT), in eval mode (no dropout). transformers is
 not needed. Each family's folder gets a Hugging Face task checkpoint as the Hub publishes them:
 config.json with the family's real keys, model.safetensors in float16 (prefixed encoder,
 unprefixed head, a pre-training head to be skipped, and for RoBERTa the legacy
@@ -202,17 +203,118 @@ def distilbert_family(folder):
     save(folder, config, saved, ids, mask, x, logits)
 
 
-def save(folder, config, tensors, ids, mask, hidden, logits):
+# ---------------------------------------------------------------- ModernBERT
+MB_LAYERS, MB_FFN, MB_WINDOW, MB_EVERY = 3, 24, 4, 2
+MB_GLOBAL_THETA, MB_LOCAL_THETA = 160000.0, 100.0
+
+
+def rotary(t, d, base):  # ModernBertRotaryEmbedding (default rope): cos, sin of (T, d)
+    inv_freq = 1.0 / (base ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    position_ids = torch.arange(t).unsqueeze(0)
+    freqs = (inv_freq[None, :, None].float() @ position_ids[:, None, :].float()).transpose(1, 2)
+    emb = torch.cat((freqs, freqs), dim=-1)
+    return emb.cos()[0], emb.sin()[0]
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat((-x2, x1), dim=-1)
+
+
+def norm(x, t, name):  # nn.LayerNorm(bias=norm_bias=False)
+    return torch.nn.functional.layer_norm(x, (x.shape[-1],), t[name + ".weight"], None, 1e-5)
+
+
+def modernbert_family(folder):
+    t = {"embeddings.tok_embeddings.weight": rnd(VOCAB, H),
+         "embeddings.norm.weight": 1 + rnd(H, std=0.1)}
+    for i in range(MB_LAYERS):
+        p = f"layers.{i}."
+        if i > 0:  # layer 0's attn_norm is nn.Identity
+            t[p + "attn_norm.weight"] = 1 + rnd(H, std=0.1)
+        t[p + "attn.Wqkv.weight"] = rnd(3 * H, H)
+        t[p + "attn.Wo.weight"] = rnd(H, H)
+        t[p + "mlp_norm.weight"] = 1 + rnd(H, std=0.1)
+        t[p + "mlp.Wi.weight"] = rnd(2 * MB_FFN, H)
+        t[p + "mlp.Wo.weight"] = rnd(H, MB_FFN)
+    t["final_norm.weight"] = 1 + rnd(H, std=0.1)
+    head = {"head.dense.weight": rnd(H, H), "head.norm.weight": 1 + rnd(H, std=0.1),
+            "classifier.weight": rnd(3, H), "classifier.bias": rnd(3, std=0.05)}
+    t, head = f16(t), f16(head)
+    cls, sep, pad = 1, 2, 3
+    ids = torch.tensor([[cls, 5, 17, 33, 8, 41, 12, 9, 30, sep], [cls, 9, 22, 14, 6, sep, pad, pad, pad, pad]])
+    mask = ids.ne(pad).long()
+    b, n = ids.shape
+    d = H // HEADS
+    # ModernBertModel._update_attention_mask: _prepare_4d_attention_mask, then the sliding window
+    minimum = torch.finfo(torch.float32).min
+    inverted = 1.0 - mask[:, None, None, :].expand(b, 1, n, n).float()
+    global_mask = inverted.masked_fill(inverted.bool(), minimum)
+    rows = torch.arange(n).unsqueeze(0)
+    window = (torch.abs(rows - rows.T) <= MB_WINDOW // 2).unsqueeze(0).unsqueeze(0)
+    sliding_mask = global_mask.masked_fill(window.logical_not(), minimum)
+    x = norm(t["embeddings.tok_embeddings.weight"][ids], t, "embeddings.norm")
+    for i in range(MB_LAYERS):
+        p = f"layers.{i}."
+        local = i % MB_EVERY != 0
+        cos, sin = rotary(n, d, MB_LOCAL_THETA if local else MB_GLOBAL_THETA)
+        a = x if i == 0 else norm(x, t, p + "attn_norm")
+        qkv = (a @ t[p + "attn.Wqkv.weight"].T).view(b, -1, 3, HEADS, d)
+        q, k, v = qkv.transpose(3, 1).unbind(dim=2)   # eager_attention_forward
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        w = torch.matmul(q, k.transpose(2, 3)) * d ** -0.5
+        w = w + (sliding_mask if local else global_mask)
+        w = torch.nn.functional.softmax(w, dim=-1, dtype=torch.float32)
+        ctx = torch.matmul(w, v).transpose(1, 2).contiguous().view(b, -1, H)
+        x = x + ctx @ t[p + "attn.Wo.weight"].T
+        inp, gate = (norm(x, t, p + "mlp_norm") @ t[p + "mlp.Wi.weight"].T).chunk(2, dim=-1)
+        x = x + (gelu(inp) * gate) @ t[p + "mlp.Wo.weight"].T   # ModernBertMLP
+    x = norm(x, t, "final_norm")
+
+    def head_logits(pooled):  # ModernBertPredictionHead (dense, GELU, norm), drop, classifier
+        h = norm(gelu(pooled @ head["head.dense.weight"].T), head, "head.norm")
+        return linear(h, head, "classifier")
+    logits = head_logits(x[:, 0])
+    mean = (x * mask.unsqueeze(-1)).sum(dim=1) / mask.sum(dim=1, keepdim=True)
+    extra = {"logits_mean": head_logits(mean), "logits_token": head_logits(x)}
+    saved = {"model." + k: v for k, v in t.items()}
+    saved.update(head)
+    saved["decoder.bias"] = rnd(VOCAB)   # ModernBertForMaskedLM's decoder (weight tied), skipped
+    config = {"architectures": ["ModernBertForSequenceClassification"], "model_type": "modernbert",
+              "vocab_size": VOCAB, "hidden_size": H, "num_hidden_layers": MB_LAYERS,
+              "num_attention_heads": HEADS, "intermediate_size": MB_FFN, "hidden_activation": "gelu",
+              "max_position_embeddings": 64, "initializer_range": 0.02,
+              "initializer_cutoff_factor": 2.0, "norm_eps": 1e-5, "norm_bias": False,
+              "pad_token_id": pad, "bos_token_id": cls, "eos_token_id": sep, "cls_token_id": cls,
+              "sep_token_id": sep, "global_rope_theta": MB_GLOBAL_THETA, "attention_bias": False,
+              "attention_dropout": 0.0, "global_attn_every_n_layers": MB_EVERY,
+              "local_attention": MB_WINDOW, "local_rope_theta": MB_LOCAL_THETA,
+              "embedding_dropout": 0.0, "mlp_bias": False, "mlp_dropout": 0.0, "decoder_bias": True,
+              "classifier_pooling": "cls", "classifier_dropout": 0.0, "classifier_bias": False,
+              "classifier_activation": "gelu", "deterministic_flash_attn": False,
+              "sparse_prediction": False, "sparse_pred_ignore_index": -100,
+              "tie_word_embeddings": True,
+              "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+              "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    save(folder, config, saved, ids, mask, x, logits, extra)
+
+
+SOURCES = {"distilbert": "modeling_distilbert.py",
+           "modernbert": "modeling_modernbert.py (eager attention)"}
+
+
+def save(folder, config, tensors, ids, mask, hidden, logits, extra=None):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
     write_safetensors(os.path.join(folder, "model.safetensors"), tensors)
     expected = {"source": "plain PyTorch " + torch.__version__ + " forward from transformers' "
-                          + ("modeling_distilbert.py" if config["model_type"] == "distilbert"
-                             else "modeling_roberta.py") + " (make_parity.py)",
+                          + SOURCES.get(config["model_type"], "modeling_roberta.py") + " (make_parity.py)",
                 "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
                 "last_hidden_state": [round(v, 7) for v in hidden.flatten().tolist()],
                 "logits": [round(v, 7) for v in logits.flatten().tolist()]}
+    for key, value in (extra or {}).items():
+        expected[key] = [round(v, 7) for v in value.flatten().tolist()]
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump(expected, f)
 
@@ -221,3 +323,4 @@ with torch.no_grad():
     roberta_family("roberta", "roberta", "RobertaForSequenceClassification", legacy_names=True)
     roberta_family("xlm-roberta", "xlm-roberta", "XLMRobertaForSequenceClassification", legacy_names=False)
     distilbert_family("distilbert")
+    modernbert_family("modernbert")

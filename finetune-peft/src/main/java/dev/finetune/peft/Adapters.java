@@ -12,7 +12,7 @@ import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.Scalars;
-import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderBlock;
 import dev.finetune.core.model.EncoderLayout;
 import dev.finetune.core.model.ModelTypes;
 import dev.finetune.core.model.ForwardContext;
@@ -225,7 +225,7 @@ public final class Adapters implements FineTuningMethod {
    * @param layer the layer
    * @return the name prefixes of its blocks, ending in a dot
    */
-  List<String> blockPrefixes(EncoderLayer layer) {
+  List<String> blockPrefixes(EncoderBlock layer) {
     String attention = layer.attentionBlockName() + ".";
     String ffn = layer.ffnBlockName() + ".";
     return switch (placement) {
@@ -245,7 +245,7 @@ public final class Adapters implements FineTuningMethod {
   public void install(SequenceClassifier model) {
     int h = model.config().hiddenSize();
     int m = bottleneck(h);
-    for (EncoderLayer layer : model.encoder().layers()) {
+    for (EncoderBlock layer : model.encoder().layers()) {
       List<String> blocks = blockPrefixes(layer);
       switch (placement) {
         case HOULSBY -> {
@@ -320,7 +320,7 @@ public final class Adapters implements FineTuningMethod {
   /** The blocks (and the layers' LayerNorms when they train) and this library's BOTTLENECK fields. */
   @Override
   public AdapterState adapterState(SequenceClassifier model) {
-    String first = blockPrefixes(model.encoder().layer(0)).get(0);
+    String first = blockPrefixes(model.encoder().block(0)).get(0);
     PeftParameters.required(model, first + "down.weight", describe());
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (ModelParameter p : model.parameters().all()) {
@@ -355,17 +355,17 @@ public final class Adapters implements FineTuningMethod {
     int m = bottleneck(h);
     Map<String, long[]> expected = new LinkedHashMap<>();
     for (int i = 0; i < model.config().numLayers(); i++) {
-      for (String p : blockPrefixes(model.encoder().layer(i))) {
+      for (String p : blockPrefixes(model.encoder().block(i))) {
         expected.put(p + "down.weight", new long[] {m, h});
         expected.put(p + "down.bias", new long[] {m});
         expected.put(p + "up.weight", new long[] {h, m});
         expected.put(p + "up.bias", new long[] {h});
       }
-      if (trainLayerNorms) {
-        EncoderLayout layout = model.config().modelType().encoderLayout();
-        for (String norm : new String[] {layout.attentionNorm(), layout.outputNorm()}) {
-          expected.put(layout.layer(i) + norm + ".weight", new long[] {h});
-          expected.put(layout.layer(i) + norm + ".bias", new long[] {h});
+    }
+    if (trainLayerNorms) {
+      for (ModelParameter p : model.parameters().all()) {
+        if (p.address().isEncoderLayer() && p.address().role() == ParameterRole.LAYER_NORM) {
+          expected.put(p.hfName(), p.parameter().getShape().getShape());
         }
       }
     }

@@ -78,7 +78,10 @@ public final class BitFit implements FineTuningMethod {
     PeftParameters.freezeBaseOnce(model);
     int n = model.parameters().unfreeze(a -> selects(a, numLayers));
     if (n == 0) {
-      throw new IllegalArgumentException("BitFit selector " + subset + " matches no bias of the model");
+      throw new IllegalArgumentException("BitFit selector " + subset + " matches no bias of the model"
+          + " (a " + model.config().modelType().hfName() + " model without biases, such as ModernBERT"
+          + " with attention_bias, mlp_bias and norm_bias false, leaves BitFit nothing to train;"
+          + " choose another method)");
     }
     PeftParameters.head(model, trainHead);
   }

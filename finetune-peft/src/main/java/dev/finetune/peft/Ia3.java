@@ -10,13 +10,14 @@ import dev.finetune.core.method.AdapterState;
 import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
-import dev.finetune.core.model.EncoderConfig;
-import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderBlock;
 import dev.finetune.core.model.Projection;
 import dev.finetune.core.model.ProjectionWrapper;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,7 +25,9 @@ import java.util.Optional;
  * IA3 (Liu et al. 2022): learned vectors that rescale the key and value outputs and the input of
  * the FFN output projection, initialised to ones (identity). Parameters are named and shaped as
  * PEFT does: {@code ...attention.self.key.ia3_l} (H, 1) and {@code ...output.dense.ia3_l}
- * (1, FFN). The base is frozen, the head trains.
+ * (1, FFN); a fused query-key-value projection (ModernBERT's {@code attn.Wqkv}) is scaled as a
+ * whole, as PEFT scales a fused Linear: {@code ...attn.Wqkv.ia3_l} (3H, 1), {@code
+ * ...mlp.Wo.ia3_l} (1, FFN). The base is frozen, the head trains.
  *
  * <pre>{@code
  * FineTune.of(model).peft(Peft.ia3()).fit(train, dev);
@@ -32,10 +35,6 @@ import java.util.Optional;
  */
 public final class Ia3 implements FineTuningMethod {
 
-  /** PEFT matches a string target list by suffix; these regexes name exactly what Ia3 wraps. */
-  static final String TARGETS =
-      ".*\\.attention\\.self\\.(key|value)|.*\\.layer\\.\\d+\\.output\\.dense";
-  static final String FEEDFORWARD = ".*\\.layer\\.\\d+\\.output\\.dense";
 
 
   private final boolean trainHead;
@@ -70,15 +69,15 @@ public final class Ia3 implements FineTuningMethod {
 
   @Override
   public void install(SequenceClassifier model) {
-    for (EncoderLayer layer : model.encoder().layers()) {
-      checkFree(layer.key());
-      checkFree(layer.value());
-      checkFree(layer.output());
+    for (EncoderBlock layer : model.encoder().layers()) {
+      layer.keyValueProjections().forEach(Ia3::checkFree);
+      checkFree(layer.ffnOutput());
     }
-    for (EncoderLayer layer : model.encoder().layers()) {
-      scaleOutput(model, layer.key());
-      scaleOutput(model, layer.value());
-      scaleInput(model, layer.output());
+    for (EncoderBlock layer : model.encoder().layers()) {
+      for (Projection p : layer.keyValueProjections()) {
+        scaleOutput(model, p);
+      }
+      scaleInput(model, layer.ffnOutput());
     }
     PeftParameters.freezeBaseOnce(model);
     PeftParameters.head(model, trainHead);
@@ -133,11 +132,32 @@ public final class Ia3 implements FineTuningMethod {
       throw new IllegalStateException("the model has no IA3 vectors (*.ia3_l) to save; apply Peft.ia3() first");
     }
     JsonObject o = new JsonObject();
-    o.addProperty("target_modules", TARGETS);
-    o.addProperty("feedforward_modules", FEEDFORWARD);
+    EncoderBlock first = model.encoder().block(0);
+    List<String> scaled = new ArrayList<>();
+    for (Projection p : first.keyValueProjections()) {
+      scaled.add(relative(first, p));
+    }
+    scaled.add(relative(first, first.ffnOutput()));
+    o.addProperty("target_modules", modules(model, String.join("|", scaled)));
+    o.addProperty("feedforward_modules", modules(model, relative(first, first.ffnOutput())));
     o.addProperty("fan_in_fan_out", false);
     o.addProperty("init_ia3_weights", true);
     return AdapterState.tuner(o, out);
+  }
+
+  /** A projection's name within its layer, as a regex ({@code attention\\.self\\.key}). */
+  private static String relative(EncoderBlock layer, Projection p) {
+    return p.name().substring(layer.prefix().length()).replace(".", "\\.");
+  }
+
+  /**
+   * PEFT matches a string target list by suffix, which would also catch BERT's
+   * {@code attention.output.dense}; a regex (full-matched) names exactly what IA3 wraps, in every
+   * layer of the family's layout, e.g. {@code (.*\\.)?encoder\\.layer\\.\\d+\\.(attention\\.self\\.key|...)}.
+   */
+  private static String modules(SequenceClassifier model, String alternatives) {
+    String layers = model.config().modelType().encoderLayout().layerPrefix().replace(".", "\\.");
+    return "(.*\\.)?" + layers + "\\d+\\.(" + alternatives + ")";
   }
 
   /**
@@ -147,15 +167,17 @@ public final class Ia3 implements FineTuningMethod {
   @Override
   public Optional<Map<String, HostTensor>> mergedWeights(SequenceClassifier model) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    for (EncoderLayer layer : model.encoder().layers()) {
-      for (Projection p : new Projection[] {layer.key(), layer.value(), layer.output()}) {
+    for (EncoderBlock layer : model.encoder().layers()) {
+      List<Projection> scaled = new ArrayList<>(layer.keyValueProjections());
+      scaled.add(layer.ffnOutput());
+      for (Projection p : scaled) {
         NDArray l = model.parameters().get(p.name() + ".ia3_l").parameter().getArray();
         NDArray w = p.weight().getArray();
         try (NDManager scope = w.getManager().newSubManager()) {
           NDArray weight = w.mul(l);
           weight.attach(scope);
           out.put(p.name() + ".weight", HostTensor.of(weight));
-          if (p != layer.output() && p.bias().isPresent()) {
+          if (p != layer.ffnOutput() && p.bias().isPresent()) {
             NDArray bias = p.bias().get().getArray().mul(l.reshape(p.outFeatures()));
             bias.attach(scope);
             out.put(p.name() + ".bias", HostTensor.of(bias));
@@ -168,12 +190,12 @@ public final class Ia3 implements FineTuningMethod {
 
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
-    EncoderConfig c = model.config();
     Map<String, long[]> expected = new LinkedHashMap<>();
-    for (EncoderLayer layer : model.encoder().layers()) {
-      expected.put(layer.key().name() + ".ia3_l", new long[] {c.hiddenSize(), 1});
-      expected.put(layer.value().name() + ".ia3_l", new long[] {c.hiddenSize(), 1});
-      expected.put(layer.output().name() + ".ia3_l", new long[] {1, c.intermediateSize()});
+    for (EncoderBlock layer : model.encoder().layers()) {
+      for (Projection p : layer.keyValueProjections()) {
+        expected.put(p.name() + ".ia3_l", new long[] {p.outFeatures(), 1});
+      }
+      expected.put(layer.ffnOutput().name() + ".ia3_l", new long[] {1, layer.ffnOutput().inFeatures()});
     }
     return expected;
   }

@@ -13,7 +13,7 @@ import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
 import dev.finetune.core.model.EncoderConfig;
-import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderBlock;
 import dev.finetune.core.model.ForwardContext;
 import dev.finetune.core.model.KeyValuePrefix;
 import dev.finetune.core.model.SequenceClassifier;
@@ -159,7 +159,7 @@ public final class PrefixTuning implements FineTuningMethod {
 
   @Override
   public void install(SequenceClassifier model) {
-    for (EncoderLayer layer : model.encoder().layers()) {
+    for (EncoderBlock layer : model.encoder().layers()) {
       if (layer.keyValuePrefix().isPresent()) {
         throw new IllegalStateException(layer.prefix().substring(0, layer.prefix().length() - 1)
             + " already has a key/value prefix; apply prefix tuning once");
@@ -184,7 +184,7 @@ public final class PrefixTuning implements FineTuningMethod {
       Parameter[] second = linear(model, TRANSFORM + "2.", projection, width);
       table = new Table(emb, first[0], first[1], second[0], second[1]);
     }
-    for (EncoderLayer layer : model.encoder().layers()) {
+    for (EncoderBlock layer : model.encoder().layers()) {
       int keys = 2 * layer.index() * h;
       layer.setKeyValuePrefix((ctx, batch) -> {
         NDArray all = table.values(ctx);

@@ -1,6 +1,6 @@
 package dev.finetune.peft;
 
-import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderBlock;
 import dev.finetune.core.model.Projection;
 import dev.finetune.core.model.SequenceClassifier;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ final class Targets {
 
   static List<Projection> projections(SequenceClassifier model) {
     List<Projection> out = new ArrayList<>();
-    for (EncoderLayer layer : model.encoder().layers()) {
+    for (EncoderBlock layer : model.encoder().layers()) {
       out.addAll(layer.projections());
     }
     model.head().pooler().ifPresent(out::add);

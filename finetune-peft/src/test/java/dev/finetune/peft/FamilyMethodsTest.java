@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every fine-tuning method of the registry on every family's parity fixture (RoBERTa, XLM-RoBERTa,
- * CamemBERT, DistilBERT; core's {@code FamilyParityTest} checks the fixtures against the
- * reference forwards): one training step moves what the method trains and leaves every frozen
+ * CamemBERT, DistilBERT, ModernBERT; core's {@code FamilyParityTest} and {@code ModernBertTest}
+ * check the fixtures against the reference forwards): one training step moves what the method trains and leaves every frozen
  * parameter bit-identical, and the saved result (adapter folder or whole model) reloads to the
  * same logits.
  */
@@ -32,11 +32,25 @@ class FamilyMethodsTest {
 
   @TempDir Path dir;
 
+  /** ModernBERT as published has no bias at all (attention_bias, mlp_bias, norm_bias false). */
+  private static final String NO_BIASES = "modernbert";
+
   static Stream<Arguments> familiesAndMethods() {
     return ParityFixtures.FAMILIES.stream().flatMap(family -> Stream.of("full", "lora", "ia3",
             "prompt(2)", "prefix(2)", "houlsby(size=4)", "pfeiffer(size=4)", "parallel(size=4)",
             "bitfit", "head", "embeddings", "encoder", "top_layers(1)")
+        .filter(spec -> !(family.equals(NO_BIASES) && spec.equals("bitfit")))
         .map(spec -> Arguments.of(family, spec)));
+  }
+
+  @org.junit.jupiter.api.Test
+  void bitFitOnAModelWithoutBiasesSaysSo() {
+    Path folder = ParityFixtures.copy(NO_BIASES, dir);
+    try (SequenceClassifier model = Encoders.load(folder).classifier().build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.apply(FineTuningMethods.parse("bitfit")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("matches no bias of the model");
+    }
   }
 
   private static float[] logits(SequenceClassifier model, ParityFixtures.Expected batch) {

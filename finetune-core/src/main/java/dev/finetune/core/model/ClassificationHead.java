@@ -3,6 +3,9 @@ package dev.finetune.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
 import java.util.Optional;
 
 /**
@@ -24,6 +27,10 @@ public final class ClassificationHead {
   private final boolean dropoutBeforePooler;
   private final HeadLayout.Activation poolerActivation;
   private final Projection pooler;
+  private final Parameter poolerNormWeight;
+  private final Parameter poolerNormBias;
+  private final boolean poolerOnEveryHead;
+  private final float normEps;
   private final Projection classifier;
   private final float dropout;
   private final int numLabels;
@@ -39,45 +46,73 @@ public final class ClassificationHead {
     this.poolerActivation = layout.poolerActivation();
     this.numLabels = numLabels;
     this.dropout = config.classifierDropout();
+    this.poolerOnEveryHead = layout.poolerOnEveryHead();
+    this.normEps = (float) config.layerNormEps();
     int h = config.hiddenSize();
-    pooler =
-        pooling == Pooling.CLS_POOLER
-            ? projection(factory, layout.poolerName(), h, h, false)
-            : null;
-    classifier = projection(factory, layout.outputName(pooling), h, numLabels, fresh);
+    ModelType family = config.modelType();
+    boolean dense = pooling == Pooling.CLS_POOLER || poolerOnEveryHead;
+    pooler = dense
+        ? projection(factory, layout.poolerName(), h, h, false,
+            family.hasBias(config, layout.poolerName()))
+        : null;
+    String norm = layout.poolerNorm();
+    poolerNormWeight = dense && !norm.isEmpty() ? factory.create(norm + ".weight", h) : null;
+    poolerNormBias = dense && !norm.isEmpty() && family.hasBias(config, norm)
+        ? factory.create(norm + ".bias", h) : null;
+    classifier = projection(factory, layout.outputName(pooling), h, numLabels, fresh, true);
   }
 
   private static Projection projection(
-      ParameterFactory factory, String name, int in, int out, boolean fresh) {
+      ParameterFactory factory, String name, int in, int out, boolean fresh, boolean bias) {
     if (!fresh) {
-      return EncoderLayer.projection(factory, name, in, out);
+      Parameter w = factory.create(name + ".weight", out, in);
+      Parameter b = bias ? factory.create(name + ".bias", out) : null;
+      return new Projection(name, w, b, in, out);
     }
     return new Projection(
         name,
         factory.createFresh(name + ".weight", out, in),
-        factory.createFresh(name + ".bias", out),
+        bias ? factory.createFresh(name + ".bias", out) : null,
         in,
         out);
+  }
+
+  /** The dense layer, its activation and (when the layout has one) its norm. */
+  private NDArray dense(ForwardContext ctx, NDArray x) {
+    NDArray dense = pooler.forward(ctx, x);
+    NDArray activated = switch (poolerActivation) {
+      case RELU -> ai.djl.nn.Activation.relu(dense);
+      case GELU -> ai.djl.nn.Activation.gelu(dense);
+      case TANH -> dense.tanh();
+    };
+    if (poolerNormWeight == null) {
+      return activated;
+    }
+    Shape shape = new Shape(activated.getShape().get(activated.getShape().dimension() - 1));
+    NDArray bias = poolerNormBias == null
+        ? ctx.manager().zeros(shape, activated.getDataType(), activated.getDevice())
+        : ctx.value(poolerNormBias);
+    return LayerNorm.layerNorm(activated, shape, ctx.value(poolerNormWeight), bias, normEps)
+        .singletonOrThrow();
   }
 
   NDArray forward(ForwardContext ctx, EncoderOutput encoded) {
     NDArray hidden = encoded.lastHiddenState();
     NDArray pooled;
     if (pooling == Pooling.NONE) {
-      return classifier.forward(ctx, ctx.dropout(hidden, dropout));
+      NDArray tokens = poolerOnEveryHead ? dense(ctx, hidden) : hidden;
+      return classifier.forward(ctx, ctx.dropout(tokens, dropout));
     }
     if (pooling == Pooling.MEAN) {
       NDArray mask = encoded.attentionMask().toType(DataType.FLOAT32, false).expandDims(2);
       NDArray summed = hidden.mul(mask).sum(new int[] {1});
       NDArray counts = mask.sum(new int[] {1}).clip(1e-9f, Float.MAX_VALUE);
-      pooled = ctx.dropout(summed.div(counts), dropout);
+      NDArray mean = summed.div(counts);
+      pooled = ctx.dropout(poolerOnEveryHead ? dense(ctx, mean) : mean, dropout);
     } else {
       NDArray first = hidden.get(new NDIndex(":, 0, :"));
       NDArray in = dropoutBeforePooler ? ctx.dropout(first, dropout) : first;
-      NDArray dense = pooler.forward(ctx, in);
-      NDArray activated =
-          poolerActivation == HeadLayout.Activation.RELU ? ai.djl.nn.Activation.relu(dense) : dense.tanh();
-      pooled = ctx.dropout(activated, dropout);
+      pooled = ctx.dropout(dense(ctx, in), dropout);
     }
     return classifier.forward(ctx, pooled);
   }
@@ -95,7 +130,8 @@ public final class ClassificationHead {
    * The pooler dense layer ({@link HeadLayout#poolerName()}: BERT {@code pooler.dense}, RoBERTa
    * {@code classifier.dense}).
    *
-   * @return the projection; empty for mean pooling and token heads
+   * @return the projection; empty for mean pooling and token heads (unless the layout runs it
+   *     for every head, as ModernBERT's {@code head.dense})
    */
   public Optional<Projection> pooler() {
     return Optional.ofNullable(pooler);

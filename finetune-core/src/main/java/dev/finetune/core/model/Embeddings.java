@@ -12,7 +12,8 @@ import ai.djl.nn.norm.LayerNorm;
 
 /**
  * The embedding layer: word + position + token-type embeddings (when the family has token types),
- * LayerNorm, dropout, with the
+ * LayerNorm, dropout (ModernBERT: word embeddings, norm, dropout; {@code embeddings.tok_embeddings}
+ * and {@code embeddings.norm}), with the
  * Hugging Face names {@code embeddings.word_embeddings.weight},
  * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
  * and {@code embeddings.LayerNorm.{weight,bias}}.
@@ -30,6 +31,7 @@ public final class Embeddings {
   private final Parameter normWeight;
   private final Parameter normBias;
   private final Shape normalizedShape;
+  private final float dropout;
 
   Embeddings(EncoderConfig config, ParameterFactory factory) {
     this.config = config;
@@ -44,6 +46,25 @@ public final class Embeddings {
     normWeight = factory.create("embeddings.LayerNorm.weight", h);
     normBias = factory.create("embeddings.LayerNorm.bias", h);
     normalizedShape = new Shape(h);
+    dropout = config.hiddenDropout();
+  }
+
+  /**
+   * Embeddings without a position or token-type table (positions are rotary, inside attention):
+   * word table, norm, dropout, as ModernBERT's {@code tok_embeddings}, {@code norm}, {@code drop}.
+   *
+   * @param normBias the norm's bias, or null for a norm without one
+   */
+  Embeddings(EncoderConfig config, Parameter words, Parameter normWeight, Parameter normBias,
+      float dropout) {
+    this.config = config;
+    this.words = words;
+    this.positions = null;
+    this.tokenTypes = null;
+    this.normWeight = normWeight;
+    this.normBias = normBias;
+    this.normalizedShape = new Shape(config.hiddenSize());
+    this.dropout = dropout;
   }
 
   /**
@@ -85,6 +106,9 @@ public final class Embeddings {
               + config.maxSequenceLength()
               + " positions of this model (max_position_embeddings); truncate the input");
     }
+    if (positions == null) {
+      return ctx.dropout(norm(ctx, wordEmbeddings), dropout);
+    }
     NDArray positionTable = ctx.value(positions);
     NDArray positionEmbeddings;
     if (positionIds.paddingAware() && inputIds != null) {
@@ -102,15 +126,16 @@ public final class Embeddings {
           Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
               .singletonOrThrow());
     }
-    NDArray normed =
-        LayerNorm.layerNorm(
-                sum,
-                normalizedShape,
-                ctx.value(normWeight),
-                ctx.value(normBias),
-                (float) config.layerNormEps())
-            .singletonOrThrow();
-    return ctx.dropout(normed, config.hiddenDropout());
+    return ctx.dropout(norm(ctx, sum), dropout);
+  }
+
+  private NDArray norm(ForwardContext ctx, NDArray x) {
+    NDArray bias = normBias == null
+        ? ctx.manager().zeros(normalizedShape, x.getDataType(), x.getDevice())
+        : ctx.value(normBias);
+    return LayerNorm.layerNorm(
+            x, normalizedShape, ctx.value(normWeight), bias, (float) config.layerNormEps())
+        .singletonOrThrow();
   }
 
   /**
@@ -145,9 +170,10 @@ public final class Embeddings {
   }
 
   /**
-   * The position-embedding table (max positions, H).
+   * The position-embedding table (max positions, H); null for a family with rotary positions
+   * (ModernBERT).
    *
-   * @return the parameter
+   * @return the parameter, or null
    */
   public Parameter positionEmbeddings() {
     return positions;

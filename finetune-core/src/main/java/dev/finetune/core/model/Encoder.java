@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A BERT/RoBERTa encoder body (embeddings and layers, no head) with Hugging Face parameter
- * names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ * An encoder body (embeddings, layers and, where the family has one, a final norm; no head) with
+ * Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
  *
  * <pre>{@code
  * Encoder encoder = classifier.encoder();
@@ -22,18 +22,26 @@ public final class Encoder {
 
   private final EncoderConfig config;
   private final Embeddings embeddings;
-  private final List<EncoderLayer> layers;
+  private final List<EncoderBlock> layers;
+  private final HiddenTransform top;
   private volatile SoftTokens softTokens;
   private volatile int positionShift;
 
   Encoder(EncoderConfig config, ParameterFactory factory) {
     this.config = config;
+    if (config.modelType() instanceof EncoderParts parts) {
+      embeddings = parts.embeddings(config, factory);
+      layers = List.copyOf(parts.layers(config, factory));
+      top = parts.top(config, factory);
+      return;
+    }
     embeddings = new Embeddings(config, factory);
-    List<EncoderLayer> list = new ArrayList<>();
+    List<EncoderBlock> list = new ArrayList<>();
     for (int i = 0; i < config.numLayers(); i++) {
       list.add(new EncoderLayer(i, config, factory));
     }
     layers = List.copyOf(list);
+    top = null;
   }
 
   /**
@@ -82,8 +90,11 @@ public final class Encoder {
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
-    for (EncoderLayer layer : layers) {
+    for (EncoderBlock layer : layers) {
       hidden = layer.forward(ctx, hidden, additive);
+    }
+    if (top != null) {
+      hidden = top.apply(ctx, hidden);
     }
     return new EncoderOutput(hidden, mask);
   }
@@ -130,22 +141,39 @@ public final class Encoder {
    *
    * @return an immutable list
    */
-  public List<EncoderLayer> layers() {
+  public List<EncoderBlock> layers() {
     return layers;
   }
 
   /**
-   * One layer.
+   * One layer, as every family has it.
    *
    * @param index 0..L-1
    * @return the layer
    */
-  public EncoderLayer layer(int index) {
+  public EncoderBlock block(int index) {
     if (index < 0 || index >= layers.size()) {
       throw new IndexOutOfBoundsException(
           "layer " + index + " of an encoder with " + layers.size() + " layers");
     }
     return layers.get(index);
+  }
+
+  /**
+   * One layer of a BERT-shaped family, with its named projections ({@code query()}, ...).
+   *
+   * @param index 0..L-1
+   * @return the layer
+   * @throws IllegalStateException for a family with layers of another kind (ModernBERT): use
+   *     {@link #block(int)}
+   */
+  public EncoderLayer layer(int index) {
+    if (block(index) instanceof EncoderLayer layer) {
+      return layer;
+    }
+    throw new IllegalStateException(config.modelType().hfName() + " layers are "
+        + layers.get(index).getClass().getSimpleName() + ", not BERT-shaped EncoderLayers;"
+        + " use encoder().block(" + index + ")");
   }
 
   /**

@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * layer.insertAfterFfn(myOtherAdapter);
  * }</pre>
  */
-public final class EncoderLayer {
+public final class EncoderLayer implements EncoderBlock {
 
   private final int index;
   private final EncoderConfig config;
@@ -77,7 +77,8 @@ public final class EncoderLayer {
    * @param additiveMask (B, 1, 1, T): 0 where a key is visible, a large negative number where it is
    *     padding; null when no row of the batch is padded
    */
-  NDArray forward(ForwardContext ctx, NDArray x, NDArray additiveMask) {
+  @Override
+  public NDArray forward(ForwardContext ctx, NDArray x, NDArray additiveMask) {
     long[] shape = x.getShape().getShape();
     long batch = shape[0];
     long t = shape[1];
@@ -142,6 +143,7 @@ public final class EncoderLayer {
    *
    * @return 0..L-1
    */
+  @Override
   public int index() {
     return index;
   }
@@ -151,6 +153,7 @@ public final class EncoderLayer {
    *
    * @return e.g. {@code encoder.layer.3.}
    */
+  @Override
   public String prefix() {
     return config.modelType().encoderLayout().layer(index);
   }
@@ -161,6 +164,7 @@ public final class EncoderLayer {
    *
    * @return e.g. {@code encoder.layer.3.attention.output}
    */
+  @Override
   public String attentionBlockName() {
     return prefix() + config.modelType().encoderLayout().attentionBlock();
   }
@@ -171,6 +175,7 @@ public final class EncoderLayer {
    *
    * @return e.g. {@code encoder.layer.3.output}
    */
+  @Override
   public String ffnBlockName() {
     return prefix() + config.modelType().encoderLayout().ffnBlock();
   }
@@ -234,8 +239,21 @@ public final class EncoderLayer {
    *
    * @return the projections
    */
+  @Override
   public List<Projection> projections() {
     return List.of(query, key, value, attentionOutput, intermediate, output);
+  }
+
+  /** {@code key} and {@code value}. */
+  @Override
+  public List<Projection> keyValueProjections() {
+    return List.of(key, value);
+  }
+
+  /** {@code output.dense}. */
+  @Override
+  public Projection ffnOutput() {
+    return output;
   }
 
   /**
@@ -244,6 +262,7 @@ public final class EncoderLayer {
    *
    * @param transform the block
    */
+  @Override
   public void insertAfterAttention(HiddenTransform transform) {
     afterAttention.add(java.util.Objects.requireNonNull(transform));
   }
@@ -254,6 +273,7 @@ public final class EncoderLayer {
    *
    * @param transform the block
    */
+  @Override
   public void insertAfterFfn(HiddenTransform transform) {
     afterFfn.add(java.util.Objects.requireNonNull(transform));
   }
@@ -264,6 +284,7 @@ public final class EncoderLayer {
    *
    * @param transform the block
    */
+  @Override
   public void insertParallelToFfn(HiddenTransform transform) {
     parallelToFfn.add(java.util.Objects.requireNonNull(transform));
   }
@@ -274,6 +295,7 @@ public final class EncoderLayer {
    * @param transform the block
    * @return true when it was found
    */
+  @Override
   public boolean remove(HiddenTransform transform) {
     boolean a = afterAttention.remove(transform);
     boolean b = afterFfn.remove(transform);
@@ -286,6 +308,7 @@ public final class EncoderLayer {
    *
    * @param prefix the prefix provider
    */
+  @Override
   public void setKeyValuePrefix(KeyValuePrefix prefix) {
     keyValuePrefix = prefix;
   }
@@ -295,6 +318,7 @@ public final class EncoderLayer {
    *
    * @return the provider, if set
    */
+  @Override
   public Optional<KeyValuePrefix> keyValuePrefix() {
     return Optional.ofNullable(keyValuePrefix);
   }

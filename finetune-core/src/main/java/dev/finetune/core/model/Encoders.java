@@ -396,7 +396,7 @@ public final class Encoders {
       HeadLayout layout = family.headLayout();
       return name.startsWith("pooler.")
           || name.startsWith(HeadLayout.MEAN_CLASSIFIER + ".")
-          || name.startsWith(layout.poolerName() + ".")
+          || layout.poolerModules().stream().anyMatch(m -> name.startsWith(m + "."))
           || name.startsWith(layout.classifierName() + ".");
     }
 

@@ -9,6 +9,9 @@ final class ExpectedTensors {
   private ExpectedTensors() {}
 
   static Map<String, long[]> encoder(EncoderConfig c) {
+    if (c.modelType() instanceof EncoderParts parts) {
+      return parts.tensors(c);
+    }
     Map<String, long[]> m = new LinkedHashMap<>();
     long h = c.hiddenSize();
     long f = c.intermediateSize();

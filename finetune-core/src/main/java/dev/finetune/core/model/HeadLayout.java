@@ -21,13 +21,20 @@ import java.util.Objects;
  * @param dropoutBeforePooler whether dropout is applied to the first token before the dense layer
  *     (RoBERTa) as well as after it
  * @param poolerActivation the activation after the dense layer (tanh for BERT and RoBERTa, ReLU
- *     for DistilBERT's {@code pre_classifier})
+ *     for DistilBERT's {@code pre_classifier}, GELU for ModernBERT's {@code head.dense})
+ * @param poolerNorm a LayerNorm after the activation (ModernBERT's {@code head.norm}), or empty
+ *     for none
+ * @param poolerOnEveryHead whether the dense layer (with activation and norm) also runs for mean
+ *     pooling (on the mean) and token heads (on every token), before dropout and the classifier
+ *     ({@code ModernBertPredictionHead}); otherwise those heads have no dense layer
  */
 public record HeadLayout(
     String poolerName,
     String classifierName,
     boolean dropoutBeforePooler,
-    Activation poolerActivation) {
+    Activation poolerActivation,
+    String poolerNorm,
+    boolean poolerOnEveryHead) {
 
   /** The output projection of the mean-pooling head (this library's, for every family). */
   public static final String MEAN_CLASSIFIER = "classifier";
@@ -37,7 +44,9 @@ public record HeadLayout(
     /** tanh (BERT's pooler, RoBERTa's classification head). */
     TANH,
     /** ReLU (DistilBERT's {@code pre_classifier}). */
-    RELU
+    RELU,
+    /** Exact GELU (ModernBERT's {@code classifier_activation}, default {@code gelu}). */
+    GELU
   }
 
   /**
@@ -47,15 +56,32 @@ public record HeadLayout(
    * @param classifierName the output projection after it
    * @param dropoutBeforePooler whether dropout also comes before the dense layer
    * @param poolerActivation the activation after the dense layer
+   * @param poolerNorm the norm after the activation, or empty
+   * @param poolerOnEveryHead whether mean-pooling and token heads run the dense layer too
    * @throws IllegalArgumentException when a name is blank
    */
   public HeadLayout {
     Objects.requireNonNull(poolerName, "poolerName");
     Objects.requireNonNull(classifierName, "classifierName");
     Objects.requireNonNull(poolerActivation, "poolerActivation");
+    Objects.requireNonNull(poolerNorm, "poolerNorm (empty for none)");
     if (poolerName.isBlank() || classifierName.isBlank()) {
       throw new IllegalArgumentException("HeadLayout needs a pooler name and a classifier name");
     }
+  }
+
+  /**
+   * A head whose dense layer runs for CLS pooling only, without a norm (BERT, RoBERTa,
+   * DistilBERT).
+   *
+   * @param poolerName the dense layer on the first token
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   * @param poolerActivation the activation after the dense layer
+   */
+  public HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler,
+      Activation poolerActivation) {
+    this(poolerName, classifierName, dropoutBeforePooler, poolerActivation, "", false);
   }
 
   /**
@@ -80,6 +106,16 @@ public record HeadLayout(
   }
 
   /**
+   * The modules of the head's dense block: the dense layer and, when there is one, its norm.
+   *
+   * @return e.g. {@code [pooler.dense]}, {@code [head.dense, head.norm]}
+   */
+  public java.util.List<String> poolerModules() {
+    return poolerNorm.isEmpty() ? java.util.List.of(poolerName)
+        : java.util.List.of(poolerName, poolerNorm);
+  }
+
+  /**
    * Tells whether a head parameter belongs to the task model rather than the base model, so a
    * checkpoint stores it without the family's prefix: everything of the head except a base
    * model's {@code pooler.*} (BERT's pooler is part of {@code BertModel}; RoBERTa's
@@ -91,6 +127,7 @@ public record HeadLayout(
   public boolean outsideBaseModel(String hfName) {
     return hfName.startsWith(MEAN_CLASSIFIER + ".")
         || hfName.startsWith(classifierName + ".")
-        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."));
+        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."))
+        || (!poolerNorm.isEmpty() && hfName.startsWith(poolerNorm + "."));
   }
 }

@@ -12,8 +12,8 @@ import java.util.Set;
  * asks them instead of comparing types.
  *
  * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
- * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily} and {@link
- * DistilBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily}, {@link
+ * DistilBertFamily} and {@link ModernBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
@@ -173,6 +173,50 @@ public interface ModelType {
   default float[] initialValues(EncoderConfig config, String hfName, long[] shape) {
     return null;
   }
+
+  /**
+   * Whether a module of this family has a bias (ModernBERT's {@code attention_bias},
+   * {@code mlp_bias}, {@code norm_bias} and {@code classifier_bias} switch them off).
+   *
+   * @param config the configuration
+   * @param module the module's name without {@code .bias}, e.g. {@code head.dense}
+   * @return true by default
+   */
+  default boolean hasBias(EncoderConfig config, String module) {
+    return true;
+  }
+
+  /**
+   * The pooling {@link Pooling#AUTO} resolves to, when the configuration may say (ModernBERT's
+   * {@code classifier_pooling}); by default {@link #defaultPooling(Set)}.
+   *
+   * @param config the configuration
+   * @param checkpointTensors the names of the checkpoint's tensors, prefix stripped
+   * @return {@link Pooling#CLS_POOLER} or {@link Pooling#MEAN}
+   */
+  default Pooling defaultPooling(EncoderConfig config, Set<String> checkpointTensors) {
+    return defaultPooling(checkpointTensors);
+  }
+
+  /**
+   * Modules above the last layer that belong to the encoder (ModernBERT's {@code final_norm}):
+   * their parameters are addressed as the last layer's, so layer-wise rates, layer selectors and
+   * frozen-base methods treat them as the encoder's top rather than the head.
+   *
+   * @return module-name prefixes ending with a dot; empty by default
+   */
+  default List<String> encoderTopModules() {
+    return List.of();
+  }
+
+  /**
+   * Writes what the family's own {@code config.json} keys say about the head (ModernBERT's
+   * {@code classifier_pooling}) when a model is saved; nothing by default.
+   *
+   * @param config the saved {@code config.json} object, changed in place
+   * @param pooling the head's pooling
+   */
+  default void describeHead(com.google.gson.JsonObject config, Pooling pooling) {}
 
   /**
    * Looks a family up in {@link ModelTypes} by its Hugging Face {@code model_type}.

@@ -44,6 +44,7 @@ public final class ModelTypes {
     add(registry, new XlmRobertaFamily());
     add(registry, new CamembertFamily());
     add(registry, new DistilBertFamily());
+    add(registry, new ModernBertFamily());
   }
 
   private static synchronized Map<String, ModelType> registry() {
@@ -197,7 +198,9 @@ public final class ModelTypes {
     modules.add("pooler.");
     modules.add(HeadLayout.MEAN_CLASSIFIER + ".");
     for (ModelType family : registry().values()) {
-      modules.add(family.headLayout().poolerName() + ".");
+      for (String module : family.headLayout().poolerModules()) {
+        modules.add(module + ".");
+      }
       modules.add(family.headLayout().classifierName() + ".");
     }
     return List.copyOf(modules);

@@ -10,6 +10,7 @@ import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ModelParameters;
 import dev.finetune.core.params.ParameterAddresses;
 import dev.finetune.core.params.SeededInit;
+import dev.finetune.schedules.ParameterAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -84,7 +85,11 @@ final class ParameterFactory {
     Parameter parameter = Parameter.builder().setName(name).setType(type).build();
     parameter.setArray(array);
     parameter.freeze(false);
-    registry.add(new ModelParameter(name, ParameterAddresses.of(name), parameter));
+    ParameterAddress address = ParameterAddresses.of(name);
+    if (config.modelType().encoderTopModules().stream().anyMatch(name::startsWith)) {
+      address = new ParameterAddress(name, config.numLayers() - 1, address.role());
+    }
+    registry.add(new ModelParameter(name, address, parameter));
     return parameter;
   }
 

@@ -250,7 +250,7 @@ public final class PretrainedEncoder {
     if (savedPooling != null) {
       return savedPooling;
     }
-    return config.modelType().defaultPooling(weights.keySet());
+    return config.modelType().defaultPooling(config, weights.keySet());
   }
 
   /**
@@ -430,7 +430,7 @@ public final class PretrainedEncoder {
       } else {
         resolved = resolve(pooling);
         if (resolved == Pooling.NONE && pooling == Pooling.AUTO) {
-          resolved = config.modelType().defaultPooling(weights.keySet()); // a token model's body
+          resolved = config.modelType().defaultPooling(config, weights.keySet()); // a token model's body
         }
       }
       int numLabels = labels(resolved);

@@ -495,6 +495,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       o.addProperty("problem_type", problemType.hfName());
     }
     o.addProperty("finetune_pooling", head.pooling().configValue());
+    config.modelType().describeHead(o, head.pooling());
     if (thresholds != null) {
       o.add(THRESHOLDS_KEY, thresholdsJson());
     }

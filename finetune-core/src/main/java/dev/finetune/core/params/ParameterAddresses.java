@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public final class ParameterAddresses {
 
   private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
+  /** Norms named {@code norm}, {@code *_norm} (ModernBERT's {@code attn_norm}, {@code final_norm}). */
+  private static final Pattern NORM = Pattern.compile("(?:^|.*[._])norm\\.(?:weight|bias)$");
 
   private ParameterAddresses() {}
 
@@ -84,7 +86,8 @@ public final class ParameterAddresses {
    * @return the role of the module the parameter belongs to (never PEFT: see {@link #peft})
    */
   public static ParameterRole roleOf(String hfName) {
-    if (hfName.contains("LayerNorm.") || hfName.contains("layer_norm.")) {
+    if (hfName.contains("LayerNorm.") || hfName.contains("layer_norm.")
+        || NORM.matcher(hfName).matches()) {
       return ParameterRole.LAYER_NORM;
     }
     if (hfName.startsWith("embeddings.")) {
@@ -93,11 +96,11 @@ public final class ParameterAddresses {
     if (ModelTypes.headModules().stream().anyMatch(hfName::startsWith)) {
       return ParameterRole.HEAD;
     }
-    if (hfName.contains(".attention.")) {
+    if (hfName.contains(".attention.") || hfName.contains(".attn.")) {
       return ParameterRole.ATTENTION;
     }
     if (hfName.contains(".intermediate.") || hfName.contains(".output.")
-        || hfName.contains(".ffn.")) {
+        || hfName.contains(".ffn.") || hfName.contains(".mlp.")) {
       return ParameterRole.FFN;
     }
     return ParameterRole.OTHER;

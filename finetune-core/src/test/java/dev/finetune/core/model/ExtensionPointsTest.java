@@ -38,7 +38,7 @@ class ExtensionPointsTest {
   void identityWrapperGivesIdenticalOutputs() {
     try (SequenceClassifier model = TinyFixtures.bert(2, 1)) {
       float[] before = logits(model);
-      for (EncoderLayer layer : model.encoder().layers()) {
+      for (EncoderBlock layer : model.encoder().layers()) {
         for (Projection p : layer.projections()) {
           p.wrap((ctx, base, x) -> base.base(ctx, x));
         }

@@ -178,6 +178,46 @@ class ModelTypesTest {
   }
 
   @Test
+  void modernBertDeclaresItsFacts() {
+    ModelType d = ModelType.fromHf("ModernBERT");
+    assertThat(d).isInstanceOf(ModernBertFamily.class);
+    assertThat(d.checkpointPrefix()).isEqualTo("model.");
+    assertThat(d.sequenceClassificationArchitecture()).isEqualTo("ModernBertForSequenceClassification");
+    assertThat(d.tokenClassificationArchitecture()).isEqualTo("ModernBertForTokenClassification");
+    assertThat(d.headLayout()).isEqualTo(new HeadLayout("head.dense", "classifier", false,
+        HeadLayout.Activation.GELU, "head.norm", true));
+    assertThat(d.defaultLoraTargets()).containsExactly("Wqkv");
+    assertThat(d.defaultIa3Targets()).containsExactly("Wqkv", "mlp.Wo");
+    assertThat(d.defaultIa3FeedForward()).containsExactly("mlp.Wo");
+    assertThat(d.pretrainingHeads()).containsExactly("decoder.");
+    assertThat(d.encoderTopModules()).containsExactly("final_norm.");
+    assertThat(d.encoderLayout().layer(2)).isEqualTo("layers.2.");
+    assertThat(ModelTypes.checkpointPrefixes()).contains("model.");
+    assertThat(ModelTypes.headModules()).contains("head.dense.", "head.norm.");
+    EncoderConfig defaults = EncoderConfig.fromJson("{\"model_type\": \"modernbert\"}");
+    assertThat(List.of(defaults.vocabSize(), defaults.hiddenSize(), defaults.numLayers(),
+        defaults.intermediateSize(), defaults.maxPositionEmbeddings(), defaults.padTokenId()))
+        .as("ModernBertConfig's defaults").containsExactly(50368, 768, 22, 1152, 8192, 50283);
+    assertThat(d.defaultPooling(defaults, Set.of())).isEqualTo(Pooling.CLS_POOLER);
+    assertThat(d.hasBias(defaults, "layers.1.attn.Wqkv")).isFalse();
+    assertThat(d.hasBias(defaults, "classifier")).isTrue();
+    EncoderConfig c = EncoderConfig.fromJson("{\"model_type\": \"modernbert\", \"vocab_size\": 50,"
+        + " \"hidden_size\": 16, \"num_hidden_layers\": 3, \"num_attention_heads\": 2,"
+        + " \"intermediate_size\": 40, \"hidden_activation\": \"gelu_pytorch_tanh\","
+        + " \"norm_eps\": 1e-6, \"attention_dropout\": 0.15, \"mlp_dropout\": 0.05,"
+        + " \"pad_token_id\": 3, \"mlp_bias\": true, \"classifier_pooling\": \"mean\"}");
+    assertThat(c.hiddenAct()).isEqualTo(HiddenActivation.GELU_NEW);
+    assertThat(c.layerNormEps()).isEqualTo(1e-6);
+    assertThat(List.of(c.hiddenDropout(), c.attentionDropout())).containsExactly(0.05f, 0.15f);
+    assertThat(d.hasBias(c, "layers.1.mlp.Wi")).isTrue();
+    assertThat(d.defaultPooling(c, Set.of())).isEqualTo(Pooling.MEAN);
+    JsonObject saved = c.toJsonObject();
+    assertThat(saved.get("norm_eps").getAsDouble()).isEqualTo(1e-6);
+    assertThat(saved.get("hidden_activation").getAsString()).isEqualTo("gelu_new");
+    assertThat(saved.has("layer_norm_eps")).as("ModernBERT's own keys only").isFalse();
+  }
+
+  @Test
   void positionsThatLeaveNoRoomAreRefusedNamingTheFamily() {
     assertThatThrownBy(
             () -> EncoderConfig.builder().modelType(ModelType.ROBERTA).padTokenId(1)

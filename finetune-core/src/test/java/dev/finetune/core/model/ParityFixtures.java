@@ -22,8 +22,12 @@ import java.util.List;
  */
 public final class ParityFixtures {
 
-  /** The families with a fixture; each is a 2-layer, hidden-32 task checkpoint with 3 labels. */
-  public static final List<String> FAMILIES = List.of("roberta", "xlm-roberta", "camembert", "distilbert");
+  /**
+   * The families with a fixture; each is a hidden-32 task checkpoint with 3 labels (2 layers;
+   * ModernBERT 3, so that local and global attention both appear).
+   */
+  public static final List<String> FAMILIES =
+      List.of("roberta", "xlm-roberta", "camembert", "distilbert", "modernbert");
 
   private static final List<String> FILES = List.of("config.json", "model.safetensors", "expected.json");
 

@@ -7,7 +7,7 @@ import dev.finetune.core.method.FineTuningMethod;
 import dev.finetune.core.method.MethodParameters;
 import dev.finetune.core.method.MethodSpec;
 import dev.finetune.core.method.MethodType;
-import dev.finetune.core.model.EncoderLayer;
+import dev.finetune.core.model.EncoderBlock;
 import dev.finetune.core.model.SequenceClassifier;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,7 +61,7 @@ public final class ChannelScale implements FineTuningMethod {
     int h = model.config().hiddenSize();
     float[] ones = new float[h];
     Arrays.fill(ones, 1f);
-    for (EncoderLayer layer : model.encoder().layers()) {
+    for (EncoderBlock layer : model.encoder().layers()) {
       if (layer.index() >= numLayers - layers) {
         var scale = MethodParameters.add(model, name(layer.index()), ones, h);
         layer.insertAfterFfn((ctx, hidden) -> hidden.mul(ctx.value(scale)));
