@@ -1,5 +1,6 @@
 package dev.finetune.core.model;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Objects;
 
 /**
@@ -20,8 +21,8 @@ import java.util.Objects;
  * @param classifierName the output projection after it, e.g. {@code classifier}
  * @param dropoutBeforePooler whether dropout is applied to the first token before the dense layer
  *     (RoBERTa) as well as after it
- * @param poolerActivation the activation after the dense layer (tanh for BERT and RoBERTa, ReLU
- *     for DistilBERT's {@code pre_classifier})
+ * @param poolerActivation the activation after the dense layer (tanh for BERT, RoBERTa and
+ *     ALBERT, ReLU for DistilBERT's {@code pre_classifier}, GELU for ELECTRA)
  */
 public record HeadLayout(
     String poolerName,
@@ -37,7 +38,23 @@ public record HeadLayout(
     /** tanh (BERT's pooler, RoBERTa's classification head). */
     TANH,
     /** ReLU (DistilBERT's {@code pre_classifier}). */
-    RELU
+    RELU,
+    /** Exact (erf) GELU (ELECTRA's {@code ElectraClassificationHead}). */
+    GELU;
+
+    /**
+     * Applies the activation.
+     *
+     * @param x the dense layer's output
+     * @return a new array
+     */
+    public NDArray apply(NDArray x) {
+      return switch (this) {
+        case TANH -> x.tanh();
+        case RELU -> ai.djl.nn.Activation.relu(x);
+        case GELU -> ai.djl.nn.Activation.gelu(x);
+      };
+    }
   }
 
   /**
@@ -82,7 +99,8 @@ public record HeadLayout(
   /**
    * Tells whether a head parameter belongs to the task model rather than the base model, so a
    * checkpoint stores it without the family's prefix: everything of the head except a base
-   * model's {@code pooler.*} (BERT's pooler is part of {@code BertModel}; RoBERTa's
+   * model's pooler, {@code pooler} or {@code pooler.*} (BERT's {@code pooler.dense} is part of
+   * {@code BertModel}, ALBERT's {@code pooler} of {@code AlbertModel}; RoBERTa's
    * {@code classifier.dense} and DistilBERT's {@code pre_classifier} are not).
    *
    * @param hfName a parameter name
@@ -91,6 +109,10 @@ public record HeadLayout(
   public boolean outsideBaseModel(String hfName) {
     return hfName.startsWith(MEAN_CLASSIFIER + ".")
         || hfName.startsWith(classifierName + ".")
-        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."));
+        || (!inBaseModel(poolerName) && hfName.startsWith(poolerName + "."));
+  }
+
+  private static boolean inBaseModel(String pooler) {
+    return pooler.equals("pooler") || pooler.startsWith("pooler.");
   }
 }

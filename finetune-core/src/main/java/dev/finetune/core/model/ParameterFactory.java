@@ -83,8 +83,14 @@ final class ParameterFactory {
             : (name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT);
     Parameter parameter = Parameter.builder().setName(name).setType(type).build();
     parameter.setArray(array);
-    parameter.freeze(false);
-    registry.add(new ModelParameter(name, ParameterAddresses.of(name), parameter));
+    boolean fixed = config.modelType().isFixed(config, name);
+    parameter.freeze(fixed);
+    ModelParameter added = new ModelParameter(name, ParameterAddresses.of(name), parameter);
+    if (fixed) {
+      registry.addFixed(added);
+    } else {
+      registry.add(added);
+    }
     return parameter;
   }
 
