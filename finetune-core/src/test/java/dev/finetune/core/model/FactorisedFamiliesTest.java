@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +16,9 @@ import com.google.gson.JsonParser;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.params.ParameterAddresses;
+import dev.finetune.core.train.FineTune;
+import dev.finetune.core.train.TinySetup;
+import dev.finetune.core.train.callbacks.Callbacks;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterRole;
 import dev.finetune.schedules.ParameterSelector;
@@ -226,6 +230,19 @@ class FactorisedFamiliesTest {
       return sum;
     } finally {
       w.getArray().set(FloatBuffer.wrap(base));
+    }
+  }
+
+  @Test
+  void trainingCountsAlbertsSharedLayerAsOneLayer() {
+    Path folder = ParityFixtures.copy("albert", dir);
+    try (HuggingFaceTokenizer tokenizer = TinySetup.tokenizer(dir.resolve("tok"));
+        SequenceClassifier model = Encoders.load(folder).classifier().build()) {
+      assertThatThrownBy(() -> FineTune.of(model).tokenizer(tokenizer)
+              .callbacks(Callbacks.reinitTopLayers(2)).epochs(1).batchSize(16).maxLength(16)
+              .seed(3).progressBar(false).fit(TinySetup.toyTask("toy", 16, 1), null))
+          .as("num_hidden_layers is 2, but only one layer has weights")
+          .hasStackTraceContaining("the model has only 1 encoder layers");
     }
   }
 
