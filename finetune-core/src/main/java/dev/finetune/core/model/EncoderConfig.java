@@ -84,6 +84,11 @@ public final class EncoderConfig {
     padTokenId = b.padTokenId;
     original = b.original == null ? new JsonObject() : b.original.deepCopy();
     fitsOneArray("vocab_size x hidden_size (the word embeddings)", (long) vocabSize * hiddenSize);
+    if (embeddingSize != null) {
+      fitsOneArray("vocab_size x embedding_size (the word embeddings)", (long) vocabSize * embeddingSize);
+      fitsOneArray("max_position_embeddings x embedding_size (the position embeddings)",
+          (long) maxPositionEmbeddings * embeddingSize);
+    }
     fitsOneArray("intermediate_size x hidden_size (one feed-forward weight)", (long) intermediateSize * hiddenSize);
     fitsOneArray("max_position_embeddings x hidden_size (the position embeddings)", (long) maxPositionEmbeddings * hiddenSize);
     if (hiddenSize % numHeads != 0) {

@@ -72,6 +72,18 @@ class FactorisedFamiliesTest {
   }
 
   @Test
+  void aBadEmbeddingSizeIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"model_type\": \"electra\", \"embedding_size\": 0}"))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("embedding_size must be between 1 and");
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"model_type\": \"albert\", \"embedding_size\": \"big\"}"))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("embedding_size must be a whole number");
+    assertThatThrownBy(() -> EncoderConfig.fromJson("{\"model_type\": \"electra\", \"vocab_size\": 9000000,"
+            + " \"hidden_size\": 32, \"embedding_size\": 1000000}"))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("vocab_size x embedding_size (the word embeddings) would hold");
+  }
+
+  @Test
   void electraProjectsItsEmbeddingsOnlyWhenTheSizesDiffer() {
     EncoderConfig.Builder b = EncoderConfig.builder().modelType(ModelType.fromHf("electra"))
         .vocabSize(40).hiddenSize(32).numLayers(1).numHeads(4).intermediateSize(64)
