@@ -109,6 +109,28 @@ class FactorisedFamiliesTest {
   }
 
   @Test
+  void electrasTokenHeadIsClassifierOverEveryToken() throws IOException {
+    Path folder = ParityFixtures.copy("electra", dir);
+    ParityFixtures.Expected expected = ParityFixtures.expected(folder);
+    Path saved = dir.resolve("ner");
+    try (SequenceClassifier model = Encoders.load(folder).classifier().tokenClassification(5).build();
+        NDManager m = model.manager().newSubManager()) {
+      assertThat(model.head().classifier().name()).isEqualTo("classifier");
+      assertThat(model.head().pooler()).isEmpty();
+      assertThat(model.forward(expected.batch(m), false).singletonOrThrow().getShape())
+          .isEqualTo(new Shape(2, 8, 5));
+      model.save(saved);
+    }
+    JsonObject config = JsonParser.parseString(Files.readString(saved.resolve("config.json")))
+        .getAsJsonObject();
+    assertThat(config.getAsJsonArray("architectures").get(0).getAsString())
+        .isEqualTo("ElectraForTokenClassification");
+    assertThat(config.get("embedding_size").getAsInt()).isEqualTo(16);
+    assertThat(dev.finetune.core.checkpoint.SafeTensors.read(saved.resolve("model.safetensors")))
+        .containsKeys("classifier.weight", "electra.embeddings_project.weight");
+  }
+
+  @Test
   void albertDeclaresItsFacts() {
     ModelType a = ModelType.fromHf("albert");
     assertThat(a).isInstanceOf(AlbertFamily.class);
