@@ -3,8 +3,9 @@
 
 An independent implementation: plain PyTorch forwards written from Hugging Face transformers'
 published modeling code (modeling_roberta.py for RoBERTa, XLM-RoBERTa and CamemBERT, which
-subclass it; modeling_distilbert.py for DistilBERT; modeling_modernbert.py's eager attention path
-for ModernBERT), in eval mode (no dropout). transformers is
+subclass it; modeling_distilbert.py for DistilBERT; modeling_electra.py for ELECTRA, whose layers
+are BERT's; modeling_albert.py for ALBERT, one layer shared by all; modeling_modernbert.py's eager
+attention path for ModernBERT), in eval mode (no dropout). transformers is
 not needed. Each family's folder gets a Hugging Face task checkpoint as the Hub publishes them:
 config.json with the family's real keys, model.safetensors in float16 (prefixed encoder,
 unprefixed head, a pre-training head to be skipped, and for RoBERTa the legacy
@@ -299,7 +300,126 @@ def modernbert_family(folder):
     save(folder, config, saved, ids, mask, x, logits, extra)
 
 
-SOURCES = {"distilbert": "modeling_distilbert.py",
+# ---------------------------------------------------------------- ELECTRA / ALBERT
+E = 16  # embedding_size != hidden size, so the projection to H is exercised
+
+
+def gelu_new(x):  # ACT2FN["gelu_new"]: the tanh approximation
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+def factorised_embeddings(ids, t, eps):
+    """BertEmbeddings-style word + token type (0) + position (arange) of width E, LayerNorm(E)."""
+    positions = torch.arange(ids.shape[1])
+    x = (t["embeddings.word_embeddings.weight"][ids]
+         + t["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)]
+         + t["embeddings.position_embeddings.weight"][positions])
+    return layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], eps)
+
+
+def embedding_tables():
+    return {"embeddings.word_embeddings.weight": rnd(VOCAB, E),
+            "embeddings.position_embeddings.weight": rnd(24, E),
+            "embeddings.token_type_embeddings.weight": rnd(2, E),
+            "embeddings.LayerNorm.weight": 1 + rnd(E, std=0.1),
+            "embeddings.LayerNorm.bias": rnd(E, std=0.1)}
+
+
+def electra_family(folder):
+    t = embedding_tables()
+    t["embeddings_project.weight"] = rnd(H, E)
+    t["embeddings_project.bias"] = rnd(H, std=0.05)
+    bert_layers, _ = roberta_weights(1)   # BERT's layer names (ElectraLayer is BertLayer)
+    t.update({k: v for k, v in bert_layers.items() if k.startswith("encoder.")})
+    head = {"classifier.dense.weight": rnd(H, H), "classifier.dense.bias": rnd(H, std=0.05),
+            "classifier.out_proj.weight": rnd(3, H), "classifier.out_proj.bias": rnd(3, std=0.05)}
+    t, head = f16(t), f16(head)
+    ids = torch.tensor([[1, 5, 17, 33, 8, 2, 11, 2], [1, 9, 22, 2, 0, 0, 0, 0]])
+    mask = ids.ne(0).long()
+    eps = 1e-12
+    # ElectraModel: embeddings (E) -> embeddings_project (E -> H) -> BERT encoder
+    x = linear(factorised_embeddings(ids, t, eps), t, "embeddings_project")
+    for i in range(L):
+        p = f"encoder.layer.{i}."
+        ctx = attention(x, mask, linear(x, t, p + "attention.self.query"),
+                        linear(x, t, p + "attention.self.key"), linear(x, t, p + "attention.self.value"))
+        a = layer_norm(linear(ctx, t, p + "attention.output.dense") + x,
+                       t[p + "attention.output.LayerNorm.weight"], t[p + "attention.output.LayerNorm.bias"], eps)
+        f = linear(gelu(linear(a, t, p + "intermediate.dense")), t, p + "output.dense")
+        x = layer_norm(f + a, t[p + "output.LayerNorm.weight"], t[p + "output.LayerNorm.bias"], eps)
+    # ElectraClassificationHead: x[:, 0] -> dropout -> dense -> gelu (exact) -> dropout -> out_proj
+    logits = linear(gelu(linear(x[:, 0], head, "classifier.dense")), head, "classifier.out_proj")
+    saved = {"electra." + k: v for k, v in t.items()}
+    saved.update(head)
+    # ElectraForPreTraining's discriminator head, to be skipped
+    saved["discriminator_predictions.dense.weight"] = rnd(H, H)
+    saved["discriminator_predictions.dense_prediction.weight"] = rnd(1, H)
+    config = {"architectures": ["ElectraForSequenceClassification"], "model_type": "electra",
+              "vocab_size": VOCAB, "embedding_size": E, "hidden_size": H, "num_hidden_layers": L,
+              "num_attention_heads": HEADS, "intermediate_size": FFN, "hidden_act": "gelu",
+              "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+              "max_position_embeddings": 24, "type_vocab_size": 2, "layer_norm_eps": eps,
+              "initializer_range": 0.02, "pad_token_id": 0, "position_embedding_type": "absolute",
+              "summary_type": "first", "summary_use_proj": True, "summary_activation": "gelu",
+              "summary_last_dropout": 0.1,
+              "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+              "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    save(folder, config, saved, ids, mask, x, logits)
+
+
+def albert_family(folder):
+    t = embedding_tables()
+    t["encoder.embedding_hidden_mapping_in.weight"] = rnd(H, E)
+    t["encoder.embedding_hidden_mapping_in.bias"] = rnd(H, std=0.05)
+    p = "encoder.albert_layer_groups.0.albert_layers.0."   # the ONE layer all L layers share
+    for name, n_in, n_out in [("attention.query", H, H), ("attention.key", H, H),
+                              ("attention.value", H, H), ("attention.dense", H, H),
+                              ("ffn", H, FFN), ("ffn_output", FFN, H)]:
+        t[p + name + ".weight"] = rnd(n_out, n_in)
+        t[p + name + ".bias"] = rnd(n_out, std=0.05)
+    for name in ["attention.LayerNorm", "full_layer_layer_norm"]:
+        t[p + name + ".weight"] = 1 + rnd(H, std=0.1)
+        t[p + name + ".bias"] = rnd(H, std=0.1)
+    t["pooler.weight"] = rnd(H, H)   # AlbertModel's pooler: part of the base model
+    t["pooler.bias"] = rnd(H, std=0.05)
+    head = {"classifier.weight": rnd(3, H), "classifier.bias": rnd(3, std=0.05)}
+    t, head = f16(t), f16(head)
+    ids = torch.tensor([[2, 5, 17, 33, 8, 3, 11, 3], [2, 9, 22, 3, 0, 0, 0, 0]])
+    mask = ids.ne(0).long()
+    eps = 1e-12
+    # AlbertTransformer: embedding_hidden_mapping_in, then group_idx = int(i / (L / groups)) = 0
+    x = linear(factorised_embeddings(ids, t, eps), t, "encoder.embedding_hidden_mapping_in")
+    for _ in range(L):
+        # AlbertAttention: ... dense -> output_dropout -> LayerNorm(hidden + projected)
+        ctx = attention(x, mask, linear(x, t, p + "attention.query"), linear(x, t, p + "attention.key"),
+                        linear(x, t, p + "attention.value"))
+        a = layer_norm(linear(ctx, t, p + "attention.dense") + x,
+                       t[p + "attention.LayerNorm.weight"], t[p + "attention.LayerNorm.bias"], eps)
+        # AlbertLayer.ff_chunk: ffn -> activation -> ffn_output (no dropout), full_layer_layer_norm
+        f = linear(gelu_new(linear(a, t, p + "ffn")), t, p + "ffn_output")
+        x = layer_norm(f + a, t[p + "full_layer_layer_norm.weight"], t[p + "full_layer_layer_norm.bias"], eps)
+    # AlbertModel pooler: tanh(pooler(x[:, 0])); AlbertForSequenceClassification: dropout -> classifier
+    logits = linear(torch.tanh(linear(x[:, 0], t, "pooler")), head, "classifier")
+    saved = {"albert." + k: v for k, v in t.items()}
+    saved.update(head)
+    saved["predictions.dense.weight"] = rnd(E, H)   # AlbertForPreTraining's heads, to be skipped
+    saved["predictions.LayerNorm.weight"] = 1 + rnd(E, std=0.1)
+    saved["sop_classifier.classifier.weight"] = rnd(2, H)
+    config = {"architectures": ["AlbertForSequenceClassification"], "model_type": "albert",
+              "vocab_size": VOCAB, "embedding_size": E, "hidden_size": H, "num_hidden_layers": L,
+              "num_hidden_groups": 1, "inner_group_num": 1, "num_attention_heads": HEADS,
+              "intermediate_size": FFN, "hidden_act": "gelu_new", "hidden_dropout_prob": 0.1,
+              "attention_probs_dropout_prob": 0.1, "classifier_dropout_prob": 0.1,
+              "max_position_embeddings": 24, "type_vocab_size": 2, "layer_norm_eps": eps,
+              "initializer_range": 0.02, "pad_token_id": 0, "bos_token_id": 2, "eos_token_id": 3,
+              "position_embedding_type": "absolute",
+              "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+              "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    save(folder, config, saved, ids, mask, x, logits)
+
+
+SOURCES = {"distilbert": "modeling_distilbert.py", "electra": "modeling_electra.py",
+           "albert": "modeling_albert.py",
            "modernbert": "modeling_modernbert.py (eager attention)"}
 
 
@@ -323,4 +443,10 @@ with torch.no_grad():
     roberta_family("roberta", "roberta", "RobertaForSequenceClassification", legacy_names=True)
     roberta_family("xlm-roberta", "xlm-roberta", "XLMRobertaForSequenceClassification", legacy_names=False)
     distilbert_family("distilbert")
+    # each family added after DistilBERT starts from the generator's state after DistilBERT, so
+    # adding a family never changes the fixtures of the others
+    after_distilbert = torch.get_rng_state()
+    electra_family("electra")
+    albert_family("albert")
+    torch.set_rng_state(after_distilbert)
     modernbert_family("modernbert")

@@ -354,7 +354,7 @@ public final class Adapters implements FineTuningMethod {
     int h = model.config().hiddenSize();
     int m = bottleneck(h);
     Map<String, long[]> expected = new LinkedHashMap<>();
-    for (int i = 0; i < model.config().numLayers(); i++) {
+    for (int i = 0; i < model.config().distinctLayers(); i++) {
       for (String p : blockPrefixes(model.encoder().block(i))) {
         expected.put(p + "down.weight", new long[] {m, h});
         expected.put(p + "down.bias", new long[] {m});

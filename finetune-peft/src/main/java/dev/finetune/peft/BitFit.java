@@ -74,7 +74,7 @@ public final class BitFit implements FineTuningMethod {
 
   @Override
   public void install(SequenceClassifier model) {
-    int numLayers = model.config().numLayers();
+    int numLayers = model.config().distinctLayers();
     PeftParameters.freezeBaseOnce(model);
     int n = model.parameters().unfreeze(a -> selects(a, numLayers));
     if (n == 0) {
@@ -105,7 +105,7 @@ public final class BitFit implements FineTuningMethod {
   /** The trained biases, listed in the config's {@code biases}. */
   @Override
   public AdapterState adapterState(SequenceClassifier model) {
-    int numLayers = model.config().numLayers();
+    int numLayers = model.config().distinctLayers();
     JsonArray names = new JsonArray();
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (ModelParameter p : model.parameters().all()) {
@@ -126,7 +126,7 @@ public final class BitFit implements FineTuningMethod {
 
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
-    int numLayers = model.config().numLayers();
+    int numLayers = model.config().distinctLayers();
     Map<String, long[]> expected = new LinkedHashMap<>();
     for (ModelParameter p : model.parameters().all()) {
       if (selects(p.address(), numLayers)) {

@@ -253,7 +253,7 @@ public final class Lora implements FineTuningMethod {
       return projection.name().matches(targetRegex);
     }
     return ParameterSelector.modules(targets(model).toArray(String[]::new))
-        .matches(ParameterAddresses.of(projection.name() + ".weight"), model.config().numLayers());
+        .matches(ParameterAddresses.of(projection.name() + ".weight"), model.config().distinctLayers());
   }
 
   /**

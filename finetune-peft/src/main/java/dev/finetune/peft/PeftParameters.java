@@ -86,8 +86,9 @@ final class PeftParameters {
    */
   static void freezeBaseOnce(SequenceClassifier model) {
     ModelParameters params = model.parameters();
-    boolean untouched =
-        params.all().stream().filter(p -> isBase(p.address())).allMatch(ModelParameter::isTrainable);
+    boolean untouched = params.all().stream()
+        .filter(p -> isBase(p.address()) && !params.isFixed(p.hfName())) // fixed: always frozen
+        .allMatch(ModelParameter::isTrainable);
     if (untouched) {
       params.freeze(PeftParameters::isBase);
     }

@@ -171,7 +171,7 @@ public final class PrefixTuning implements FineTuningMethod {
           + " positions (max_position_embeddings): the real tokens' positions start after them");
     }
     int h = model.config().hiddenSize();
-    int width = model.config().numLayers() * 2 * h;
+    int width = model.config().distinctLayers() * 2 * h; // one key/value pair per weight layer
     Table table;
     if (projection == 0) {
       float[] e = PeftParameters.normal(seed, EMBEDDING, tokens * width, initStd);
@@ -305,7 +305,7 @@ public final class PrefixTuning implements FineTuningMethod {
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
     EncoderConfig c = model.config();
-    return Map.of(EMBEDDING, new long[] {tokens, (long) c.numLayers() * 2 * c.hiddenSize()});
+    return Map.of(EMBEDDING, new long[] {tokens, (long) c.distinctLayers() * 2 * c.hiddenSize()});
   }
 
   @Override

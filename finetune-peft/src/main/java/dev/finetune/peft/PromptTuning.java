@@ -125,7 +125,7 @@ public final class PromptTuning implements FineTuningMethod {
     if (model.encoder().softTokens().isPresent()) {
       throw new IllegalStateException("the model already has soft tokens; apply prompt tuning once");
     }
-    int h = model.config().hiddenSize();
+    int h = model.config().embeddingSize(); // prepended to the word embeddings
     int max = model.config().maxPositionEmbeddings();
     if (tokens + 2 > max) {
       throw new IllegalArgumentException(tokens + " virtual tokens leave no room in "
@@ -165,7 +165,7 @@ public final class PromptTuning implements FineTuningMethod {
   }
 
   private float[] rows(SequenceClassifier model, long[] ids) {
-    int h = model.config().hiddenSize();
+    int h = model.config().embeddingSize(); // prepended to the word embeddings
     float[] table = model.encoder().embeddings().wordEmbeddings().getArray().toFloatArray();
     float[] out = new float[tokens * h];
     for (int i = 0; i < tokens; i++) {
@@ -201,6 +201,7 @@ public final class PromptTuning implements FineTuningMethod {
     HostTensor table = HostTensor.of(PeftParameters.required(model, NAME, "prompt tuning")
         .parameter().getArray());
     JsonObject o = promptLearning(model.config(), (int) table.shape()[0]);
+    o.addProperty("token_dim", model.config().embeddingSize()); // the word embeddings' width
     // PEFT refuses TEXT without a tokenizer path, which we do not know; the init does not matter
     // once the trained prompt is loaded, so TEXT is written as RANDOM with the text kept beside it.
     String peft = peftInit();
@@ -212,7 +213,7 @@ public final class PromptTuning implements FineTuningMethod {
 
   @Override
   public Map<String, long[]> expectedTensors(SequenceClassifier model) {
-    return Map.of(NAME, new long[] {tokens, model.config().hiddenSize()});
+    return Map.of(NAME, new long[] {tokens, model.config().embeddingSize()});
   }
 
   @Override

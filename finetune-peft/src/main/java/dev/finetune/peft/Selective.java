@@ -105,7 +105,7 @@ public final class Selective implements WholeModelMethod {
 
   @Override
   public void install(SequenceClassifier model) {
-    int numLayers = model.config().numLayers();
+    int numLayers = model.config().distinctLayers();
     if (topK > numLayers) {
       throw new IllegalArgumentException(
           "topLayers(" + topK + ") but the model has only " + numLayers + " layers");

@@ -80,11 +80,7 @@ public final class ClassificationHead {
   /** The dense layer, its activation and (when the layout has one) its norm. */
   private NDArray dense(ForwardContext ctx, NDArray x) {
     NDArray dense = pooler.forward(ctx, x);
-    NDArray activated = switch (poolerActivation) {
-      case RELU -> ai.djl.nn.Activation.relu(dense);
-      case GELU -> ai.djl.nn.Activation.gelu(dense);
-      case TANH -> dense.tanh();
-    };
+    NDArray activated = poolerActivation.apply(dense);
     if (poolerNormWeight == null) {
       return activated;
     }

@@ -13,7 +13,7 @@ import java.util.Set;
  * config keys {@code dim}, {@code n_layers}, {@code n_heads}, {@code hidden_dim},
  * {@code activation}, {@code dropout}, {@code attention_dropout}, {@code seq_classif_dropout};
  * {@code sinusoidal_pos_embds} (a fixed sinusoidal position table, created when the checkpoint
- * does not hold it). The head is {@code DistilBertForSequenceClassification}'s: first token,
+ * does not hold it, and never trained). The head is {@code DistilBertForSequenceClassification}'s: first token,
  * {@code pre_classifier}, ReLU, dropout, {@code classifier}; encoder weights sit under
  * {@code distilbert.} in task checkpoints; the masked-LM head ({@code vocab_transform},
  * {@code vocab_layer_norm}, {@code vocab_projector}) is skipped.
@@ -155,6 +155,15 @@ public final class DistilBertFamily implements ModelType {
       return null;
     }
     return sinusoidalTable((int) shape[0], (int) shape[1]);
+  }
+
+  /**
+   * With {@code sinusoidal_pos_embds}, the position table is fixed, as Hugging Face's
+   * {@code requires_grad = False}: no fine-tuning method trains it.
+   */
+  @Override
+  public boolean isFixed(EncoderConfig config, String hfName) {
+    return hfName.equals(POSITIONS) && sinusoidal(config);
   }
 
   private static boolean sinusoidal(EncoderConfig config) {

@@ -13,8 +13,9 @@ import ai.djl.nn.norm.LayerNorm;
 /**
  * The embedding layer: word + position + token-type embeddings (when the family has token types),
  * LayerNorm, dropout (ModernBERT: word embeddings, norm, dropout; {@code embeddings.tok_embeddings}
- * and {@code embeddings.norm}), with the
- * Hugging Face names {@code embeddings.word_embeddings.weight},
+ * and {@code embeddings.norm}), of width {@link EncoderConfig#embeddingSize()} (the hidden size
+ * unless the family factorises its embeddings), with the Hugging Face names
+ * {@code embeddings.word_embeddings.weight},
  * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
  * and {@code embeddings.LayerNorm.{weight,bias}}.
  *
@@ -35,7 +36,7 @@ public final class Embeddings {
 
   Embeddings(EncoderConfig config, ParameterFactory factory) {
     this.config = config;
-    long h = config.hiddenSize();
+    long h = config.embeddingSize();
     words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
     positions =
         factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h);
@@ -68,11 +69,11 @@ public final class Embeddings {
   }
 
   /**
-   * Word embeddings only (B, T, H): the input that soft tokens are prepended to.
+   * Word embeddings only (B, T, E): the input that soft tokens are prepended to.
    *
    * @param ctx the forward pass
    * @param inputIds (B, T) int64
-   * @return (B, T, H)
+   * @return (B, T, E), E the embedding width
    */
   NDArray words(ForwardContext ctx, NDArray inputIds) {
     return Embedding.embedding(inputIds, ctx.value(words), SparseFormat.DENSE).singletonOrThrow();
@@ -161,7 +162,7 @@ public final class Embeddings {
   }
 
   /**
-   * The word-embedding table (vocab, H).
+   * The word-embedding table (vocab, E).
    *
    * @return the parameter
    */
@@ -170,8 +171,9 @@ public final class Embeddings {
   }
 
   /**
-   * The position-embedding table (max positions, H); null for a family with rotary positions
-   * (ModernBERT).
+   * The position-embedding table (max positions, E); null for a family with rotary positions
+   * (ModernBERT); frozen for good where the family fixes it ({@link ModelType#isFixed},
+   * DistilBERT's sinusoidal table).
    *
    * @return the parameter, or null
    */

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An encoder body (embeddings, layers and, where the family has one, a final norm; no head) with
- * Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ * An encoder body (embeddings, the projection of factorised embeddings where the family has one,
+ * layers and, where the family has one, a final norm; no head) with Hugging Face parameter names.
+ * Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
  *
  * <pre>{@code
  * Encoder encoder = classifier.encoder();
@@ -22,6 +23,7 @@ public final class Encoder {
 
   private final EncoderConfig config;
   private final Embeddings embeddings;
+  private final Projection embeddingProjection;
   private final List<EncoderBlock> layers;
   private final HiddenTransform top;
   private volatile SoftTokens softTokens;
@@ -33,11 +35,16 @@ public final class Encoder {
       embeddings = parts.embeddings(config, factory);
       layers = List.copyOf(parts.layers(config, factory));
       top = parts.top(config, factory);
+      embeddingProjection = null;
       return;
     }
     embeddings = new Embeddings(config, factory);
+    embeddingProjection = config.modelType().hasEmbeddingProjection(config)
+        ? EncoderLayer.projection(factory, config.modelType().embeddingProjection().orElseThrow(),
+            config.embeddingSize(), config.hiddenSize())
+        : null;
     List<EncoderBlock> list = new ArrayList<>();
-    for (int i = 0; i < config.numLayers(); i++) {
+    for (int i = 0; i < config.distinctLayers(); i++) {
       list.add(new EncoderLayer(i, config, factory));
     }
     layers = List.copyOf(list);
@@ -85,13 +92,18 @@ public final class Encoder {
       positionIds = null;
     }
     NDArray hidden = embeddings.finish(ctx, words, positionIds, types, positionShift);
+    if (embeddingProjection != null) {
+      hidden = embeddingProjection.forward(ctx, hidden);
+    }
     long t = mask.getShape().get(1);
     // Without padding the additive mask is all zeros: skip it (one add over B x heads x T x T
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
-    for (EncoderBlock layer : layers) {
-      hidden = layer.forward(ctx, hidden, additive);
+    int applied = config.numLayers();
+    for (int i = 0; i < applied; i++) {
+      // ALBERT's group index int(i / (L / groups)); layer i itself when no weights are shared
+      hidden = layers.get((int) ((long) i * layers.size() / applied)).forward(ctx, hidden, additive);
     }
     if (top != null) {
       hidden = top.apply(ctx, hidden);
@@ -137,7 +149,21 @@ public final class Encoder {
   }
 
   /**
-   * The layers, bottom first.
+   * The projection from the embedding width to the hidden size ({@link
+   * ModelType#embeddingProjection()}: ELECTRA's {@code embeddings_project}, ALBERT's
+   * {@code encoder.embedding_hidden_mapping_in}).
+   *
+   * @return the projection, or empty when the embeddings already have the hidden size
+   */
+  public Optional<Projection> embeddingProjection() {
+    return Optional.ofNullable(embeddingProjection);
+  }
+
+  /**
+   * The layers with their own weights, bottom first: {@link EncoderConfig#distinctLayers()} of
+   * them. Where layers share weights (ALBERT) the forward pass applies each one several times
+   * ({@link EncoderConfig#numLayers()} in all), so a block inserted into a layer, or a wrapped
+   * projection, acts at each application.
    *
    * @return an immutable list
    */

@@ -47,7 +47,9 @@ public final class EncoderConfig {
   private final ModelType modelType;
   private final int vocabSize;
   private final int hiddenSize;
+  private final Integer embeddingSize;
   private final int numLayers;
+  private final int distinctLayers;
   private final int numHeads;
   private final int intermediateSize;
   private final HiddenActivation hiddenAct;
@@ -65,6 +67,8 @@ public final class EncoderConfig {
     modelType = Objects.requireNonNull(b.modelType, "modelType");
     vocabSize = within("vocab_size", b.vocabSize, MAX_VOCAB);
     hiddenSize = within("hidden_size", b.hiddenSize, MAX_WIDTH);
+    embeddingSize =
+        b.embeddingSize == null ? null : within("embedding_size", b.embeddingSize, MAX_WIDTH);
     numLayers = within("num_hidden_layers", b.numLayers, MAX_LAYERS);
     numHeads = within("num_attention_heads", b.numHeads, MAX_WIDTH);
     intermediateSize = within("intermediate_size", b.intermediateSize, MAX_WIDTH);
@@ -80,6 +84,11 @@ public final class EncoderConfig {
     padTokenId = b.padTokenId;
     original = b.original == null ? new JsonObject() : b.original.deepCopy();
     fitsOneArray("vocab_size x hidden_size (the word embeddings)", (long) vocabSize * hiddenSize);
+    if (embeddingSize != null) {
+      fitsOneArray("vocab_size x embedding_size (the word embeddings)", (long) vocabSize * embeddingSize);
+      fitsOneArray("max_position_embeddings x embedding_size (the position embeddings)",
+          (long) maxPositionEmbeddings * embeddingSize);
+    }
     fitsOneArray("intermediate_size x hidden_size (one feed-forward weight)", (long) intermediateSize * hiddenSize);
     fitsOneArray("max_position_embeddings x hidden_size (the position embeddings)", (long) maxPositionEmbeddings * hiddenSize);
     if (hiddenSize % numHeads != 0) {
@@ -102,6 +111,11 @@ public final class EncoderConfig {
     }
     if (!(layerNormEps > 0) || !(initializerRange > 0)) {
       throw new IllegalArgumentException("layer_norm_eps and initializer_range must be positive");
+    }
+    distinctLayers = modelType.distinctLayers(this);
+    if (distinctLayers < 1 || distinctLayers > numLayers) {
+      throw new IllegalArgumentException(modelType.hfName() + ": " + distinctLayers
+          + " layers with their own weights for " + numLayers + " layers (num_hidden_layers)");
     }
   }
 
@@ -162,6 +176,7 @@ public final class EncoderConfig {
     b.modelType = modelType;
     b.vocabSize = vocabSize;
     b.hiddenSize = hiddenSize;
+    b.embeddingSize = embeddingSize;
     b.numLayers = numLayers;
     b.numHeads = numHeads;
     b.intermediateSize = intermediateSize;
@@ -244,7 +259,7 @@ public final class EncoderConfig {
         .numLayers(integer(o, key(type, "num_hidden_layers"), b.numLayers))
         .numHeads(integer(o, key(type, "num_attention_heads"), b.numHeads))
         .intermediateSize(integer(o, key(type, "intermediate_size"), b.intermediateSize))
-        .hiddenAct(HiddenActivation.fromHf(str(o, key(type, "hidden_act"), "gelu")))
+        .hiddenAct(HiddenActivation.fromHf(str(o, key(type, "hidden_act"), b.hiddenAct.hfName())))
         .hiddenDropout((float) number(o, key(type, "hidden_dropout_prob"), b.hiddenDropout))
         .attentionDropout((float) number(o, key(type, "attention_probs_dropout_prob"), b.attentionDropout))
         .maxPositionEmbeddings(integer(o, key(type, "max_position_embeddings"), b.maxPositionEmbeddings))
@@ -252,6 +267,9 @@ public final class EncoderConfig {
         .layerNormEps(number(o, key(type, "layer_norm_eps"), b.layerNormEps))
         .initializerRange(number(o, key(type, "initializer_range"), b.initializerRange))
         .padTokenId(integer(o, key(type, "pad_token_id"), b.padTokenId));
+    if (o.has(key(type, "embedding_size")) && !o.get(key(type, "embedding_size")).isJsonNull()) {
+      b.embeddingSize(integer(o, key(type, "embedding_size"), b.hiddenSize));
+    }
     if (o.has(key(type, "classifier_dropout")) && !o.get(key(type, "classifier_dropout")).isJsonNull()) {
       b.classifierDropout((float) number(o, key(type, "classifier_dropout"), 0));
     }
@@ -335,6 +353,9 @@ public final class EncoderConfig {
     o.addProperty("model_type", modelType.hfName());
     o.addProperty(key(modelType, "vocab_size"), vocabSize);
     o.addProperty(key(modelType, "hidden_size"), hiddenSize);
+    if (embeddingSize != null) {
+      o.addProperty(key(modelType, "embedding_size"), embeddingSize);
+    }
     o.addProperty(key(modelType, "num_hidden_layers"), numLayers);
     o.addProperty(key(modelType, "num_attention_heads"), numHeads);
     o.addProperty(key(modelType, "intermediate_size"), intermediateSize);
@@ -390,12 +411,39 @@ public final class EncoderConfig {
   }
 
   /**
-   * Number of encoder layers.
+   * Width of the embedding tables ({@code embedding_size} of ELECTRA and ALBERT, whose
+   * embeddings are projected to the hidden size, {@link ModelType#embeddingProjection()}).
+   *
+   * <pre>{@code
+   * EncoderConfig.fromJson("{\"model_type\": \"electra\", \"embedding_size\": 128, ...}")
+   *     .embeddingSize();   // 128
+   * }</pre>
+   *
+   * @return {@code embedding_size} when the configuration has one, else the hidden size
+   */
+  public int embeddingSize() {
+    return embeddingSize != null ? embeddingSize : hiddenSize;
+  }
+
+  /**
+   * Number of encoder layers the input passes through.
    *
    * @return {@code num_hidden_layers}
    */
   public int numLayers() {
     return numLayers;
+  }
+
+  /**
+   * Number of layers with their own weights ({@link ModelType#distinctLayers}): {@link
+   * #numLayers()} except where layers share weights (ALBERT: one shared layer applied
+   * {@code num_hidden_layers} times). Layer indices of parameter names, layer-wise learning
+   * rates, layer selectors and gradual unfreezing count these layers.
+   *
+   * @return 1..{@link #numLayers()}
+   */
+  public int distinctLayers() {
+    return distinctLayers;
   }
 
   /**
@@ -558,6 +606,7 @@ public final class EncoderConfig {
     private ModelType modelType = ModelType.BERT;
     private int vocabSize = 30522;
     private int hiddenSize = 768;
+    private Integer embeddingSize;
     private int numLayers = 12;
     private int numHeads = 12;
     private int intermediateSize = 3072;
@@ -606,6 +655,18 @@ public final class EncoderConfig {
      */
     public Builder hiddenSize(int value) {
       hiddenSize = value;
+      return this;
+    }
+
+    /**
+     * Sets the width of the embedding tables (ELECTRA, ALBERT); null (the default) for the hidden
+     * size, with no {@code embedding_size} key in {@code config.json}.
+     *
+     * @param value the width, or null
+     * @return this builder
+     */
+    public Builder embeddingSize(Integer value) {
+      embeddingSize = value;
       return this;
     }
 

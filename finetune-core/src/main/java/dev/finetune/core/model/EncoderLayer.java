@@ -38,6 +38,7 @@ public final class EncoderLayer implements EncoderBlock {
   private final Shape normalizedShape;
   private final float scale;
   private final boolean attentionOutputDropout;
+  private final boolean ffnOutputDropout;
   private final List<HiddenTransform> afterAttention = new CopyOnWriteArrayList<>();
   private final List<HiddenTransform> afterFfn = new CopyOnWriteArrayList<>();
   private final List<HiddenTransform> parallelToFfn = new CopyOnWriteArrayList<>();
@@ -61,6 +62,7 @@ public final class EncoderLayer implements EncoderBlock {
     outputNormWeight = factory.create(p + names.outputNorm() + ".weight", h);
     outputNormBias = factory.create(p + names.outputNorm() + ".bias", h);
     attentionOutputDropout = names.attentionOutputDropout();
+    ffnOutputDropout = names.ffnOutputDropout();
     normalizedShape = new Shape(h);
     scale = (float) (1.0 / Math.sqrt(config.headSize()));
   }
@@ -122,7 +124,10 @@ public final class EncoderLayer implements EncoderBlock {
         layerNorm(ctx, attended.add(x), attentionNormWeight, attentionNormBias);
 
     NDArray inner = config.hiddenAct().apply(intermediate.forward(ctx, h1));
-    NDArray ffn = ctx.dropout(output.forward(ctx, inner), config.hiddenDropout());
+    NDArray ffn = output.forward(ctx, inner);
+    if (ffnOutputDropout) {
+      ffn = ctx.dropout(ffn, config.hiddenDropout());
+    }
     for (HiddenTransform transform : parallelToFfn) {
       ffn = ffn.add(transform.apply(ctx, h1));
     }

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * How an architecture family names the modules of its encoder layers, and the two structural
  * facts in which post-norm encoders of the BERT kind differ: whether the embeddings have a
- * token-type table, and whether dropout follows the attention output projection. Names are
+ * token-type table, and whether dropout follows the attention output projection and the
+ * feed-forward output projection. Names are
  * relative to a layer's prefix ({@link #layer(int)}), without {@code .weight}/{@code .bias}.
  * The embeddings are always {@code embeddings.word_embeddings}, {@code
  * embeddings.position_embeddings}, {@code embeddings.token_type_embeddings} and {@code
@@ -32,6 +33,8 @@ import java.util.Objects;
  * @param tokenTypes whether the embeddings add a token-type table
  * @param attentionOutputDropout whether dropout is applied to the attention output projection's
  *     result before the residual (BERT yes, DistilBERT no)
+ * @param ffnOutputDropout whether dropout is applied to the second feed-forward projection's
+ *     result before the residual (BERT yes, ALBERT no)
  */
 public record EncoderLayout(
     String layerPrefix,
@@ -46,7 +49,8 @@ public record EncoderLayout(
     String attentionBlock,
     String ffnBlock,
     boolean tokenTypes,
-    boolean attentionOutputDropout) {
+    boolean attentionOutputDropout,
+    boolean ffnOutputDropout) {
 
   /** BERT's names ({@code encoder.layer.N.attention.self.query}, ...), shared by RoBERTa. */
   public static final EncoderLayout BERT =
@@ -62,6 +66,7 @@ public record EncoderLayout(
           "output.LayerNorm",
           "attention.output",
           "output",
+          true,
           true,
           true);
 
@@ -86,6 +91,31 @@ public record EncoderLayout(
           "EncoderLayout: layerPrefix must end with a dot, like \"encoder.layer.\", got \""
               + layerPrefix + "\"");
     }
+  }
+
+  /**
+   * A layout with dropout after the feed-forward output, as BERT and DistilBERT.
+   *
+   * @param layerPrefix the prefix before the layer index, ending with a dot
+   * @param query the query projection
+   * @param key the key projection
+   * @param value the value projection
+   * @param attentionOutput the attention output projection
+   * @param attentionNorm the LayerNorm after attention
+   * @param intermediate the first feed-forward projection
+   * @param output the second feed-forward projection
+   * @param outputNorm the LayerNorm after the feed-forward block
+   * @param attentionBlock the module that ends with the attention output
+   * @param ffnBlock the module that ends with the feed-forward output
+   * @param tokenTypes whether the embeddings add a token-type table
+   * @param attentionOutputDropout whether dropout follows the attention output projection
+   */
+  public EncoderLayout(String layerPrefix, String query, String key, String value,
+      String attentionOutput, String attentionNorm, String intermediate, String output,
+      String outputNorm, String attentionBlock, String ffnBlock, boolean tokenTypes,
+      boolean attentionOutputDropout) {
+    this(layerPrefix, query, key, value, attentionOutput, attentionNorm, intermediate, output,
+        outputNorm, attentionBlock, ffnBlock, tokenTypes, attentionOutputDropout, true);
   }
 
   /**

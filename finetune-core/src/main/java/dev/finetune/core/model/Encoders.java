@@ -353,7 +353,7 @@ public final class Encoders {
         }
         if (isHead(family, name)) {
           head.add(name);
-        } else if (isDroppedLayer(family, name, config.numLayers(), full.numLayers())) {
+        } else if (isDroppedLayer(family, name, config.distinctLayers(), full.distinctLayers())) {
           dropped.add(name);
           weights.remove(name);
         } else if (isPretrainingHead(family, name)) {
@@ -378,11 +378,13 @@ public final class Encoders {
       for (String name : weights.keySet()) {
         highest = Math.max(highest, config.modelType().encoderLayout().layerIndex(name));
       }
-      if (highest >= 0 && highest + 1 != config.numLayers()) {
+      if (highest >= 0 && highest + 1 != config.distinctLayers()) {
         throw new CheckpointException(
             dir.resolve("config.json")
                 + ": num_hidden_layers is "
                 + config.numLayers()
+                + (config.distinctLayers() != config.numLayers()
+                    ? " (" + config.distinctLayers() + " with their own weights)" : "")
                 + " but the weights hold encoder layers 0.."
                 + highest
                 + " ("

@@ -14,16 +14,20 @@ final class ExpectedTensors {
     }
     Map<String, long[]> m = new LinkedHashMap<>();
     long h = c.hiddenSize();
+    long e = c.embeddingSize();
     long f = c.intermediateSize();
-    m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
-    m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
+    m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), e});
+    m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), e});
     EncoderLayout names = c.modelType().encoderLayout();
     if (names.tokenTypes()) {
-      m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
+      m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), e});
     }
-    m.put("embeddings.LayerNorm.weight", new long[] {h});
-    m.put("embeddings.LayerNorm.bias", new long[] {h});
-    for (int i = 0; i < c.numLayers(); i++) {
+    m.put("embeddings.LayerNorm.weight", new long[] {e});
+    m.put("embeddings.LayerNorm.bias", new long[] {e});
+    if (c.modelType().hasEmbeddingProjection(c)) {
+      linear(m, c.modelType().embeddingProjection().orElseThrow(), e, h);
+    }
+    for (int i = 0; i < c.distinctLayers(); i++) {
       String p = names.layer(i);
       linear(m, p + names.query(), h, h);
       linear(m, p + names.key(), h, h);

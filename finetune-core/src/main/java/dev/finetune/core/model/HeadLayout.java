@@ -1,5 +1,6 @@
 package dev.finetune.core.model;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Objects;
 
 /**
@@ -20,8 +21,9 @@ import java.util.Objects;
  * @param classifierName the output projection after it, e.g. {@code classifier}
  * @param dropoutBeforePooler whether dropout is applied to the first token before the dense layer
  *     (RoBERTa) as well as after it
- * @param poolerActivation the activation after the dense layer (tanh for BERT and RoBERTa, ReLU
- *     for DistilBERT's {@code pre_classifier}, GELU for ModernBERT's {@code head.dense})
+ * @param poolerActivation the activation after the dense layer (tanh for BERT, RoBERTa and
+ *     ALBERT, ReLU for DistilBERT's {@code pre_classifier}, GELU for ELECTRA's classification
+ *     head and ModernBERT's {@code head.dense})
  * @param poolerNorm a LayerNorm after the activation (ModernBERT's {@code head.norm}), or empty
  *     for none
  * @param poolerOnEveryHead whether the dense layer (with activation and norm) also runs for mean
@@ -45,8 +47,25 @@ public record HeadLayout(
     TANH,
     /** ReLU (DistilBERT's {@code pre_classifier}). */
     RELU,
-    /** Exact GELU (ModernBERT's {@code classifier_activation}, default {@code gelu}). */
-    GELU
+    /**
+     * Exact (erf) GELU (ELECTRA's {@code ElectraClassificationHead}, ModernBERT's
+     * {@code classifier_activation}, default {@code gelu}).
+     */
+    GELU;
+
+    /**
+     * Applies the activation.
+     *
+     * @param x the dense layer's output
+     * @return a new array
+     */
+    public NDArray apply(NDArray x) {
+      return switch (this) {
+        case TANH -> x.tanh();
+        case RELU -> ai.djl.nn.Activation.relu(x);
+        case GELU -> ai.djl.nn.Activation.gelu(x);
+      };
+    }
   }
 
   /**
@@ -118,7 +137,8 @@ public record HeadLayout(
   /**
    * Tells whether a head parameter belongs to the task model rather than the base model, so a
    * checkpoint stores it without the family's prefix: everything of the head except a base
-   * model's {@code pooler.*} (BERT's pooler is part of {@code BertModel}; RoBERTa's
+   * model's pooler, {@code pooler} or {@code pooler.*} (BERT's {@code pooler.dense} is part of
+   * {@code BertModel}, ALBERT's {@code pooler} of {@code AlbertModel}; RoBERTa's
    * {@code classifier.dense} and DistilBERT's {@code pre_classifier} are not).
    *
    * @param hfName a parameter name
@@ -127,7 +147,11 @@ public record HeadLayout(
   public boolean outsideBaseModel(String hfName) {
     return hfName.startsWith(MEAN_CLASSIFIER + ".")
         || hfName.startsWith(classifierName + ".")
-        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."))
+        || (!inBaseModel(poolerName) && hfName.startsWith(poolerName + "."))
         || (!poolerNorm.isEmpty() && hfName.startsWith(poolerNorm + "."));
+  }
+
+  private static boolean inBaseModel(String pooler) {
+    return pooler.equals("pooler") || pooler.startsWith("pooler.");
   }
 }

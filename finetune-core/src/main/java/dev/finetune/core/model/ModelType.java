@@ -3,6 +3,7 @@ package dev.finetune.core.model;
 import dev.finetune.core.checkpoint.CheckpointException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Set;
  *
  * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
  * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily}, {@link
- * DistilBertFamily} and {@link ModernBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * DistilBertFamily}, {@link ElectraFamily}, {@link AlbertFamily} and {@link ModernBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
@@ -217,6 +218,56 @@ public interface ModelType {
    * @param pooling the head's pooling
    */
   default void describeHead(com.google.gson.JsonObject config, Pooling pooling) {}
+
+  /**
+   * Tells whether a parameter is fixed by the family and never trained (DistilBERT's sinusoidal
+   * position table, {@code requires_grad=False} in Hugging Face): it is created frozen and no
+   * fine-tuning method, callback or resume unfreezes it.
+   *
+   * @param config the configuration
+   * @param hfName the parameter's name
+   * @return true for a fixed parameter; false by default
+   */
+  default boolean isFixed(EncoderConfig config, String hfName) {
+    return false;
+  }
+
+  /**
+   * The name of the linear projection from the embedding width to the hidden size that factorised
+   * embeddings need ({@link EncoderConfig#embeddingSize()}): ELECTRA's {@code embeddings_project},
+   * ALBERT's {@code encoder.embedding_hidden_mapping_in}. It runs after the embeddings' LayerNorm
+   * and dropout, before layer 0; its parameters count with the embeddings (layer-wise learning
+   * rates, selectors).
+   *
+   * @return the module name (without {@code .weight}), or empty when the family has none
+   */
+  default Optional<String> embeddingProjection() {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a configuration has the {@link #embeddingProjection()}.
+   *
+   * @param config the configuration
+   * @return by default, when the family declares one and the embedding width differs from the
+   *     hidden size (ELECTRA); ALBERT always has it
+   */
+  default boolean hasEmbeddingProjection(EncoderConfig config) {
+    return embeddingProjection().isPresent() && config.embeddingSize() != config.hiddenSize();
+  }
+
+  /**
+   * How many layers have their own weights; the encoder's {@code num_hidden_layers} layers use
+   * them in equal consecutive runs, as ALBERT's layer groups (layer i uses distinct layer
+   * {@code i * distinct / num_hidden_layers}). Called once when a configuration is built; refuse
+   * configurations the family cannot run here with an {@link IllegalArgumentException}.
+   *
+   * @param config the configuration (its other values set)
+   * @return 1..{@code config.numLayers()}; by default {@code config.numLayers()}
+   */
+  default int distinctLayers(EncoderConfig config) {
+    return config.numLayers();
+  }
 
   /**
    * Looks a family up in {@link ModelTypes} by its Hugging Face {@code model_type}.

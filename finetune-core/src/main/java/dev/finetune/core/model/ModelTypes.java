@@ -45,6 +45,8 @@ public final class ModelTypes {
     add(registry, new CamembertFamily());
     add(registry, new DistilBertFamily());
     add(registry, new ModernBertFamily());
+    add(registry, new ElectraFamily());
+    add(registry, new AlbertFamily());
   }
 
   private static synchronized Map<String, ModelType> registry() {
@@ -202,6 +204,20 @@ public final class ModelTypes {
         modules.add(module + ".");
       }
       modules.add(family.headLayout().classifierName() + ".");
+    }
+    return List.copyOf(modules);
+  }
+
+  /**
+   * The module names of the registered families' projections of factorised embeddings
+   * ({@link ModelType#embeddingProjection()}): their parameters count with the embeddings.
+   *
+   * @return an immutable snapshot, e.g. {@code [embeddings_project]}
+   */
+  public static synchronized List<String> embeddingProjections() {
+    LinkedHashSet<String> modules = new LinkedHashSet<>();
+    for (ModelType family : registry().values()) {
+      family.embeddingProjection().ifPresent(modules::add);
     }
     return List.copyOf(modules);
   }

@@ -84,12 +84,18 @@ final class ParameterFactory {
             : (name.endsWith("bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT);
     Parameter parameter = Parameter.builder().setName(name).setType(type).build();
     parameter.setArray(array);
-    parameter.freeze(false);
+    boolean fixed = config.modelType().isFixed(config, name);
+    parameter.freeze(fixed);
     ParameterAddress address = ParameterAddresses.of(name);
     if (config.modelType().encoderTopModules().stream().anyMatch(name::startsWith)) {
-      address = new ParameterAddress(name, config.numLayers() - 1, address.role());
+      address = new ParameterAddress(name, config.distinctLayers() - 1, address.role());
     }
-    registry.add(new ModelParameter(name, address, parameter));
+    ModelParameter added = new ModelParameter(name, address, parameter);
+    if (fixed) {
+      registry.addFixed(added);
+    } else {
+      registry.add(added);
+    }
     return parameter;
   }
 

@@ -4,10 +4,12 @@ import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterSelector;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ public final class ModelParameters {
   private static final Logger LOG = LoggerFactory.getLogger(ModelParameters.class);
 
   private final Map<String, ModelParameter> byName = new LinkedHashMap<>();
+  private final Set<String> fixed = new HashSet<>();
 
   /** Creates an empty registry; models fill it in order (embeddings, layers, head). */
   public ModelParameters() {}
@@ -51,12 +54,37 @@ public final class ModelParameters {
   }
 
   /**
+   * Adds a parameter that is never trained (a family's fixed table, such as DistilBERT's
+   * sinusoidal positions): it is frozen now and {@link #unfreeze} passes over it, so no method,
+   * callback or resume makes it require a gradient. It is saved and loaded as any other.
+   *
+   * @param parameter the parameter to add
+   * @throws IllegalArgumentException when its name is taken
+   */
+  public synchronized void addFixed(ModelParameter parameter) {
+    add(parameter);
+    parameter.parameter().freeze(true);
+    fixed.add(parameter.hfName());
+  }
+
+  /**
+   * Tells whether a parameter was added with {@link #addFixed}.
+   *
+   * @param hfName the name
+   * @return true when it is never trained
+   */
+  public synchronized boolean isFixed(String hfName) {
+    return fixed.contains(hfName);
+  }
+
+  /**
    * Removes a parameter (for instance when a PEFT method is unloaded); does not close it.
    *
    * @param hfName the name
    * @return the removed parameter, if there was one
    */
   public synchronized Optional<ModelParameter> remove(String hfName) {
+    fixed.remove(hfName);
     return Optional.ofNullable(byName.remove(hfName));
   }
 
@@ -189,7 +217,8 @@ public final class ModelParameters {
   }
 
   /**
-   * Unfreezes the selected parameters: they require gradients again.
+   * Unfreezes the selected parameters: they require gradients again (except {@link #addFixed
+   * fixed} ones).
    *
    * @param selector which parameters
    * @return how many parameters matched
@@ -212,7 +241,7 @@ public final class ModelParameters {
   private int setTrainable(Predicate<? super ParameterAddress> selector, boolean trainable) {
     List<ModelParameter> chosen = select(selector);
     for (ModelParameter p : chosen) {
-      p.parameter().freeze(!trainable);
+      p.parameter().freeze(!trainable || isFixed(p.hfName()));
     }
     if (chosen.isEmpty()) {
       LOG.warn("{} matched no parameter", trainable ? "unfreeze" : "freeze");

@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 /**
  * Derives a {@link ParameterAddress} (layer index and role) from a Hugging Face parameter name.
  *
- * <p>Embeddings are layer {@link ParameterAddress#EMBEDDINGS}; {@code encoder.layer.N.*} (or the
- * layer prefix of another registered family's {@link EncoderLayout}, DistilBERT's
- * {@code transformer.layer.N.*}) is layer N; {@code pooler.*}, {@code classifier.*} and the
+ * <p>Embeddings, and the projection of factorised embeddings (ELECTRA's
+ * {@code embeddings_project}, ALBERT's {@code encoder.embedding_hidden_mapping_in}), are layer
+ * {@link ParameterAddress#EMBEDDINGS} with role {@link ParameterRole#EMBEDDING};
+ * {@code encoder.layer.N.*} (or the layer prefix of another registered family's {@link
+ * EncoderLayout}, DistilBERT's {@code transformer.layer.N.*}, ALBERT's shared
+ * {@code encoder.albert_layer_groups.N.*}) is layer N; {@code pooler.*}, {@code classifier.*} and the
  * registered families' head modules ({@code pre_classifier.*}) are
  * {@link ParameterAddress#HEAD}. The role
  * {@link ParameterRole#PEFT} is never read from a name: the fine-tuning method that creates a
@@ -60,7 +63,7 @@ public final class ParameterAddresses {
    *     {@link ParameterAddress#HEAD} for the head and anything else above the encoder
    */
   public static int layerOf(String hfName) {
-    if (hfName.startsWith("embeddings.")) {
+    if (hfName.startsWith("embeddings.") || isEmbeddingProjection(hfName)) {
       return ParameterAddress.EMBEDDINGS;
     }
     Matcher m = LAYER.matcher(hfName);
@@ -90,7 +93,7 @@ public final class ParameterAddresses {
         || NORM.matcher(hfName).matches()) {
       return ParameterRole.LAYER_NORM;
     }
-    if (hfName.startsWith("embeddings.")) {
+    if (hfName.startsWith("embeddings.") || isEmbeddingProjection(hfName)) {
       return ParameterRole.EMBEDDING;
     }
     if (ModelTypes.headModules().stream().anyMatch(hfName::startsWith)) {
@@ -100,9 +103,15 @@ public final class ParameterAddresses {
       return ParameterRole.ATTENTION;
     }
     if (hfName.contains(".intermediate.") || hfName.contains(".output.")
-        || hfName.contains(".ffn.") || hfName.contains(".mlp.")) {
+        || hfName.contains(".ffn.") || hfName.contains(".ffn_output.")
+        || hfName.contains(".mlp.")) {
       return ParameterRole.FFN;
     }
     return ParameterRole.OTHER;
+  }
+
+  /** A parameter of a family's projection of factorised embeddings (ELECTRA, ALBERT). */
+  private static boolean isEmbeddingProjection(String hfName) {
+    return ModelTypes.embeddingProjections().stream().anyMatch(m -> hfName.startsWith(m + "."));
   }
 }

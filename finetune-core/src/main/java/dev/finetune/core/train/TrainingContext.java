@@ -38,7 +38,8 @@ public interface TrainingContext {
   ModelParameters parameters();
 
   /**
-   * The number of encoder layers L (for layer-based selections).
+   * The number of encoder layers L with their own weights (for layer-based selections): {@code
+   * num_hidden_layers}, except for families that share layers (ALBERT: 1, the shared layer).
    *
    * @return L
    */

@@ -120,7 +120,7 @@ final class TrainingRun implements TrainingContext {
     this.validation = validation;
     this.test = test;
     this.parameters = model.parameters();
-    this.numLayers = model.config().numLayers();
+    this.numLayers = model.config().distinctLayers();
     this.schedule = config.absoluteSchedule();
     this.weightDecayPolicy = config.weightDecayPolicy();
     this.listeners = config.listeners();

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Each family against an independent implementation: the fixtures of
  * {@code src/test/resources/parity} are Hub-style task checkpoints (prefixed encoder, head,
  * pre-training head, float16) with references from {@code make_parity.py}, plain-PyTorch forwards
- * written from transformers' {@code modeling_roberta.py} (RoBERTa, XLM-RoBERTa, CamemBERT) and
- * {@code modeling_distilbert.py} (DistilBERT). The PEFT methods on the same fixtures are tested in
+ * written from transformers' {@code modeling_roberta.py} (RoBERTa, XLM-RoBERTa, CamemBERT),
+ * {@code modeling_distilbert.py} (DistilBERT), {@code modeling_electra.py} (ELECTRA) and
+ * {@code modeling_albert.py} (ALBERT). The PEFT methods on the same fixtures are tested in
  * finetune-peft ({@code FamilyMethodsTest}).
  */
 class FamilyParityTest {
@@ -38,7 +39,7 @@ class FamilyParityTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert"})
+  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert"})
   void loadsStrictlyAndMatchesTheReferenceForward(String family) {
     Path folder = ParityFixtures.copy(family, dir);
     ParityFixtures.Expected expected = ParityFixtures.expected(folder);
@@ -68,7 +69,7 @@ class FamilyParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert"})
+  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert"})
   void savesAsTheFamilysTaskCheckpointAndReloadsEqual(String family) throws IOException {
     Path folder = ParityFixtures.copy(family, dir);
     ParityFixtures.Expected expected = ParityFixtures.expected(folder);
@@ -86,11 +87,13 @@ class FamilyParityTest {
       model.save(saved);
     }
     Map<String, HostTensor> tensors = SafeTensors.read(saved.resolve("model.safetensors"));
-    String pooler = type.headLayout().poolerName();
+    String pooler = type.headLayout().poolerName() + ".weight";
+    int top = type.distinctLayers(model0Config(folder)) - 1;
     assertThat(tensors).containsKeys(
         type.checkpointPrefix() + "embeddings.word_embeddings.weight",
-        type.checkpointPrefix() + type.encoderLayout().layer(1) + type.encoderLayout().query() + ".weight",
-        pooler + ".weight", type.headLayout().classifierName() + ".weight");
+        type.checkpointPrefix() + type.encoderLayout().layer(top) + type.encoderLayout().query() + ".weight",
+        type.headLayout().outsideBaseModel(pooler) ? pooler : type.checkpointPrefix() + pooler,
+        type.headLayout().classifierName() + ".weight");
     JsonObject config = JsonParser.parseString(
         Files.readString(saved.resolve("config.json"), StandardCharsets.UTF_8)).getAsJsonObject();
     assertThat(config.get("model_type").getAsString()).isEqualTo(family);
@@ -109,6 +112,10 @@ class FamilyParityTest {
       assertThat(reloaded.forward(expected.batch(m), false).singletonOrThrow().toFloatArray())
           .containsExactly(logits);
     }
+  }
+
+  private static EncoderConfig model0Config(Path folder) {
+    return EncoderConfig.fromJson(folder.resolve("config.json"));
   }
 
   @Test

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The tiny parity checkpoints of {@code src/test/resources/parity} (made by
  * {@code make_parity.py}: plain-PyTorch forwards written from transformers' modeling code), copied
- * to a folder so tests load them as a Hub download would be loaded. CamemBERT reuses the
+ * to a folder so tests load them as a Hub download would be loaded. ELECTRA and ALBERT have
+ * {@code embedding_size} 16, so their projection to the hidden size is exercised. CamemBERT reuses the
  * XLM-RoBERTa weights and references under its own {@code model_type}: the two are the same
  * network.
  */
@@ -26,8 +27,8 @@ public final class ParityFixtures {
    * The families with a fixture; each is a hidden-32 task checkpoint with 3 labels (2 layers;
    * ModernBERT 3, so that local and global attention both appear).
    */
-  public static final List<String> FAMILIES =
-      List.of("roberta", "xlm-roberta", "camembert", "distilbert", "modernbert");
+  public static final List<String> FAMILIES = List.of(
+      "roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert", "modernbert");
 
   private static final List<String> FILES = List.of("config.json", "model.safetensors", "expected.json");
 
