@@ -18,6 +18,7 @@ import dev.finetune.core.train.ModelTransform;
 import dev.finetune.core.train.Setting;
 import dev.finetune.core.train.StopRequest;
 import dev.finetune.core.train.TrainingSettings;
+import dev.finetune.core.train.callbacks.BestCheckpoint;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
 import java.io.IOException;
@@ -80,6 +81,10 @@ public final class Quickstart {
         --output DIR         also save report.json and report.csv there
         --save DIR           save the trained model there (the whole model; with an adapter method
                              its adapter folder, which records its base); use it with Predict/Evaluate
+        --best-checkpoint DIR  keep the best epoch's model there (by the task's main metric:
+                             accuracy, mcc, f1, spearman, macro_f1) and end the run with its
+                             weights (Hugging Face's load_best_model_at_end): the test row and
+                             --save then use them; the report's test_weights names the epoch
         --quiet              no progress bar (same as --progress false)
         --verbose            print the stack trace of a failure (default: one line)
         --help               this text
@@ -235,6 +240,10 @@ public final class Quickstart {
       }
       if (o.containsKey("checkpoints")) {
         chain.checkpoints(Path.of(o.get("checkpoints")), value(settings, TrainingSettings.CHECKPOINT_EVERY_STEPS));
+      }
+      if (o.containsKey("best-checkpoint")) {
+        chain.callbacks(BestCheckpoint.on(task.mainMetric()).saveTo(Path.of(o.get("best-checkpoint")))
+            .restoreAtEnd());
       }
       if (o.containsKey("resume-allow")) {
         chain.resumeAllowing(Arrays.stream(o.get("resume-allow").split(",")).map(String::strip)
@@ -402,7 +411,7 @@ public final class Quickstart {
   private static final List<String> FLAGS = List.of("help", "quiet", "verbose");
   private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
       "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "resume-allow", "output",
-      "save", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
+      "save", "best-checkpoint", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
       Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 
   /** Quickstart's whole-number options and their smallest values. */
