@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * with several seeds. Cells run one after another, each on a fresh model from the factory
  * (closed after the cell). Each finished cell writes {@code cells/<id>.json} atomically, so a run
  * that was killed or that failed in some cells is resumed by running it again: finished cells are
- * skipped, unfinished or failed ones run from their start.
+ * skipped, unfinished or failed ones run from their start (in a stoppable run, {@link #run(Path,
+ * Predicate, StopRequest)}, each unfinished cell continues from its resume checkpoint instead).
+ * Cells train texts or tagged words: the grid's data is any {@code TaskData} of a task.
  *
  * <p>Order: the first axis varies slowest; all configurations run with the first seed before
  * the second seed's repeats start, so a partial run already covers every configuration. Per

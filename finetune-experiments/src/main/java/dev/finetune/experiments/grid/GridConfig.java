@@ -189,7 +189,10 @@ public final class GridConfig {
         grid.describe(key + " = " + (v.isJsonPrimitive() ? v.getAsString() : v.toString()));
       }
     }
-    grid.configure(s -> defaults.forEach(d -> d.accept(s)));
+    grid.configure(s -> {
+      s.setting(GridResults.MAIN_METRIC, task.mainMetric());
+      defaults.forEach(d -> d.accept(s));
+    });
     if (root.has("axes")) {
       JsonElement axes = root.get("axes");
       if (!axes.isJsonObject() || axes.getAsJsonObject().isEmpty()) {

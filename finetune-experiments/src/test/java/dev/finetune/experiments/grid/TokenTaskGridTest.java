@@ -48,6 +48,9 @@ class TokenTaskGridTest {
     assertThat(results.cells().get(0).finalMetric("f1"))
         .as("%s", results.cells().get(0).report().lastEpoch().validationMetrics()).isGreaterThan(0.5);
     assertThat(results.cells().get(1).report().method()).contains("lora");
+    assertThat(results.mainMetric()).isEqualTo("f1");
+    assertThat(results.markdownTable().lines().findFirst().orElseThrow())
+        .contains("| MCC | final f1 | best f1 | s/epoch |");
     assertThat(results.cells().get(0).report().epochs().get(1).trainableParameters())
         .isGreaterThan(results.cells().get(1).report().epochs().get(1).trainableParameters());
   }
