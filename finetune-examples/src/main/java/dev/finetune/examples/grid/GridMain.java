@@ -204,9 +204,10 @@ public final class GridMain {
           out.println();
           out.print(results.markdownTable());
         }
-        err.println("error: " + ExitCodes.oneLine(stopped) + "; the results of the "
-            + results.cells().size() + " finished cells are in " + output.toAbsolutePath()
-            + ": run the same command again to continue");
+        err.println("error: " + ExitCodes.oneLine(stopped));
+        err.println((results.cells().isEmpty() ? "no cell has finished yet"
+            : results.cells().size() + " finished cells: tables and plots in " + output.toAbsolutePath())
+            + "; run the same command again to continue");
         return ExitCodes.STOPPED;
       }
       List<Path> files = GridReport.write(results, output);
@@ -248,9 +249,10 @@ public final class GridMain {
           + " (leaderboard.md/.csv/.json, best.json, learning_curves.png)");
       return 0;
     } catch (GridStoppedException e) {
-      err.println("error: " + ExitCodes.oneLine(e) + "; the trial's checkpoint and the rung"
-          + " results so far are in " + output.resolve(SchemeSearch.TRIALS_DIR).toAbsolutePath()
-          + " (no leaderboard yet): run the same command again to continue");
+      err.println("error: " + ExitCodes.oneLine(e));
+      err.println("the trial's checkpoint and the rung results so far are in "
+          + output.resolve(SchemeSearch.TRIALS_DIR).toAbsolutePath()
+          + " (no leaderboard yet); run the same command again to continue");
       return ExitCodes.STOPPED;
     } catch (IOException | RuntimeException e) {
       ExitCodes.print(e, err, verbose);

@@ -286,7 +286,7 @@ public final class ExperimentGrid {
       }
       if (stop != null && stop.isRequested()) {
         throw new GridStoppedException(String.format(Locale.ROOT, "grid '%s' %s before cell %s"
-            + " started (%d cells ran now; the finished ones are in %s): run the same grid again"
+            + " started (%d cells ran now; the finished ones are in %s); run the grid again"
             + " on the folder to continue", name, stop.reason(), cell.id(), ran, cellsDir), null);
       }
       LOG.info("cell {}/{} {}: running", cell.index() + 1, cells.size(), cell.id());
@@ -300,7 +300,7 @@ public final class ExperimentGrid {
           long step = result.report().lastEpoch() == null ? 0 : result.report().lastEpoch().steps();
           String message = String.format(Locale.ROOT, "grid '%s' %s during cell %s (%d/%d) after"
               + " step %d; its resume checkpoint in %s holds that step and the cell is recorded as"
-              + " stopped, not finished (%s); run the same grid again on the folder to continue it",
+              + " stopped, not finished (%s); run the grid again on the folder to continue it",
               name, stop.reason(), cell.id(), cell.index() + 1, cells.size(), step,
               trained.checkpoint().toAbsolutePath(), stopped.getFileName());
           AtomicFiles.write(stopped, (message + "\n").getBytes(StandardCharsets.UTF_8));

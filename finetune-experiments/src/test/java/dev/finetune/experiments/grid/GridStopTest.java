@@ -80,7 +80,7 @@ class GridStopTest {
         .isInstanceOf(GridStoppedException.class)
         .hasMessageContaining("grid 'stoppable' stopped by a test signal during cell full__s42 (1/2)"
             + " after step 7")
-        .hasMessageContaining("run the same grid again")
+        .hasMessageContaining("run the grid again on the folder to continue it")
         .satisfies(e -> assertThat(((GridStoppedException) e).cellId()).hasValue("full__s42"));
     assertThat(out.resolve("cells/full__s42.json")).as("not recorded as finished").doesNotExist();
     assertThat(out.resolve("cells/full__s42.stopped.txt")).content().contains("after step 7");
