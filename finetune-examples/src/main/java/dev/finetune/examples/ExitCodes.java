@@ -28,7 +28,7 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** The run diverged: the training loss became NaN or infinite. */
   public static final int DIVERGED = 3;
-  /** Stopped by SIGTERM or Ctrl-C after the step in progress (checkpoint and report saved). */
+  /** Stopped by SIGTERM or Ctrl-C after the step in progress (checkpoint and report saved; see {@link SignalStop}). */
   public static final int STOPPED = 4;
 
   private static final Map<Integer, String> MEANINGS = new TreeMap<>(Map.of(
@@ -39,8 +39,8 @@ public final class ExitCodes {
       DIVERGED, "the run diverged: the training loss became NaN or infinite (the report is still"
           + " printed and saved)",
       STOPPED, "stopped by a signal (SIGTERM, Ctrl-C) after the step in progress: the resume"
-          + " checkpoint (with --checkpoints) and the report so far were saved; run the same"
-          + " command again to continue"));
+          + " checkpoint (Quickstart: with --checkpoints; a grid cell or search trial: always) and"
+          + " the report so far were saved; run the same command again to continue"));
 
   private ExitCodes() {}
 

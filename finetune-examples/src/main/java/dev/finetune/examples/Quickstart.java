@@ -18,6 +18,7 @@ import dev.finetune.core.train.ModelTransform;
 import dev.finetune.core.train.Setting;
 import dev.finetune.core.train.StopRequest;
 import dev.finetune.core.train.TrainingSettings;
+import dev.finetune.core.train.callbacks.BestCheckpoint;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
 import java.io.IOException;
@@ -30,9 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +81,10 @@ public final class Quickstart {
         --output DIR         also save report.json and report.csv there
         --save DIR           save the trained model there (the whole model; with an adapter method
                              its adapter folder, which records its base); use it with Predict/Evaluate
+        --best-checkpoint DIR  keep the best epoch's model there (by the task's main metric:
+                             accuracy, mcc, f1, spearman, macro_f1) and end the run with its
+                             weights (Hugging Face's load_best_model_at_end): the test row and
+                             --save then use them; the report's test_weights names the epoch
         --quiet              no progress bar (same as --progress false)
         --verbose            print the stack trace of a failure (default: one line)
         --help               this text
@@ -103,63 +105,20 @@ public final class Quickstart {
       + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.DIVERGED,
           ExitCodes.STOPPED);
 
-  /** How long the shutdown hook waits for the step in progress, the save and the report. */
-  static final long STOP_GRACE_SECONDS = 120;
-
   private static final int HELP_COLUMN = 23;
   private static final int WIDTH = 100;
 
   private Quickstart() {}
 
   /**
-   * Runs the job.
+   * Runs the job; SIGTERM or Ctrl-C stops it gracefully ({@link SignalStop}).
    *
    * @param args the options above
    */
   public static void main(String[] args) {
-    StopRequest stop = new StopRequest();
-    AtomicInteger exitCode = new AtomicInteger(ExitCodes.STOPPED);
-    CountDownLatch finished = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> stopGracefully(stop, finished, exitCode, System.err), "graceful-stop"));
-    int code = run(args, System.out, System.err, stop);
-    exitCode.set(code);
-    finished.countDown();
-    if (code != 0 && !stop.isRequested()) {
-      System.exit(code); // the hook then halts with the same code
-    }
+    SignalStop signals = SignalStop.install(System.err);
+    signals.exit(run(args, System.out, System.err, signals.request()));
   }
-
-  /**
-   * The shutdown hook: on SIGTERM or Ctrl-C (or a normal exit, where the run is already over) asks
-   * the run to stop after its step in progress, waits up to {@link #STOP_GRACE_SECONDS} for the
-   * checkpoint and report, then ends the JVM with the run's exit code ({@link ExitCodes#STOPPED}
-   * after a signal).
-   */
-  static void stopGracefully(StopRequest stop, CountDownLatch finished, AtomicInteger exitCode,
-      PrintStream err) {
-    if (finished.getCount() > 0) {
-      err.println("stopping: a signal (SIGTERM or Ctrl-C) arrived; finishing the step in progress,"
-          + " then saving the checkpoint and the report (up to " + STOP_GRACE_SECONDS + " s)");
-      stop.request(STOPPED_BY_SIGNAL);
-    }
-    boolean done;
-    try {
-      done = finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      done = false;
-    }
-    if (!done) {
-      err.println("error: the run did not stop within " + STOP_GRACE_SECONDS
-          + " s; exiting without waiting for its checkpoint");
-    }
-    System.out.flush();
-    err.flush();
-    Runtime.getRuntime().halt(done ? exitCode.get() : ExitCodes.STOPPED);
-  }
-
-  /** The stop reason a signal gives, in the report's {@code stopped} setting. */
-  static final String STOPPED_BY_SIGNAL = "stopped by a signal (SIGTERM or Ctrl-C)";
 
   /**
    * Runs the job with explicit streams and no way to stop it but its end.
@@ -281,6 +240,10 @@ public final class Quickstart {
       }
       if (o.containsKey("checkpoints")) {
         chain.checkpoints(Path.of(o.get("checkpoints")), value(settings, TrainingSettings.CHECKPOINT_EVERY_STEPS));
+      }
+      if (o.containsKey("best-checkpoint")) {
+        chain.callbacks(BestCheckpoint.on(task.mainMetric()).saveTo(Path.of(o.get("best-checkpoint")))
+            .restoreAtEnd());
       }
       if (o.containsKey("resume-allow")) {
         chain.resumeAllowing(Arrays.stream(o.get("resume-allow").split(",")).map(String::strip)
@@ -448,7 +411,7 @@ public final class Quickstart {
   private static final List<String> FLAGS = List.of("help", "quiet", "verbose");
   private static final List<String> VALUED = Stream.concat(Stream.of("task", "data", "model",
       "layers", "method", "train-size", "dev-size", "optimizer", "schedule", "checkpoints", "resume-allow", "output",
-      "save", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
+      "save", "best-checkpoint", "layer-decay", "head-lr-factor", "lora-r", "lora-alpha", "lora-targets"),
       Stream.concat(ALIASES.keySet().stream(), TrainingSettings.ALL.stream().map(Setting::optionName))).toList();
 
   /** Quickstart's whole-number options and their smallest values. */

@@ -162,6 +162,27 @@ class QuickstartTest {
     assertThat(dir.resolve("report/report.json")).exists(); // the report is still saved
   }
 
+  /**
+   * --best-checkpoint is BestCheckpoint.on(main metric).restoreAtEnd(): a token task's run keeps
+   * the best entity-F1 epoch, scores the test split with it and names it in test_weights.
+   */
+  @Test
+  void bestCheckpointScoresTheTestSplitWithTheBestEpochOfATokenTask() throws Exception {
+    Path model = TinyCommandLineSetup.tokenModel(dir.resolve("model"));
+    Path data = TinyCommandLineSetup.conll(dir.resolve("conll"), 40);
+    int code = run("--task", "conll2003", "--data", data.toString(), "--model", model.toString(),
+        "--train-size", "0", "--epochs", "3", "--batch-size", "4", "--max-length", "16",
+        "--lr", "5e-3", "--quiet", "--best-checkpoint", dir.resolve("best").toString(),
+        "--output", dir.resolve("report").toString());
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    var report = dev.finetune.core.report.TrainingReport.fromJson(
+        Files.readString(dir.resolve("report/report.json")));
+    var best = report.extraRows().stream().filter(r -> r.label().equals("best")).findFirst().orElseThrow();
+    assertThat(report.test().orElseThrow().epoch()).isEqualTo(best.epoch());
+    assertThat(report.settings()).containsEntry("test_weights", "best (epoch " + best.epoch() + ")");
+    assertThat(dir.resolve("best/best.json")).content().contains("\"metric\": \"f1\"");
+  }
+
   @Test
   void helpDocumentsTheExitCodes() {
     assertThat(run("--help")).isZero();

@@ -68,9 +68,19 @@ public record TrainingReport(
 
   /**
    * The label of the extra row that scores a held-out test split once, after the last epoch,
-   * with the final weights ({@code FineTune.fit} with a test set, e.g. a split that has one).
+   * with the weights the model holds when the fit ends ({@code FineTune.fit} with a test set, e.g.
+   * a split that has one): the final ones, or those a callback put back at the end (the best
+   * epoch's with {@code BestCheckpoint.restoreAtEnd()}, SWA's or EMA's average). The row's epoch
+   * is the epoch of those weights, and the setting {@value #TEST_WEIGHTS} names them.
    */
   public static final String TEST_ROW = "test";
+
+  /**
+   * Setting that names the weights that scored the {@value #TEST_ROW} row: {@code last (epoch
+   * N)}, or the label and epoch of the row a callback added when it put other weights back, e.g.
+   * {@code best (epoch 2)}.
+   */
+  public static final String TEST_WEIGHTS = "test_weights";
 
   /** Setting present (holding the loss) when the training loss became NaN or infinite. */
   public static final String DIVERGED = "diverged";

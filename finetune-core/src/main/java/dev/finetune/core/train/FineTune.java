@@ -622,8 +622,11 @@ public final class FineTune {
 
   /**
    * As {@link #fit(TextDataset, TextDataset)}, then scores {@code test} once after the last epoch
-   * with the final weights: the report's {@value TrainingReport#TEST_ROW} row
-   * ({@link TrainingReport#test()}).
+   * with the weights the model holds when the fit ends: the report's {@value
+   * TrainingReport#TEST_ROW} row ({@link TrainingReport#test()}). Those are the final weights, or
+   * the best epoch's when a {@code BestCheckpoint.restoreAtEnd()} callback put them back (Hugging
+   * Face's {@code load_best_model_at_end}), or SWA's or EMA's average; the row's epoch and the
+   * setting {@value TrainingReport#TEST_WEIGHTS} ({@code best (epoch 2)}) say which.
    *
    * @param train the training set
    * @param validation the validation set, or null to skip evaluation

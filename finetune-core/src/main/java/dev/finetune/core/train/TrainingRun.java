@@ -89,6 +89,8 @@ final class TrainingRun implements TrainingContext {
   private double epochLossSum;
   private long epochExamples;
   private String stopReason;
+  /** The last evaluation row a callback added since the fit's end began (see scoreTest). */
+  private EvaluationRecord addedAtEnd;
   private final Checkpoints checkpoints;
   /** What the run is, for its checkpoints; taken before a checkpoint is restored. */
   private RunFingerprint fingerprint;
@@ -109,7 +111,8 @@ final class TrainingRun implements TrainingContext {
 
   /**
    * A run over any kind of data; {@code test}, when given, is scored once after the last epoch
-   * with the final weights and reported as the extra row {@value TrainingReport#TEST_ROW}.
+   * with the weights the model holds then (the final ones, or the ones a callback put back) and
+   * reported as the extra row {@value TrainingReport#TEST_ROW}.
    */
   TrainingRun(SequenceClassifier model, TrainingConfig config, RunData train, RunData validation,
       RunData test, Function<NDManager, Optimizer> optimizerFactory) {
@@ -182,12 +185,10 @@ final class TrainingRun implements TrainingContext {
         while (epoch < config.epochs() && stopReason == null) {
           runEpoch();
         }
+        addedAtEnd = null;
         listeners.forEach(l -> l.onFitEnd(this));
         if (test != null && !test.isEmpty() && !report.build().diverged()) {
-          Map<String, Double> metrics = evaluate(test, false);
-          report.extraRow(new EvaluationRecord(TrainingReport.TEST_ROW, epoch, metrics.getOrDefault(
-              MetricAccumulator.LOSS, Double.NaN), metrics));
-          LOG.info("{} after epoch {}: {}", test.name(), epoch, metrics);
+          scoreTest();
         }
       }
     } finally {
@@ -524,6 +525,24 @@ final class TrainingRun implements TrainingContext {
   @Override
   public void addEvaluation(EvaluationRecord record) {
     report.extraRow(record);
+    addedAtEnd = record;
+  }
+
+  /**
+   * Scores the test set with the weights the model holds now. A row that a callback added when
+   * the fit ended (BestCheckpoint's {@code best} after restoreAtEnd, SWA's or EMA's average)
+   * evaluated the weights it put back, so the test row takes that row's epoch and the setting
+   * {@value TrainingReport#TEST_WEIGHTS} names it; otherwise they are the last epoch's.
+   */
+  private void scoreTest() {
+    Map<String, Double> metrics = evaluate(test, false);
+    EvaluationRecord weights = addedAtEnd;
+    int weightsEpoch = weights == null ? epoch : weights.epoch();
+    String described = (weights == null ? "last" : weights.label()) + " (epoch " + weightsEpoch + ")";
+    report.extraRow(new EvaluationRecord(TrainingReport.TEST_ROW, weightsEpoch,
+        metrics.getOrDefault(MetricAccumulator.LOSS, Double.NaN), metrics));
+    report.setting(TrainingReport.TEST_WEIGHTS, described);
+    LOG.info("{} with the {} weights: {}", test.name(), described, metrics);
   }
 
   @Override

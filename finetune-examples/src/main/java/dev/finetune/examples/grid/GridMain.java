@@ -2,8 +2,10 @@ package dev.finetune.examples.grid;
 
 import dev.finetune.core.train.LrFinder;
 import dev.finetune.core.train.LrFinderResult;
+import dev.finetune.core.train.StopRequest;
 import dev.finetune.examples.CommandLineOptions;
 import dev.finetune.examples.ExitCodes;
+import dev.finetune.examples.SignalStop;
 import dev.finetune.experiments.grid.*;
 import dev.finetune.experiments.search.LrFinderPlot;
 import dev.finetune.experiments.search.SchemeSearch;
@@ -74,7 +76,10 @@ public final class GridMain {
         --verbose          print the stack trace of a failure (default: one line)
         --help             this text
       Each option may be given once.
-      """ + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE);
+      SIGTERM or Ctrl-C ends the cell (or search trial) in progress after its step, saves its
+      checkpoint (under DIR/checkpoints/, or the trial's folder), records it as stopped, writes
+      the results so far and exits with 4; the same command run again continues from there.
+      """ + ExitCodes.help(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.STOPPED);
 
   private static final List<String> FLAGS = List.of("help", "report-only", "progress", "list", "verbose",
       "find-lr");
@@ -84,16 +89,26 @@ public final class GridMain {
   private GridMain() {}
 
   /**
-   * Runs the command line.
+   * Runs the command line; SIGTERM or Ctrl-C stops it gracefully ({@link SignalStop}).
    *
    * @param args the options above
    */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    int code = run(args, System.out, System.err);
-    if (code != 0) {
-      System.exit(code);
-    }
+    SignalStop signals = SignalStop.install(System.err);
+    signals.exit(run(args, System.out, System.err, signals.request()));
+  }
+
+  /**
+   * Runs the command line with explicit streams and no way to stop it but its end.
+   *
+   * @param args the options
+   * @param out where progress and the table go
+   * @param err where errors go
+   * @return an {@link ExitCodes exit code}
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, new StopRequest());
   }
 
   /**
@@ -102,10 +117,12 @@ public final class GridMain {
    * @param args the options
    * @param out where progress and the table go
    * @param err where errors go
+   * @param stop a request that ends the cell or trial in progress after its step (its checkpoint
+   *     saved, recorded as stopped) and starts no other
    * @return 0 on success, 1 when cells failed or files could not be read/written, 2 on bad
-   *     arguments or config
+   *     arguments or config, 4 when stopped
    */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err, StopRequest stop) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Map<String, String> o;
     try {
@@ -120,7 +137,7 @@ public final class GridMain {
       return 0;
     }
     if (o.containsKey("search")) {
-      return search(o, out, err, verbose);
+      return search(o, out, err, verbose, stop);
     }
     Path output;
     ExperimentGrid grid = null;
@@ -167,17 +184,32 @@ public final class GridMain {
         return 0;
       }
       int failed = 0;
+      GridStoppedException stopped = null;
       if (grid != null) {
         out.println("grid '" + grid.name() + "': " + grid.cells().size() + " cells -> " + output.toAbsolutePath());
         grid.description().forEach(line -> out.println("  " + line));
         try {
-          grid.run(output, which);
+          grid.run(output, which, stop);
         } catch (GridException e) {
           ExitCodes.print(e, err, verbose);
           failed = ExitCodes.FAILED;
+        } catch (GridStoppedException e) {
+          stopped = e;
         }
       }
       GridResults results = GridResults.load(output);
+      if (stopped != null) {
+        if (!results.cells().isEmpty()) {
+          GridReport.write(results, output);
+          out.println();
+          out.print(results.markdownTable());
+        }
+        err.println("error: " + ExitCodes.oneLine(stopped));
+        err.println((results.cells().isEmpty() ? "no cell has finished yet"
+            : results.cells().size() + " finished cells: tables and plots in " + output.toAbsolutePath())
+            + "; run the same command again to continue");
+        return ExitCodes.STOPPED;
+      }
       List<Path> files = GridReport.write(results, output);
       out.println();
       out.print(results.markdownTable());
@@ -193,12 +225,12 @@ public final class GridMain {
 
   /** Runs a scheme search file into its folder (resuming), then writes its report. */
   private static int search(Map<String, String> o, PrintStream out, PrintStream err,
-      boolean verbose) {
+      boolean verbose, StopRequest stop) {
     SchemeSearch search;
     Path output;
     try {
       Path file = Path.of(o.get("search"));
-      search = SearchConfig.read(file);
+      search = SearchConfig.read(file, stop);
       output = Path.of(o.getOrDefault("output",
           "runs/search/" + file.getFileName().toString().replaceFirst("\\.json$", "")));
     } catch (RuntimeException e) {
@@ -216,6 +248,12 @@ public final class GridMain {
       out.println("wrote " + files.size() + " files into " + output.toAbsolutePath()
           + " (leaderboard.md/.csv/.json, best.json, learning_curves.png)");
       return 0;
+    } catch (GridStoppedException e) {
+      err.println("error: " + ExitCodes.oneLine(e));
+      err.println("the trial's checkpoint and the rung results so far are in "
+          + output.resolve(SchemeSearch.TRIALS_DIR).toAbsolutePath()
+          + " (no leaderboard yet); run the same command again to continue");
+      return ExitCodes.STOPPED;
     } catch (IOException | RuntimeException e) {
       ExitCodes.print(e, err, verbose);
       return e instanceof IllegalStateException ? ExitCodes.USAGE : ExitCodes.of(e);

@@ -94,6 +94,14 @@ class GridMainTest {
   }
 
   @Test
+  void theConllExampleGridParsesIntoFullAndLoraCells() {
+    // grids/conll2003-methods.json: token classification in a grid file (it was refused before)
+    assertThat(run("--config", "grids/conll2003-methods.json", "--list")).as(errors()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "full__1__s42", "full__10__s42", "lora8__1__s42", "lora8__10__s42");
+  }
+
+  @Test
   void reportOnlyRewritesTablesAndPlotsFromResults() throws Exception {
     List<CellResult> cells = List.of(Fixtures.result("full", 42, 0.7, 0.8, 0.5, 5000),
         Fixtures.result("bitfit", 42, 0.6, 0.65, 0.7, 100));

@@ -1,6 +1,9 @@
 package dev.finetune.experiments.grid;
 
+import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.tokens.TokenSplit;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.schedules.policy.LrPolicies;
 import dev.finetune.schedules.policy.LrPolicy;
@@ -14,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * What the grid's base configuration and a cell's {@link Variant}s configure, before the model is
- * created: the data, the learning rate (base value, scale and parameter-group policy, combined at
+ * created: the data (texts, a {@link DatasetSplit}, or tagged words, a {@link TokenSplit}), the
+ * learning rate (base value, scale and parameter-group policy, combined at
  * the end so that axes compose, e.g. an adapter axis scaling whatever LR a scheme axis set), and
  * any further option of the {@link FineTune} chain, applied in order once the model exists.
  *
@@ -28,18 +32,16 @@ import java.util.function.Consumer;
 public final class CellSetup {
 
   private final Cell cell;
-  private TextDataset train;
-  private TextDataset validation;
+  private TaskData data;
   private double learningRate = 2e-5;
   private double lrScale = 1.0;
   private LrPolicy lrPolicy = LrPolicies.uniform();
   private final List<Consumer<FineTune>> chain = new ArrayList<>();
   private final Map<String, String> settings = new LinkedHashMap<>();
 
-  CellSetup(Cell cell, TextDataset train, TextDataset validation) {
+  CellSetup(Cell cell, TaskData data) {
     this.cell = cell;
-    this.train = train;
-    this.validation = validation;
+    this.data = data;
   }
 
   /** @return the cell being configured (its axis values and seed) */
@@ -47,38 +49,90 @@ public final class CellSetup {
     return cell;
   }
 
-  /** @return the training set as configured so far (null when the grid has no data yet) */
-  public TextDataset train() {
-    return train;
-  }
-
-  /** @return the validation set as configured so far (null when the grid has none yet) */
-  public TextDataset validation() {
-    return validation;
+  /**
+   * The cell's data as configured so far, of either kind: a {@link DatasetSplit} of texts or a
+   * {@link TokenSplit} of tagged words; the cell trains with {@code FineTune.fit(data)} (a test
+   * part, when the data has one, is scored once at the end).
+   *
+   * @return the data, or null when the grid has none yet
+   */
+  public TaskData data() {
+    return data;
   }
 
   /**
-   * Replaces the training set, e.g. by a seeded sample of it.
+   * The training texts as configured so far.
+   *
+   * @return the training set (null when the grid has no data yet)
+   * @throws IllegalStateException when the cell's data is token data (use {@link #data()})
+   */
+  public TextDataset train() {
+    return data == null ? null : text("train()").train();
+  }
+
+  /**
+   * The validation texts as configured so far.
+   *
+   * @return the validation set (null when the grid has no data yet)
+   * @throws IllegalStateException when the cell's data is token data (use {@link #data()})
+   */
+  public TextDataset validation() {
+    return data == null ? null : text("validation()").validation();
+  }
+
+  /**
+   * Replaces the training texts, e.g. by a seeded sample of them.
    *
    * @param value the training set
    * @return this
+   * @throws IllegalStateException when the cell has no text data yet (set both with
+   *     {@link #data(TextDataset, TextDataset)})
    */
   public CellSetup train(TextDataset value) {
-    train = Objects.requireNonNull(value, "train");
+    Objects.requireNonNull(value, "train");
+    if (data == null) {
+      throw new IllegalStateException("cell " + cell.id() + " has no data yet to replace the"
+          + " training set of; set both with data(train, validation)");
+    }
+    DatasetSplit text = text("train(TextDataset)");
+    data = new DatasetSplit(value, text.validation(), text.test());
     return this;
   }
 
   /**
-   * Replaces both data sets, e.g. by a dataset axis or a train/validation split axis.
+   * Replaces both text data sets, e.g. by a dataset axis or a train/validation split axis.
    *
    * @param trainSet the training set
    * @param validationSet the validation set
    * @return this
    */
   public CellSetup data(TextDataset trainSet, TextDataset validationSet) {
-    train = Objects.requireNonNull(trainSet, "train");
-    validation = Objects.requireNonNull(validationSet, "validation");
+    data = new DatasetSplit(Objects.requireNonNull(trainSet, "train"),
+        Objects.requireNonNull(validationSet, "validation"));
     return this;
+  }
+
+  /**
+   * Replaces the cell's data with data of either kind (a task's {@code Tasks.find(name).load(dir)}).
+   *
+   * <pre>{@code
+   * Variant ner = Variant.of("conll", s -> s.data(Conll2003.load(dir).sample(2000, 500, 42)));
+   * }</pre>
+   *
+   * @param value a {@link DatasetSplit} or a {@link TokenSplit}
+   * @return this
+   */
+  public CellSetup data(TaskData value) {
+    data = Objects.requireNonNull(value, "data");
+    return this;
+  }
+
+  private DatasetSplit text(String call) {
+    if (data instanceof DatasetSplit split) {
+      return split;
+    }
+    throw new IllegalStateException("cell " + cell.id() + " trains on token data ("
+        + data.getClass().getSimpleName() + "), not texts: use data() instead of " + call);
   }
 
   /**

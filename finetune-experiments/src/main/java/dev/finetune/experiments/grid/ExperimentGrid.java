@@ -2,13 +2,17 @@ package dev.finetune.experiments.grid;
 
 import dev.finetune.core.checkpoint.AtomicFiles;
 import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.tokens.TokenDataset;
+import dev.finetune.core.data.tokens.TokenSplit;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.MemoryProbe;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.LrFinder;
 import dev.finetune.core.train.LrFinderResult;
+import dev.finetune.core.train.StopRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +30,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * with several seeds. Cells run one after another, each on a fresh model from the factory
  * (closed after the cell). Each finished cell writes {@code cells/<id>.json} atomically, so a run
  * that was killed or that failed in some cells is resumed by running it again: finished cells are
- * skipped, unfinished or failed ones run from their start.
+ * skipped, unfinished or failed ones run from their start (in a stoppable run, {@link #run(Path,
+ * Predicate, StopRequest)}, each unfinished cell continues from its resume checkpoint instead).
+ * Cells train texts or tagged words: the grid's data is any {@code TaskData} of a task.
  *
  * <p>Order: the first axis varies slowest; all configurations run with the first seed before
  * the second seed's repeats start, so a partial run already covers every configuration. Per
@@ -62,13 +70,19 @@ public final class ExperimentGrid {
   /** The folder (under the output folder) that holds one JSON file per finished cell. */
   public static final String CELLS_DIR = "cells";
 
+  /**
+   * The folder (under the output folder) with the resume checkpoint of each cell that a stoppable
+   * run ({@link #run(Path, Predicate, StopRequest)}) has started and not finished.
+   */
+  public static final String CHECKPOINTS_DIR = "checkpoints";
+
   private final String name;
   private final List<String> description;
   private final List<Axis> axes;
   private final List<Long> seeds;
   private final Predicate<Cell> filter;
   private final Function<Cell, SequenceClassifier> modelFactory;
-  private final Supplier<DatasetSplit> data;
+  private final Supplier<? extends TaskData> data;
   private final List<Consumer<CellSetup>> base;
   private final boolean progressBar;
   private final List<Cell> cells;
@@ -222,6 +236,33 @@ public final class ExperimentGrid {
    * @throws IOException when the folder cannot be written
    */
   public GridResults run(Path outputDir, Predicate<Cell> which) throws IOException {
+    return run(outputDir, which, null);
+  }
+
+  /**
+   * Runs the unfinished cells that {@code which} accepts, stoppably: each cell keeps a resume
+   * checkpoint in {@code checkpoints/<id>/} (saved at epoch ends and at a stop, removed when the
+   * cell finishes), and when {@code stop} is requested (a shutdown hook on SIGTERM, a stop
+   * button) the cell in progress ends after its step, saves its checkpoint, is recorded as
+   * stopped in {@code cells/<id>.stopped.txt} (not as finished) and the run ends with a
+   * {@link GridStoppedException}; no further cell starts. Running the grid again on the folder
+   * continues the stopped cell from its checkpoint, so the results equal an uninterrupted run's.
+   *
+   * <pre>{@code
+   * StopRequest stop = new StopRequest();
+   * Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.request("stopped by a signal")));
+   * grid.run(dir, cell -> true, stop);
+   * }</pre>
+   *
+   * @param outputDir the results folder
+   * @param which the cells to run now
+   * @param stop the request that stops the run, or null for a run without checkpoints
+   * @return the results of all finished cells, in cell order
+   * @throws GridStoppedException when the stop was requested before every chosen cell finished
+   * @throws GridException after the other cells ran, when some cells failed (rerun to retry them)
+   * @throws IOException when the folder cannot be written
+   */
+  public GridResults run(Path outputDir, Predicate<Cell> which, StopRequest stop) throws IOException {
     Objects.requireNonNull(which, "which");
     Path cellsDir = outputDir.resolve(CELLS_DIR);
     Files.createDirectories(cellsDir);
@@ -243,13 +284,38 @@ public final class ExperimentGrid {
           LOG.warn("cell {}: result file unreadable ({}); running it again", cell.id(), e.getMessage());
         }
       }
+      if (stop != null && stop.isRequested()) {
+        throw new GridStoppedException(String.format(Locale.ROOT, "grid '%s' %s before cell %s"
+            + " started (%d cells ran now; the finished ones are in %s); run the grid again"
+            + " on the folder to continue", name, stop.reason(), cell.id(), ran, cellsDir), null);
+      }
       LOG.info("cell {}/{} {}: running", cell.index() + 1, cells.size(), cell.id());
       Path failed = cellsDir.resolve(cell.id() + ".failed.txt");
+      Path stopped = cellsDir.resolve(cell.id() + ".stopped.txt");
+      Path checkpoint = stop == null ? null : cellCheckpoint(outputDir, cell.id());
       try {
-        CellResult result = runCell(cell);
+        Trained trained = runCell(cell, checkpoint, stop);
+        CellResult result = trained.result();
+        if (stop != null && stop.isRequested() && result.report().stopReason().isPresent()) {
+          long step = result.report().lastEpoch() == null ? 0 : result.report().lastEpoch().steps();
+          String message = String.format(Locale.ROOT, "grid '%s' %s during cell %s (%d/%d) after"
+              + " step %d; its resume checkpoint in %s holds that step and the cell is recorded as"
+              + " stopped, not finished (%s); run the grid again on the folder to continue it",
+              name, stop.reason(), cell.id(), cell.index() + 1, cells.size(), step,
+              trained.checkpoint().toAbsolutePath(), stopped.getFileName());
+          AtomicFiles.write(stopped, (message + "\n").getBytes(StandardCharsets.UTF_8));
+          LOG.warn(message);
+          throw new GridStoppedException(message, cell.id());
+        }
         result.write(file);
         Files.deleteIfExists(failed);
+        Files.deleteIfExists(stopped);
+        if (checkpoint != null && checkpoint.equals(trained.checkpoint())) {
+          deleteTree(checkpoint);
+        }
         ran++;
+      } catch (GridStoppedException e) {
+        throw e;
       } catch (RuntimeException e) {
         LOG.error("cell {} failed: {}", cell.id(), e.toString());
         failures.put(cell.id(), e);
@@ -285,55 +351,106 @@ public final class ExperimentGrid {
    */
   public LrFinderResult findLearningRate(Cell cell, LrFinder finder) {
     CellSetup setup = setup(cell);
+    if (!(setup.data() instanceof DatasetSplit text)) {
+      throw new IllegalArgumentException("cell " + cell.id() + " trains token classification: the"
+          + " LR range test runs on text data only; give the cell a learning_rate instead");
+    }
     try (SequenceClassifier model = Objects.requireNonNull(modelFactory.apply(cell),
         "the model factory returned null")) {
       FineTune chain = FineTune.of(model).seed(cell.seed()).progressBar(false);
       setup.applyTo(chain);
-      return chain.findLearningRate(setup.train(), finder);
+      return chain.findLearningRate(text.train(), finder);
     }
   }
 
   /** A cell's data, shared configuration and variants, applied in order. */
   private CellSetup setup(Cell cell) {
-    TextDataset train = null;
-    TextDataset validation = null;
-    if (data != null) {
-      DatasetSplit split = data.get();
-      train = split.train();
-      validation = split.validation();
-    }
-    CellSetup setup = new CellSetup(cell, train, validation);
+    CellSetup setup = new CellSetup(cell, data == null ? null : data.get());
     base.forEach(b -> b.accept(setup));
     for (Axis axis : axes) {
       axis.variant(cell.value(axis.name())).configure().accept(setup);
     }
-    if (setup.train() == null || setup.validation() == null) {
-      throw new IllegalStateException("cell " + cell.id() + " has no " + (setup.train() == null
-          ? "training" : "validation") + " data: give the grid data(...) or set it in a variant");
+    if (setup.data() == null) {
+      throw new IllegalStateException("cell " + cell.id() + " has no training and validation"
+          + " data: give the grid data(...) or set it in a variant");
     }
     return setup;
   }
 
-  private CellResult runCell(Cell cell) {
+  /** The data's names and sizes, recorded in the cell's settings (sentences for token data). */
+  private static void describeData(TaskData data, Map<String, String> settings) {
+    if (data instanceof TokenSplit tokens) {
+      describePart("train", tokens.train(), settings);
+      describePart("validation", tokens.validation(), settings);
+    } else if (data instanceof DatasetSplit text) {
+      settings.put("train_data", text.train().name());
+      settings.put("train_size", Integer.toString(text.train().size()));
+      settings.put("validation_data", text.validation().name());
+      settings.put("validation_size", Integer.toString(text.validation().size()));
+    } else {
+      throw new IllegalArgumentException("a grid cell trains a DatasetSplit (texts) or a TokenSplit"
+          + " (tagged words), not a " + data.getClass().getName());
+    }
+  }
+
+  private static void describePart(String role, TokenDataset part, Map<String, String> settings) {
+    settings.put(role + "_data", part.name());
+    settings.put(role + "_size", Integer.toString(part.size()));
+  }
+
+  /**
+   * The folder of a cell's resume checkpoint in a stoppable run.
+   *
+   * @param outputDir the grid's results folder
+   * @param cellId the cell's id
+   * @return {@code outputDir/checkpoints/<cell id>}
+   */
+  public static Path cellCheckpoint(Path outputDir, String cellId) {
+    return outputDir.resolve(CHECKPOINTS_DIR).resolve(cellId);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove the finished cell's checkpoint {}: {}", dir, e.toString());
+    }
+  }
+
+  /**
+   * Trains a cell; with a checkpoint folder and a stop request, the chain keeps its resume
+   * checkpoint there and stops on request (set before the cell's own options, so a chain that
+   * sets its own checkpoint folder, as the scheme search's trials do, keeps it).
+   */
+  /** A cell's result and the folder its chain kept its resume checkpoint in (null for none). */
+  private record Trained(CellResult result, Path checkpoint) {}
+
+  private Trained runCell(Cell cell, Path checkpoint, StopRequest stop) {
     CellSetup setup = setup(cell);
     boolean peakPerCell = MemoryProbe.resetPeakResident();
     long start = System.nanoTime();
     try (SequenceClassifier model = Objects.requireNonNull(modelFactory.apply(cell),
         "the model factory returned null")) {
       FineTune chain = FineTune.of(model).seed(cell.seed()).progressBar(progressBar);
+      if (stop != null) {
+        chain.checkpoints(checkpoint, 0).callbacks(stop);
+      }
       setup.applyTo(chain);
       Map<String, String> settings = new LinkedHashMap<>(setup.settings());
-      settings.put("train_data", setup.train().name());
-      settings.put("train_size", Integer.toString(setup.train().size()));
-      settings.put("validation_data", setup.validation().name());
-      settings.put("validation_size", Integer.toString(setup.validation().size()));
+      describeData(setup.data(), settings);
       settings.put("learning_rate", Double.toString(setup.effectiveLearningRate()));
       settings.put("lr_policy", setup.lrPolicy().toString());
       settings.put("peak_rss_scope", peakPerCell ? "cell" : "process");
       settings.put("absolute_schedule", chain.config().absoluteSchedule().toString());
-      TrainingReport report = chain.fit(setup.train(), setup.validation());
+      TrainingReport report = chain.fit(setup.data());
       settings.put("cell_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-      return new CellResult(cell.id(), cell.configuration(), cell.seed(), cell.axisValues(), settings, report);
+      return new Trained(new CellResult(cell.id(), cell.configuration(), cell.seed(),
+          cell.axisValues(), settings, report), chain.config().checkpointDir());
     }
   }
 
@@ -345,7 +462,7 @@ public final class ExperimentGrid {
     private List<Long> seeds = List.of(42L);
     private Predicate<Cell> filter = c -> true;
     private Function<Cell, SequenceClassifier> modelFactory;
-    private Supplier<DatasetSplit> data;
+    private Supplier<? extends TaskData> data;
     private final List<Consumer<CellSetup>> base = new ArrayList<>();
     private boolean progressBar;
 
@@ -452,12 +569,19 @@ public final class ExperimentGrid {
 
     /**
      * Sets the data lazily: loaded on the first cell that runs (memoised), so that a grid can be
-     * built and inspected without its data.
+     * built and inspected without its data. Either kind of task data: a {@link DatasetSplit} of
+     * texts or a {@link TokenSplit} of tagged words (token classification: the cells' models need
+     * a token head, e.g. {@code task.head(encoder, data)}); a test part, when the data has one,
+     * is scored once after each cell's last epoch.
+     *
+     * <pre>{@code
+     * builder.data(() -> Conll2003.load(dir).sample(2000, 500, 42));
+     * }</pre>
      *
      * @param loader loads the data
      * @return this
      */
-    public Builder data(Supplier<DatasetSplit> loader) {
+    public Builder data(Supplier<? extends TaskData> loader) {
       data = Lazy.of(loader);
       return this;
     }

@@ -8,8 +8,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.finetune.core.data.DatasetSplit;
+import dev.finetune.core.data.TaskData;
 import dev.finetune.core.data.Tasks;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.tokens.TokenSplit;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.PretrainedEncoder;
 import dev.finetune.core.train.ModelTransform;
@@ -33,11 +35,14 @@ import java.util.stream.Stream;
 /**
  * Reads a grid from a JSON config file (format in {@code docs/GRIDS.md}). Top-level keys: {@code
  * name} and {@code task} (a name of the task registry {@link Tasks}: {@code sst2}, {@code cola},
- * {@code imdb}, {@code mrpc}, {@code stsb}, {@code trec}, {@code trec_fine}, {@code goemotions};
+ * {@code imdb}, {@code mrpc}, {@code stsb}, {@code trec}, {@code trec_fine}, {@code goemotions},
+ * or the token-classification task {@code conll2003}, whose cells train a token head and report
+ * entity {@code f1}, {@code precision}, {@code recall}, word {@code accuracy} and {@code f1_<TYPE>};
  * it picks the reader and the head) are required; {@code data}
  * (the task's folder; default: the data root, then the cache), {@code model} (a Hugging Face
  * folder; default the embedded all-MiniLM-L6-v2), {@code layers} (keep the first K encoder
- * layers), {@code train_size} (seeded sample, seed 42), {@code validation_size} (first N),
+ * layers), {@code train_size} (seeded sample, seed 42; sentences for a token task),
+ * {@code validation_size} (first N),
  * {@code seeds} (repeats, default {@code [42]}), any option below as the shared default, and
  * {@code axes}: an object whose keys are options and whose values are arrays of values, crossed
  * in order. An axis value is a plain value, or {@code {"name": "...", "value": ...}} to name it.
@@ -149,11 +154,6 @@ public final class GridConfig {
     String taskName = string(root, "task", true);
     Tasks.Task task = Tasks.lookup(taskName).orElseThrow(() ->
         new GridConfigException(source, "task", "one of " + Tasks.names(), quote(taskName)));
-    if (task.problemType().perToken()) {
-      throw new GridConfigException(source, "task", "a text task (grids run on text data so far; "
-          + task.name() + " is token classification: train it with Quickstart --task "
-          + task.name() + ")", quote(taskName));
-    }
     String dataDir = string(root, "data", false);
     String modelDir = string(root, "model", false);
     int layers = whole(root, "layers", 0);
@@ -163,14 +163,7 @@ public final class GridConfig {
     grid.seeds(seeds(root));
 
     Path data = dataDir == null ? null : baseDir.resolve(dataDir);
-    Supplier<DatasetSplit> loaded = Lazy.of(() -> {
-      if (!(task.load(data) instanceof DatasetSplit split)) {
-        throw new IllegalStateException("task " + task.name() + " gave no text split");
-      }
-      TextDataset train = trainSize > 0 ? split.train().sample(trainSize, DATA_SEED) : split.train();
-      TextDataset dev = validationSize > 0 ? split.validation().take(validationSize) : split.validation();
-      return new DatasetSplit(train, dev);
-    });
+    Supplier<TaskData> loaded = Lazy.of(() -> subset(task.load(data), trainSize, validationSize));
     grid.data(loaded);
     Path model = modelDir == null ? null : baseDir.resolve(modelDir);
     Supplier<PretrainedEncoder> encoder = Lazy.of(() -> {
@@ -178,7 +171,7 @@ public final class GridConfig {
       return model == null ? loader.embeddedMiniLm() : loader.load(model);
     });
     grid.model(cell -> {
-      PretrainedEncoder.HeadBuilder head = task.head(encoder.get(), loaded.get().train()).seed(cell.seed());
+      PretrainedEncoder.HeadBuilder head = task.head(encoder.get(), loaded.get()).seed(cell.seed());
       Device on = cell.axisValues().containsKey(DEVICE_KEY) ? deviceAxis.get(cell.value(DEVICE_KEY)) : device;
       return (on == null ? head : head.device(on)).build();
     });
@@ -196,7 +189,10 @@ public final class GridConfig {
         grid.describe(key + " = " + (v.isJsonPrimitive() ? v.getAsString() : v.toString()));
       }
     }
-    grid.configure(s -> defaults.forEach(d -> d.accept(s)));
+    grid.configure(s -> {
+      s.setting(GridResults.MAIN_METRIC, task.mainMetric());
+      defaults.forEach(d -> d.accept(s));
+    });
     if (root.has("axes")) {
       JsonElement axes = root.get("axes");
       if (!axes.isJsonObject() || axes.getAsJsonObject().isEmpty()) {
@@ -208,6 +204,25 @@ public final class GridConfig {
       }
     }
     return grid.build();
+  }
+
+  /**
+   * The cells' data: a seeded sample of {@code trainSize} training examples (sentences for a token
+   * task), the first {@code validationSize} validation ones, and no test part (a grid compares
+   * configurations on validation).
+   */
+  private static TaskData subset(TaskData loaded, int trainSize, int validationSize) {
+    if (loaded instanceof TokenSplit split) {
+      return new TokenSplit(split.train().sample(trainSize, DATA_SEED),
+          split.validation().take(validationSize), null);
+    }
+    if (loaded instanceof DatasetSplit split) {
+      TextDataset train = trainSize > 0 ? split.train().sample(trainSize, DATA_SEED) : split.train();
+      TextDataset dev = validationSize > 0 ? split.validation().take(validationSize) : split.validation();
+      return new DatasetSplit(train, dev);
+    }
+    throw new IllegalStateException("the task gave " + loaded.getClass().getName()
+        + ", neither texts (DatasetSplit) nor tagged words (TokenSplit)");
   }
 
   private Axis axis(String option, JsonElement values) {

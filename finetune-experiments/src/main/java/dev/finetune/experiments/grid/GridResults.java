@@ -41,6 +41,12 @@ import java.util.stream.Stream;
 public record GridResults(String name, List<String> description, List<String> axisNames,
     List<CellResult> cells) {
 
+  /**
+   * The cell setting naming the task's main metric; when the cells agree on one other than
+   * accuracy and MCC, the Markdown table adds its final and best values.
+   */
+  public static final String MAIN_METRIC = "main_metric";
+
   /** The grid's own file in the results folder: name, description, axes, cell order. */
   public static final String GRID_FILE = "grid.json";
 
@@ -210,7 +216,8 @@ public record GridResults(String name, List<String> description, List<String> ax
 
   /**
    * A Markdown table, one row per configuration: axis values, repeats, final and best
-   * validation accuracy, final validation loss, MCC, seconds per epoch, peak RSS, trainable
+   * validation accuracy, final validation loss, MCC, the final and best main metric when the cells
+   * name another ({@link #mainMetric()}: entity F1 of a token task), seconds per epoch, peak RSS, trainable
    * parameters (mean ± std over repeats where there are several), plus the accuracy of extra
    * evaluations such as SWA's averaged weights when a cell has them.
    *
@@ -220,9 +227,14 @@ public record GridResults(String name, List<String> description, List<String> ax
     List<ConfigurationSummary> configs = configurations();
     Set<String> extras = new LinkedHashSet<>();
     configs.forEach(c -> extras.addAll(c.extraLabels()));
+    String main = mainMetric();
+    boolean mainColumns = main != null && !main.equals("accuracy") && !main.equals("mcc");
     List<String> header = new ArrayList<>(axisNames);
-    header.addAll(List.of("n", "final acc", "best acc", "val loss", "MCC", "s/epoch", "peak RSS MiB",
-        "trainable params"));
+    header.addAll(List.of("n", "final acc", "best acc", "val loss", "MCC"));
+    if (mainColumns) {
+      header.addAll(List.of("final " + main, "best " + main));
+    }
+    header.addAll(List.of("s/epoch", "peak RSS MiB", "trainable params"));
     extras.forEach(x -> header.add(x + " acc"));
     StringBuilder out = new StringBuilder();
     out.append("| ").append(String.join(" | ", header)).append(" |\n");
@@ -235,6 +247,10 @@ public record GridResults(String name, List<String> description, List<String> ax
       row.add(c.bestMetric("accuracy").format(3));
       row.add(c.finalValidationLoss().format(3));
       row.add(c.finalMetric("mcc").format(3));
+      if (mainColumns) {
+        row.add(c.finalMetric(main).format(3));
+        row.add(c.bestMetric(main).format(3));
+      }
       row.add(c.secondsPerEpoch().format(1));
       row.add(c.peakRssMib().format(0));
       Stat trainable = c.trainableParameters();
@@ -243,6 +259,18 @@ public record GridResults(String name, List<String> description, List<String> ax
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
     return out.toString();
+  }
+
+  /**
+   * The task's main metric that every cell recorded (setting {@value #MAIN_METRIC}, as grid files
+   * do), e.g. {@code f1} for CoNLL-2003's entities.
+   *
+   * @return the metric, or null when the cells do not name one (or name different ones)
+   */
+  public String mainMetric() {
+    Set<String> named = new LinkedHashSet<>();
+    cells.forEach(c -> named.add(c.settings().get(MAIN_METRIC)));
+    return named.size() == 1 ? named.iterator().next() : null;
   }
 
   private static String num(double v) {

@@ -1,5 +1,6 @@
 package dev.finetune.experiments.grid;
 
+import dev.finetune.core.data.tokens.TokenSplit;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -37,7 +38,7 @@ public record Variant(String name, Consumer<CellSetup> configure) {
 
   /**
    * A variant that trains on a seeded sample of a fraction of the training set (at least one
-   * example), recorded as the setting {@code train_fraction}.
+   * example; sentences for token data), recorded as the setting {@code train_fraction}.
    *
    * @param name its name, e.g. {@code 10pct}
    * @param fraction the fraction in (0, 1]
@@ -48,8 +49,15 @@ public record Variant(String name, Consumer<CellSetup> configure) {
     if (!(fraction > 0 && fraction <= 1)) {
       throw new IllegalArgumentException("train fraction must be in (0, 1], got " + fraction);
     }
-    return new Variant(name, s -> s.train(s.train().sample(
-        (int) Math.max(1, Math.round(s.train().size() * fraction)), seed)).setting("train_fraction", fraction));
+    return new Variant(name, s -> {
+      if (s.data() instanceof TokenSplit tokens) {
+        int n = (int) Math.max(1, Math.round(tokens.train().size() * fraction));
+        s.data(new TokenSplit(tokens.train().sample(n, seed), tokens.validation(), tokens.test()));
+      } else {
+        s.train(s.train().sample((int) Math.max(1, Math.round(s.train().size() * fraction)), seed));
+      }
+      s.setting("train_fraction", fraction);
+    });
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.finetune.experiments.search;
 
+import dev.finetune.core.train.StopRequest;
 import dev.finetune.core.train.TrainingContext;
 import dev.finetune.core.train.TrainingListener;
 import dev.finetune.experiments.grid.CellResult;
 import dev.finetune.experiments.grid.ExperimentGrid;
 import dev.finetune.experiments.grid.GridConfig;
 import dev.finetune.experiments.grid.GridResults;
+import dev.finetune.experiments.grid.GridStoppedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ public final class GridTrialRunner implements TrialRunner {
 
   private final Function<Trial, ExperimentGrid> grids;
   private final String metric;
+  private final StopRequest stop;
 
   /**
    * Creates a runner.
@@ -39,8 +42,30 @@ public final class GridTrialRunner implements TrialRunner {
    * @param metric the validation metric to return, e.g. {@code accuracy} or {@code loss}
    */
   public GridTrialRunner(Function<Trial, ExperimentGrid> grids, String metric) {
+    this(grids, metric, null);
+  }
+
+  private GridTrialRunner(Function<Trial, ExperimentGrid> grids, String metric, StopRequest stop) {
     this.grids = Objects.requireNonNull(grids, "grids");
     this.metric = Objects.requireNonNull(metric, "metric");
+    this.stop = stop;
+  }
+
+  /**
+   * The same runner, stoppable: when {@code stop} is requested (a shutdown hook on SIGTERM), the
+   * trial in progress ends after its step, saves its checkpoint and is not recorded as having
+   * reached its rung; {@link #run} then throws {@link GridStoppedException} (no further trial
+   * starts), and the search run again on its folder continues that trial from its checkpoint.
+   *
+   * <pre>{@code
+   * TrialRunner runner = GridTrialRunner.of(baseGrid, "f1").stoppedBy(stop);
+   * }</pre>
+   *
+   * @param request the stop request
+   * @return a copy that stops on it
+   */
+  public GridTrialRunner stoppedBy(StopRequest request) {
+    return new GridTrialRunner(grids, metric, Objects.requireNonNull(request, "request"));
   }
 
   /**
@@ -68,29 +93,32 @@ public final class GridTrialRunner implements TrialRunner {
   @Override
   public TrialResult run(Trial trial, long steps, Path trialDir) {
     Path checkpoint = trialDir.resolve("checkpoint");
-    StopAtStep stop = new StopAtStep(steps);
+    StopAtStep budget = new StopAtStep(steps);
     ExperimentGrid grid = grids.apply(trial)
-        .with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(stop)));
+        .with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(budget)));
     if (grid.cells().size() != 1) {
       throw new IllegalArgumentException("trial " + trial.id() + " must be one cell, but its grid has "
           + grid.cells().size());
     }
     long start = System.nanoTime();
     try {
-      GridResults results = grid.run(trialDir.resolve("rung-" + steps));
+      GridResults results = grid.run(trialDir.resolve("rung-" + steps), cell -> true, stop);
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (stop.evaluatedAt >= 0) {
-        if (!stop.metrics.containsKey(metric)) {
+      if (budget.evaluatedAt >= 0) {
+        if (!budget.metrics.containsKey(metric)) {
           throw new IllegalArgumentException("the search's metric '" + metric + "' is not among the"
-              + " validation metrics " + stop.metrics.keySet() + "; rank by one of them (search.metric)");
+              + " validation metrics " + budget.metrics.keySet() + "; rank by one of them (search.metric)");
         }
-        return new TrialResult(stop.evaluatedAt, stop.metrics.get(metric), seconds, stop.metrics);
+        return new TrialResult(budget.evaluatedAt, budget.metrics.get(metric), seconds, budget.metrics);
       }
       // the rung's cell had finished before (its result was on disk): read its report
       CellResult cell = results.cells().get(0);
       var last = cell.report().lastEpoch();
       return new TrialResult(last == null ? 0 : last.steps(), cell.finalMetric(metric), seconds,
           last == null ? Map.of() : last.validationMetrics());
+    } catch (GridStoppedException e) {
+      throw new GridStoppedException("trial " + trial.id() + " (" + trial.describe() + "), rung of "
+          + steps + " steps: " + e.getMessage(), e.cellId().orElse(null));
     } catch (IOException e) {
       throw new UncheckedIOException("trial " + trial.id() + ": " + e.getMessage(), e);
     }

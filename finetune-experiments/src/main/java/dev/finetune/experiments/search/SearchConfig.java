@@ -5,6 +5,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.finetune.core.data.Tasks;
+import dev.finetune.core.train.StopRequest;
 import dev.finetune.experiments.grid.GridConfig;
 import dev.finetune.experiments.grid.GridConfigException;
 import java.io.IOException;
@@ -22,7 +24,8 @@ import java.util.Map;
  * search} object: {@code strategy} ({@link Strategy#keys()}, default {@code asha}), {@code
  * trials} (default 9), {@code eta} (default 3), {@code min_steps} and {@code max_steps} (the first
  * and the full budget in optimizer steps, default 10 and 90), {@code seed} (sampling, default 42),
- * {@code metric} (default {@code accuracy}). Each trial is the grid config with its values at the
+ * {@code metric} (default: the task's main metric, {@code Tasks.Task.mainMetric()}: {@code accuracy}
+ * for SST-2, {@code mcc} for CoLA, {@code f1} for CoNLL-2003's entities, ...). Each trial is the grid config with its values at the
  * top level; the winner's is written as {@code best.json}, a grid config that reproduces it.
  *
  * <pre>{@code
@@ -53,6 +56,24 @@ public final class SearchConfig {
    * @throws GridConfigException naming the file, the key, what was expected and what was found
    */
   public static SchemeSearch read(Path file) {
+    return read(file, null);
+  }
+
+  /**
+   * Reads a search file whose trials stop when {@code stop} is requested
+   * ({@link GridTrialRunner#stoppedBy}): the trial in progress saves its checkpoint and the run
+   * ends with a {@code GridStoppedException}; the search run again continues it.
+   *
+   * <pre>{@code
+   * SchemeSearch search = SearchConfig.read(Path.of("search.json"), stop);
+   * }</pre>
+   *
+   * @param file the JSON file
+   * @param stop the stop request, or null for trials that run to their rung
+   * @return the search, trials drawn (nothing trains yet)
+   * @throws GridConfigException naming the file, the key, what was expected and what was found
+   */
+  public static SchemeSearch read(Path file, StopRequest stop) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -60,7 +81,7 @@ public final class SearchConfig {
       throw new GridConfigException(file.toString(), "(file)", "a readable JSON file",
           e.getClass().getSimpleName() + " " + e.getMessage());
     }
-    return parse(text, file.toString(), file.toAbsolutePath().getParent());
+    return parse(text, file.toString(), file.toAbsolutePath().getParent(), stop);
   }
 
   /**
@@ -73,6 +94,10 @@ public final class SearchConfig {
    * @throws GridConfigException naming the source and key
    */
   public static SchemeSearch parse(String json, String source, Path baseDir) {
+    return parse(json, source, baseDir, null);
+  }
+
+  private static SchemeSearch parse(String json, String source, Path baseDir, StopRequest stop) {
     JsonObject root;
     try {
       JsonElement e = JsonParser.parseString(json);
@@ -113,10 +138,12 @@ public final class SearchConfig {
     }
     String name = root.get("name").getAsString();
     String metric = search.has("metric")
-        ? text(search, "metric", source).toLowerCase(java.util.Locale.ROOT) : "accuracy";
+        ? text(search, "metric", source).toLowerCase(java.util.Locale.ROOT)
+        : Tasks.find(root.get("task").getAsString()).mainMetric();
+    GridTrialRunner runner = new GridTrialRunner(trial -> GridConfig.parse(
+        trialConfig(base, trial).toString(), source + " (trial " + trial.id() + ")", baseDir), metric);
     SchemeSearch.Builder b = SchemeSearch.builder(name, space,
-        new GridTrialRunner(trial -> GridConfig.parse(trialConfig(base, trial).toString(),
-            source + " (trial " + trial.id() + ")", baseDir), metric))
+        stop == null ? runner : runner.stoppedBy(stop))
         .metric(metric)
         .trialConfig(trial -> {
           JsonObject c = trialConfig(base, trial);

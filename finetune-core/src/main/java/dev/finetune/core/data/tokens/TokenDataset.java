@@ -98,6 +98,28 @@ public final class TokenDataset implements Iterable<TokenExample> {
   }
 
   /**
+   * The first {@code n} sentences (all of them when {@code n} is 0 or at least {@link #size()}),
+   * as {@code TextDataset.take} for texts.
+   *
+   * <pre>{@code
+   * TokenDataset firstDev = conll.validation().take(500);
+   * }</pre>
+   *
+   * @param n how many, 0 = all
+   * @return the first sentences, or this data set when nothing is cut
+   * @throws IllegalArgumentException when {@code n} is negative
+   */
+  public TokenDataset take(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("take(n) needs n >= 0, got " + n);
+    }
+    if (n == 0 || n >= examples.size()) {
+      return this;
+    }
+    return new TokenDataset(name + "/take" + n, examples.subList(0, n), tags, skipped);
+  }
+
+  /**
    * The name.
    *
    * @return the name

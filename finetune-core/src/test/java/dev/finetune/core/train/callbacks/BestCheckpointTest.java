@@ -7,10 +7,13 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.data.tokens.TokenDataset;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.model.TinyFixtures;
 import dev.finetune.core.params.ModelParameter;
+import dev.finetune.core.report.EvaluationRecord;
+import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.TinySetup;
 import java.nio.file.Files;
@@ -73,5 +76,56 @@ class BestCheckpointTest {
         }
       }
     }
+  }
+
+  /**
+   * With restoreAtEnd the test split is scored with the best epoch's weights (before, the row
+   * said the last epoch even though the weights were the best's). The test set here is the
+   * validation set, so the test row must repeat the best evaluation's metrics exactly, not the
+   * last epoch's; the highest validation loss counts as best, so the best is an early epoch.
+   */
+  @Test
+  void theTestRowIsScoredWithTheRestoredBestWeightsForTextAndTokenTasks() throws Exception {
+    TextDataset train = TinySetup.toyTask("toy", 32, 1);
+    TextDataset dev = TinySetup.toyTask("dev", 16, 2);
+    try (HuggingFaceTokenizer tokenizer = TinySetup.tokenizer(dir.resolve("tok"));
+        SequenceClassifier model = TinySetup.model(0.1f, 7)) {
+      TrainingReport restored = chain(model, tokenizer, true).fit(train, dev, dev);
+      assertScoredWithTheBest(restored);
+    }
+    try (HuggingFaceTokenizer tokenizer = TinySetup.tokenizer(dir.resolve("tok"));
+        SequenceClassifier model = TinySetup.model(0.1f, 7)) {
+      TrainingReport last = chain(model, tokenizer, false).fit(train, dev, dev);
+      EvaluationRecord test = last.test().orElseThrow();
+      assertThat(test.epoch()).isEqualTo(3);
+      assertThat(test.validationMetrics()).isEqualTo(last.lastEpoch().validationMetrics());
+      assertThat(last.settings()).containsEntry(TrainingReport.TEST_WEIGHTS, "last (epoch 3)");
+    }
+    TokenDataset tokens = TinySetup.tokenTask("tokens", 32, 1);
+    TokenDataset tokenDev = TinySetup.tokenTask("token-dev", 16, 2);
+    try (HuggingFaceTokenizer tokenizer = TinySetup.tokenizer(dir.resolve("tok"));
+        SequenceClassifier model = TinySetup.tokenModel(0.1f, 7)) {
+      TrainingReport restored = chain(model, tokenizer, true).fit(tokens, tokenDev, tokenDev);
+      assertScoredWithTheBest(restored);
+      assertThat(restored.test().orElseThrow().validationMetrics()).containsKey("f1");
+    }
+  }
+
+  private FineTune chain(SequenceClassifier model, HuggingFaceTokenizer tokenizer, boolean restore) {
+    BestCheckpoint best = BestCheckpoint.on("loss").mode(Mode.MAX).saveTo(dir.resolve("best"));
+    return FineTune.of(model).tokenizer(tokenizer).learningRate(5e-3).epochs(3).batchSize(16)
+        .maxLength(16).seed(3).progressBar(false).callbacks(restore ? best.restoreAtEnd() : best);
+  }
+
+  private static void assertScoredWithTheBest(TrainingReport report) {
+    EvaluationRecord best = report.extraRows().stream()
+        .filter(r -> r.label().equals(BestCheckpoint.RESTORED_LABEL)).findFirst().orElseThrow();
+    EvaluationRecord test = report.test().orElseThrow();
+    assertThat(best.epoch()).as("the best epoch is not the last").isLessThan(3);
+    assertThat(test.epoch()).isEqualTo(best.epoch());
+    assertThat(test.validationMetrics()).isEqualTo(best.validationMetrics())
+        .isNotEqualTo(report.lastEpoch().validationMetrics());
+    assertThat(report.settings()).containsEntry(TrainingReport.TEST_WEIGHTS,
+        "best (epoch " + best.epoch() + ")");
   }
 }
