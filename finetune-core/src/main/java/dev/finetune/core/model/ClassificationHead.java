@@ -75,8 +75,7 @@ public final class ClassificationHead {
       NDArray first = hidden.get(new NDIndex(":, 0, :"));
       NDArray in = dropoutBeforePooler ? ctx.dropout(first, dropout) : first;
       NDArray dense = pooler.forward(ctx, in);
-      NDArray activated =
-          poolerActivation == HeadLayout.Activation.RELU ? ai.djl.nn.Activation.relu(dense) : dense.tanh();
+      NDArray activated = poolerActivation.apply(dense);
       pooled = ctx.dropout(activated, dropout);
     }
     return classifier.forward(ctx, pooled);

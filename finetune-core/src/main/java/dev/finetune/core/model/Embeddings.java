@@ -11,7 +11,8 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 
 /**
- * The embedding layer: word + position + token-type embeddings (when the family has token types),
+ * The embedding layer: word + position (unless the family has none) + token-type embeddings (when
+ * the family and {@code type_vocab_size} have them),
  * LayerNorm, dropout, with the
  * Hugging Face names {@code embeddings.word_embeddings.weight},
  * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
@@ -36,9 +37,11 @@ public final class Embeddings {
     long h = config.hiddenSize();
     words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
     positions =
-        factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h);
+        config.modelType().absolutePositions(config)
+            ? factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h)
+            : null;
     tokenTypes =
-        config.modelType().encoderLayout().tokenTypes()
+        config.modelType().encoderLayout().tokenTypes() && config.typeVocabSize() > 0
             ? factory.create("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h)
             : null;
     normWeight = factory.create("embeddings.LayerNorm.weight", h);
@@ -71,36 +74,17 @@ public final class Embeddings {
    */
   NDArray finish(ForwardContext ctx, NDArray wordEmbeddings, NDArray inputIds,
       NDArray tokenTypeIds, int shift) {
-    long[] shape = wordEmbeddings.getShape().getShape();
-    int t = (int) shape[1];
-    NDManager m = ctx.manager();
-    PositionIds positionIds = config.modelType().positionIds();
-    int offset = positionIds.firstPosition(config.padTokenId());
-    if (t + offset + shift > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(
-          "sequence length "
-              + t
-              + (shift > 0 ? " after " + shift + " prefix positions" : "")
-              + " exceeds the "
-              + config.maxSequenceLength()
-              + " positions of this model (max_position_embeddings); truncate the input");
+    int t = (int) wordEmbeddings.getShape().get(1);
+    int offset = config.modelType().positionIds().firstPosition(config.padTokenId());
+    NDArray sum = wordEmbeddings;
+    if (positions != null) {
+      sum = sum.add(positionEmbeddings(ctx, inputIds, t, offset, shift));
     }
-    NDArray positionTable = ctx.value(positions);
-    NDArray positionEmbeddings;
-    if (positionIds.paddingAware() && inputIds != null) {
-      NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
-      positionEmbeddings =
-          Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
-    } else {
-      // rows offset+shift..offset+shift+T-1 of the table, broadcast over the batch
-      int first = offset + shift;
-      positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", first, first + t));
-    }
-    NDArray sum = wordEmbeddings.add(positionEmbeddings);
     if (tokenTypes != null) {
-      sum.addi(
+      NDArray types =
           Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
-              .singletonOrThrow());
+              .singletonOrThrow();
+      sum = positions != null ? sum.addi(types) : sum.add(types);
     }
     NDArray normed =
         LayerNorm.layerNorm(
@@ -111,6 +95,30 @@ public final class Embeddings {
                 (float) config.layerNormEps())
             .singletonOrThrow();
     return ctx.dropout(normed, config.hiddenDropout());
+  }
+
+  /** The position embeddings of the T tokens (B, T, H), or (T, H) broadcast over the batch. */
+  private NDArray positionEmbeddings(
+      ForwardContext ctx, NDArray inputIds, int t, int offset, int shift) {
+    NDManager m = ctx.manager();
+    PositionIds positionIds = config.modelType().positionIds();
+    if (t + offset + shift > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException(
+          "sequence length "
+              + t
+              + (shift > 0 ? " after " + shift + " prefix positions" : "")
+              + " exceeds the "
+              + config.maxSequenceLength()
+              + " positions of this model (max_position_embeddings); truncate the input");
+    }
+    NDArray positionTable = ctx.value(positions);
+    if (positionIds.paddingAware() && inputIds != null) {
+      NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
+      return Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
+    }
+    // rows offset+shift..offset+shift+T-1 of the table, broadcast over the batch
+    int first = offset + shift;
+    return positionTable.get(m, new NDIndex("{}:{}", first, first + t));
   }
 
   /**
@@ -145,9 +153,10 @@ public final class Embeddings {
   }
 
   /**
-   * The position-embedding table (max positions, H).
+   * The position-embedding table (max positions, H); null for a model without absolute
+   * positions ({@link ModelType#absolutePositions}, DeBERTa-v3).
    *
-   * @return the parameter
+   * @return the parameter, or null
    */
   public Parameter positionEmbeddings() {
     return positions;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A BERT/RoBERTa encoder body (embeddings and layers, no head) with Hugging Face parameter
- * names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ * An encoder body (embeddings and layers, no head; DeBERTa's relative-position table) with
+ * Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
  *
  * <pre>{@code
  * Encoder encoder = classifier.encoder();
@@ -23,6 +23,7 @@ public final class Encoder {
   private final EncoderConfig config;
   private final Embeddings embeddings;
   private final List<EncoderLayer> layers;
+  private final DisentangledAttention relative;
   private volatile SoftTokens softTokens;
   private volatile int positionShift;
 
@@ -34,6 +35,8 @@ public final class Encoder {
       list.add(new EncoderLayer(i, config, factory));
     }
     layers = List.copyOf(list);
+    relative = config.modelType().disentangledAttention(config)
+        .map(settings -> new DisentangledAttention(settings, config, factory)).orElse(null);
   }
 
   /**
@@ -82,8 +85,9 @@ public final class Encoder {
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    DisentangledAttention.Pass positions = relative == null ? null : relative.pass(ctx);
     for (EncoderLayer layer : layers) {
-      hidden = layer.forward(ctx, hidden, additive);
+      hidden = layer.forward(ctx, hidden, additive, positions);
     }
     return new EncoderOutput(hidden, mask);
   }
@@ -146,6 +150,15 @@ public final class Encoder {
           "layer " + index + " of an encoder with " + layers.size() + " layers");
     }
     return layers.get(index);
+  }
+
+  /**
+   * DeBERTa's disentangled attention ({@code encoder.rel_embeddings}), when the family has it.
+   *
+   * @return the relative attention, if any
+   */
+  public Optional<DisentangledAttention> disentangledAttention() {
+    return Optional.ofNullable(relative);
   }
 
   /**

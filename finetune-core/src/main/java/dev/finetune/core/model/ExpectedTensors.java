@@ -13,9 +13,11 @@ final class ExpectedTensors {
     long h = c.hiddenSize();
     long f = c.intermediateSize();
     m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), h});
-    m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
+    if (c.modelType().absolutePositions(c)) {
+      m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), h});
+    }
     EncoderLayout names = c.modelType().encoderLayout();
-    if (names.tokenTypes()) {
+    if (names.tokenTypes() && c.typeVocabSize() > 0) {
       m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), h});
     }
     m.put("embeddings.LayerNorm.weight", new long[] {h});
@@ -31,6 +33,7 @@ final class ExpectedTensors {
       linear(m, p + names.output(), f, h);
       norm(m, p + names.outputNorm(), h);
     }
+    c.modelType().disentangledAttention(c).ifPresent(s -> m.putAll(s.tensors(h)));
     return m;
   }
 

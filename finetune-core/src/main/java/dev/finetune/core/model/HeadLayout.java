@@ -21,13 +21,17 @@ import java.util.Objects;
  * @param dropoutBeforePooler whether dropout is applied to the first token before the dense layer
  *     (RoBERTa) as well as after it
  * @param poolerActivation the activation after the dense layer (tanh for BERT and RoBERTa, ReLU
- *     for DistilBERT's {@code pre_classifier})
+ *     for DistilBERT's {@code pre_classifier}, GELU for DeBERTa's {@code ContextPooler})
+ * @param poolerInBaseModel whether the pooler belongs to the base model, so task checkpoints
+ *     store it under the family's prefix (BERT's {@code bert.pooler.dense}); DeBERTa's
+ *     {@code pooler.dense} belongs to the task model and is stored without a prefix
  */
 public record HeadLayout(
     String poolerName,
     String classifierName,
     boolean dropoutBeforePooler,
-    Activation poolerActivation) {
+    Activation poolerActivation,
+    boolean poolerInBaseModel) {
 
   /** The output projection of the mean-pooling head (this library's, for every family). */
   public static final String MEAN_CLASSIFIER = "classifier";
@@ -37,7 +41,23 @@ public record HeadLayout(
     /** tanh (BERT's pooler, RoBERTa's classification head). */
     TANH,
     /** ReLU (DistilBERT's {@code pre_classifier}). */
-    RELU
+    RELU,
+    /** Exact erf GELU (DeBERTa's {@code ContextPooler}, {@code pooler_hidden_act: gelu}). */
+    GELU;
+
+    /**
+     * Applies the activation.
+     *
+     * @param x the pooler's dense output
+     * @return the activated values
+     */
+    public ai.djl.ndarray.NDArray apply(ai.djl.ndarray.NDArray x) {
+      return switch (this) {
+        case TANH -> x.tanh();
+        case RELU -> ai.djl.nn.Activation.relu(x);
+        case GELU -> HiddenActivation.GELU.apply(x);
+      };
+    }
   }
 
   /**
@@ -47,6 +67,7 @@ public record HeadLayout(
    * @param classifierName the output projection after it
    * @param dropoutBeforePooler whether dropout also comes before the dense layer
    * @param poolerActivation the activation after the dense layer
+   * @param poolerInBaseModel whether the pooler is stored under the family's prefix
    * @throws IllegalArgumentException when a name is blank
    */
   public HeadLayout {
@@ -56,6 +77,24 @@ public record HeadLayout(
     if (poolerName.isBlank() || classifierName.isBlank()) {
       throw new IllegalArgumentException("HeadLayout needs a pooler name and a classifier name");
     }
+  }
+
+  /**
+   * A head whose pooler is part of the base model exactly when it is named {@code pooler.*}
+   * (BERT's; RoBERTa's and DistilBERT's heads are not).
+   *
+   * @param poolerName the dense layer on the first token
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   * @param poolerActivation the activation after the dense layer
+   */
+  public HeadLayout(
+      String poolerName,
+      String classifierName,
+      boolean dropoutBeforePooler,
+      Activation poolerActivation) {
+    this(poolerName, classifierName, dropoutBeforePooler, poolerActivation,
+        poolerName.startsWith("pooler."));
   }
 
   /**
@@ -81,9 +120,10 @@ public record HeadLayout(
 
   /**
    * Tells whether a head parameter belongs to the task model rather than the base model, so a
-   * checkpoint stores it without the family's prefix: everything of the head except a base
-   * model's {@code pooler.*} (BERT's pooler is part of {@code BertModel}; RoBERTa's
-   * {@code classifier.dense} and DistilBERT's {@code pre_classifier} are not).
+   * checkpoint stores it without the family's prefix: everything of the head except a pooler
+   * that is part of the base model ({@link #poolerInBaseModel()}: BERT's pooler is part of
+   * {@code BertModel}; RoBERTa's {@code classifier.dense}, DistilBERT's {@code pre_classifier} and
+   * DeBERTa's {@code pooler.dense} are not).
    *
    * @param hfName a parameter name
    * @return true for the classifier and a pooler outside the base model
@@ -91,6 +131,6 @@ public record HeadLayout(
   public boolean outsideBaseModel(String hfName) {
     return hfName.startsWith(MEAN_CLASSIFIER + ".")
         || hfName.startsWith(classifierName + ".")
-        || (!poolerName.startsWith("pooler.") && hfName.startsWith(poolerName + "."));
+        || (!poolerInBaseModel && hfName.startsWith(poolerName + "."));
   }
 }

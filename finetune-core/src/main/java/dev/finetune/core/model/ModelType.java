@@ -3,6 +3,7 @@ package dev.finetune.core.model;
 import dev.finetune.core.checkpoint.CheckpointException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,8 +13,8 @@ import java.util.Set;
  * asks them instead of comparing types.
  *
  * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
- * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily} and {@link
- * DistilBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily}, {@link
+ * DistilBertFamily} and {@link DebertaV2Family}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
@@ -172,6 +173,30 @@ public interface ModelType {
    */
   default float[] initialValues(EncoderConfig config, String hfName, long[] shape) {
     return null;
+  }
+
+  /**
+   * Whether the embeddings add an absolute position table ({@code
+   * embeddings.position_embeddings}).
+   *
+   * @param config the configuration
+   * @return true by default; false for DeBERTa with {@code position_biased_input: false} (v3),
+   *     whose positions enter through the attention only
+   */
+  default boolean absolutePositions(EncoderConfig config) {
+    return true;
+  }
+
+  /**
+   * The relative-position settings of DeBERTa's disentangled attention when the configuration
+   * asks for it; the family also refuses here, naming the key, what it cannot run.
+   *
+   * @param config the configuration
+   * @return empty by default (plain scaled dot-product attention)
+   * @throws CheckpointException when the configuration needs what the family does not implement
+   */
+  default Optional<DisentangledAttention.Settings> disentangledAttention(EncoderConfig config) {
+    return Optional.empty();
   }
 
   /**

@@ -44,6 +44,7 @@ public final class ModelTypes {
     add(registry, new XlmRobertaFamily());
     add(registry, new CamembertFamily());
     add(registry, new DistilBertFamily());
+    add(registry, new DebertaV2Family());
   }
 
   private static synchronized Map<String, ModelType> registry() {
