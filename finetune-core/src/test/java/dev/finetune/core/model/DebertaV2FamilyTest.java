@@ -8,6 +8,9 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.ParameterStore;
 import dev.finetune.core.checkpoint.CheckpointException;
 import dev.finetune.schedules.ParameterAddress;
 import dev.finetune.schedules.ParameterRole;
@@ -96,6 +99,48 @@ class DebertaV2FamilyTest {
     assertThat(DisentangledAttention.rowIndex(s, 2, 4))
         .containsExactly(10, 9, 8, 7, 11, 10, 9, 8);
     assertThat(DisentangledAttention.rowIndex(s, 2, 2)).containsExactly(8, 7, 9, 8);
+  }
+
+  /**
+   * What the PEFT methods of prompt and prefix tuning see: text A before text B, given as soft
+   * tokens (A's word vectors) or, in a one-layer model, as a key/value prefix (layer 0's keys and
+   * values of A), leaves B's hidden states those of the whole text A + B, relative positions
+   * included (A's tokens at the positions before B).
+   */
+  @Test
+  void softTokensAndKeyValuePrefixesAreTheTokensBeforeTheText() {
+    EncoderConfig c = EncoderConfig.fromJson(config(", \"pos_att_type\": [\"p2c\", \"c2p\"],"
+        + " \"initializer_range\": 0.3")).withNumLayers(1); // weights large enough to matter
+    long[] a = {1, 5, 9};
+    long[] b = {7, 3, 11, 2, 6, 8, 4, 10, 12, 13};
+    long[] ab = java.util.stream.LongStream.concat(
+        java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray();
+    try (SequenceClassifier model = SequenceClassifier.randomInit(c, 2, 1, Device.cpu());
+        NDManager m = model.manager().newSubManager()) {
+      float[] whole = model.encode(new NDList(m.create(new long[][] {ab}))).lastHiddenState()
+          .get(new NDIndex(":, 3:, :")).toFloatArray();
+      ForwardContext ctx = new ForwardContext(new ParameterStore(m, false), Device.cpu(), false, m);
+      NDArray wordsOfA = model.encoder().embeddings().words(ctx, m.create(new long[][] {a}));
+      NDList textB = new NDList(m.create(new long[][] {b}));
+
+      model.encoder().setSoftTokens((context, batch) -> wordsOfA);
+      float[] prompted = model.encode(textB).lastHiddenState().get(new NDIndex(":, 3:, :"))
+          .toFloatArray();
+      model.encoder().setSoftTokens(null);
+      assertThat(TinyFixtures.maxAbsDiff(prompted, whole)).isLessThan(1e-4);
+
+      NDArray hiddenA = model.encoder().embeddings().finish(ctx, wordsOfA, null,
+          m.zeros(new ai.djl.ndarray.types.Shape(1, 3), ai.djl.ndarray.types.DataType.INT64), 0);
+      EncoderLayer layer = model.encoder().layer(0);
+      NDArray keys = layer.key().forward(ctx, hiddenA);
+      NDArray values = layer.value().forward(ctx, hiddenA);
+      layer.setKeyValuePrefix((context, batch) -> new KeyValuePrefix.Prefix(keys, values));
+      float[] prefixed = model.encode(textB).lastHiddenState().toFloatArray();
+      assertThat(TinyFixtures.maxAbsDiff(prefixed, whole)).isLessThan(1e-4);
+      layer.setKeyValuePrefix(null);
+      float[] alone = model.encode(textB).lastHiddenState().toFloatArray();
+      assertThat(TinyFixtures.maxAbsDiff(alone, whole)).as("A changes B's states").isGreaterThan(1e-2);
+    }
   }
 
   @Test
