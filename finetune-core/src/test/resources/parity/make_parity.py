@@ -266,7 +266,7 @@ def deberta_attention(x, mask, t, p, rel_embeddings, relative_pos, cfg):
     return ctx.view(ctx.size()[:-2] + (-1,))
 
 
-def deberta_family(folder):
+def deberta_family(folder, mlm_heads=True, **overrides):
     cfg = {"architectures": ["DebertaV2ForSequenceClassification"], "model_type": "deberta-v2",
            "vocab_size": VOCAB, "hidden_size": H, "num_hidden_layers": L, "num_attention_heads": HEADS,
            "intermediate_size": FFN, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
@@ -278,10 +278,21 @@ def deberta_family(folder):
            "pooler_hidden_size": H,
            "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
            "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    cfg.update(overrides)
+    published = dict(cfg)  # config.json as written; cfg below as DebertaV2Config reads it
     eps = cfg["layer_norm_eps"]
-    t = {"embeddings.word_embeddings.weight": rnd(VOCAB, H),
-         "embeddings.LayerNorm.weight": 1 + rnd(H, std=0.1),
-         "embeddings.LayerNorm.bias": rnd(H, std=0.1)}
+    if cfg["max_relative_positions"] < 1:  # as DebertaV2Encoder
+        cfg = dict(cfg, max_relative_positions=cfg["max_position_embeddings"])
+    pos_att_type = cfg["pos_att_type"]
+    if isinstance(pos_att_type, str):  # DebertaV2Config: "p2c|c2p" -> ["p2c", "c2p"]
+        cfg = dict(cfg, pos_att_type=[x.strip() for x in pos_att_type.lower().split("|")])
+    t = {"embeddings.word_embeddings.weight": rnd(VOCAB, H)}
+    if cfg["position_biased_input"]:
+        t["embeddings.position_embeddings.weight"] = rnd(cfg["max_position_embeddings"], H)
+    if cfg["type_vocab_size"] > 0:
+        t["embeddings.token_type_embeddings.weight"] = rnd(cfg["type_vocab_size"], H)
+    t["embeddings.LayerNorm.weight"] = 1 + rnd(H, std=0.1)
+    t["embeddings.LayerNorm.bias"] = rnd(H, std=0.1)
     for i in range(L):
         p = f"encoder.layer.{i}."
         for name, n_in, n_out in [("attention.self.query_proj", H, H), ("attention.self.key_proj", H, H),
@@ -292,9 +303,12 @@ def deberta_family(folder):
         for name in ["attention.output.LayerNorm", "output.LayerNorm"]:
             t[p + name + ".weight"] = 1 + rnd(H, std=0.1)
             t[p + name + ".bias"] = rnd(H, std=0.1)
-    t["encoder.rel_embeddings.weight"] = rnd(2 * cfg["position_buckets"], H, std=0.5)
-    t["encoder.LayerNorm.weight"] = 1 + rnd(H, std=0.1)
-    t["encoder.LayerNorm.bias"] = rnd(H, std=0.1)
+    span = cfg["position_buckets"] if cfg["position_buckets"] > 0 else cfg["max_relative_positions"]
+    t["encoder.rel_embeddings.weight"] = rnd(2 * span, H, std=0.5)
+    normalize = "layer_norm" in [x.strip() for x in cfg["norm_rel_ebd"].lower().split("|")]
+    if normalize:
+        t["encoder.LayerNorm.weight"] = 1 + rnd(H, std=0.1)
+        t["encoder.LayerNorm.bias"] = rnd(H, std=0.1)
     head = {"pooler.dense.weight": rnd(H, H), "pooler.dense.bias": rnd(H, std=0.05),
             "classifier.weight": rnd(3, H), "classifier.bias": rnd(3, std=0.05)}
     t, head = f16(t), f16(head)
@@ -302,16 +316,23 @@ def deberta_family(folder):
     ids = torch.tensor([[1, 5, 17, 33, 8, 41, 12, 9, 30, 22, 7, 2],
                         [1, 9, 22, 40, 2, 0, 0, 0, 0, 0, 0, 0]])
     mask = ids.ne(0).long()
-    # DebertaV2Embeddings: words (no positions: position_biased_input false; no token types:
-    # type_vocab_size 0), LayerNorm, times the mask
+    types = torch.tensor([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]])
+    # DebertaV2Embeddings: words + positions (arange; v3: position_biased_input false, none) +
+    # token types (v3: type_vocab_size 0, none), LayerNorm, times the mask
     x = t["embeddings.word_embeddings.weight"][ids]
+    if cfg["position_biased_input"]:
+        x = x + t["embeddings.position_embeddings.weight"][torch.arange(ids.shape[1])]
+    if cfg["type_vocab_size"] > 0:
+        x = x + t["embeddings.token_type_embeddings.weight"][types]
     x = layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], eps)
     x = x * mask.unsqueeze(2).float()
     # DebertaV2Encoder: relative positions and LayerNorm-ed rel_embeddings shared by all layers
     relative_pos = build_relative_position(ids.shape[1], ids.shape[1], cfg["position_buckets"],
                                            cfg["max_relative_positions"])
-    rel_embeddings = layer_norm(t["encoder.rel_embeddings.weight"], t["encoder.LayerNorm.weight"],
-                                t["encoder.LayerNorm.bias"], eps)
+    rel_embeddings = t["encoder.rel_embeddings.weight"]
+    if normalize:
+        rel_embeddings = layer_norm(rel_embeddings, t["encoder.LayerNorm.weight"],
+                                    t["encoder.LayerNorm.bias"], eps)
     for i in range(L):
         p = f"encoder.layer.{i}."
         ctx = deberta_attention(x, mask, t, p, rel_embeddings, relative_pos, cfg)
@@ -323,13 +344,16 @@ def deberta_family(folder):
     logits = linear(gelu(linear(x[:, 0], head, "pooler.dense")), head, "classifier")
     saved = {"deberta." + k: v for k, v in t.items()}
     saved.update(head)
-    saved["lm_predictions.lm_head.dense.weight"] = rnd(H, H)   # the MLM heads, to be skipped
-    saved["lm_predictions.lm_head.bias"] = rnd(VOCAB)
-    saved["mask_predictions.classifier.weight"] = rnd(1, H)
-    save(folder, cfg, saved, ids, mask, x, logits, "modeling_deberta_v2.py", compare_padding=False)
+    if mlm_heads:
+        saved["lm_predictions.lm_head.dense.weight"] = rnd(H, H)   # the MLM heads, to be skipped
+        saved["lm_predictions.lm_head.bias"] = rnd(VOCAB)
+        saved["mask_predictions.classifier.weight"] = rnd(1, H)
+    save(folder, published, saved, ids, mask, x, logits, "modeling_deberta_v2.py", compare_padding=False,
+         token_types=types if cfg["type_vocab_size"] > 0 else None)
 
 
-def save(folder, config, tensors, ids, mask, hidden, logits, source=None, compare_padding=True):
+def save(folder, config, tensors, ids, mask, hidden, logits, source=None, compare_padding=True,
+         token_types=None):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
@@ -341,6 +365,8 @@ def save(folder, config, tensors, ids, mask, hidden, logits, source=None, compar
                 "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
                 "last_hidden_state": [round(v, 7) for v in hidden.flatten().tolist()],
                 "logits": [round(v, 7) for v in logits.flatten().tolist()]}
+    if token_types is not None:
+        expected["token_type_ids"] = token_types.tolist()
     if not compare_padding:
         # padding rows differ between transformers versions (XSoftmax zeroes them, the later
         # masked_fill + softmax averages every key) and no head reads them: real tokens only
@@ -354,3 +380,8 @@ with torch.no_grad():
     roberta_family("xlm-roberta", "xlm-roberta", "XLMRobertaForSequenceClassification", legacy_names=False)
     distilbert_family("distilbert")
     deberta_family("deberta-v2")
+    # v2-style options on 2 heads: absolute positions, token types, unbucketed relative positions
+    # up to max_position_embeddings (max_relative_positions -1), "c2p|p2c" as a string, no LayerNorm
+    deberta_family("deberta-v2-absolute", mlm_heads=False, num_attention_heads=2, position_biased_input=True,
+                   type_vocab_size=2, position_buckets=-1, max_relative_positions=-1,
+                   pos_att_type="c2p|p2c", norm_rel_ebd="none")

@@ -143,6 +143,43 @@ class DebertaV2FamilyTest {
     }
   }
 
+  /**
+   * The second DeBERTa fixture of {@code make_parity.py} (2 heads, absolute positions, token
+   * types, relative positions unbucketed up to {@code max_position_embeddings} from
+   * {@code max_relative_positions: -1}, {@code pos_att_type "c2p|p2c"}, no {@code
+   * encoder.LayerNorm}) against its plain-PyTorch reference from {@code modeling_deberta_v2.py}.
+   */
+  @Test
+  void aV2StyleCheckpointMatchesTheReferenceForward() throws IOException {
+    Path folder = ParityFixtures.copy("deberta-v2-absolute", dir);
+    ParityFixtures.Expected expected = ParityFixtures.expected(folder);
+    com.google.gson.JsonArray rows = com.google.gson.JsonParser.parseString(
+        Files.readString(folder.resolve("expected.json"))).getAsJsonObject()
+        .getAsJsonArray("token_type_ids");
+    long[][] types = new long[rows.size()][];
+    for (int r = 0; r < types.length; r++) {
+      types[r] = rows.get(r).getAsJsonArray().asList().stream()
+          .mapToLong(com.google.gson.JsonElement::getAsLong).toArray();
+    }
+    PretrainedEncoder encoder = Encoders.loader().strict(true).load(folder);
+    assertThat(encoder.loadReport().isClean()).isTrue();
+    assertThat(encoder.loadReport().missing()).isEmpty();
+    try (SequenceClassifier model = encoder.classifier().build();
+        NDManager m = model.manager().newSubManager()) {
+      assertThat(model.freshParameters()).isEmpty();
+      assertThat(model.config().numHeads()).isEqualTo(2);
+      assertThat(model.encoder().disentangledAttention().orElseThrow().settings())
+          .isEqualTo(new DisentangledAttention.Settings(-1, 24, true, true, false));
+      NDList inputs = new NDList(m.create(expected.ids()), m.create(expected.mask()), m.create(types));
+      float[] hidden = model.encode(inputs).lastHiddenState().toFloatArray();
+      float[] logits = model.forward(inputs, false).singletonOrThrow().toFloatArray();
+      assertThat(TinyFixtures.maxAbsDiff(expected.compared(hidden), expected.compared(expected.hidden())))
+          .as(expected.source()).isLessThanOrEqualTo(1e-4);
+      assertThat(TinyFixtures.maxAbsDiff(logits, expected.logits())).as(expected.source())
+          .isLessThanOrEqualTo(1e-4);
+    }
+  }
+
   @Test
   void v3HasNoAbsolutePositionsNorTokenTypesAndItsTableCountsWithTheEmbeddings() {
     EncoderConfig c = EncoderConfig.fromJson(config(", \"pos_att_type\": [\"p2c\", \"c2p\"]"));

@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * The tiny parity checkpoints of {@code src/test/resources/parity} (made by
  * {@code make_parity.py}: plain-PyTorch forwards written from transformers' modeling code), copied
- * to a folder so tests load them as a Hub download would be loaded. CamemBERT reuses the
+ * to a folder so tests load them as a Hub download would be loaded. Besides {@link #FAMILIES},
+ * {@code deberta-v2-absolute} holds DeBERTa's v2-style options (absolute positions, token types in
+ * {@code expected.json}'s {@code token_type_ids}), checked by {@code DebertaV2FamilyTest}. CamemBERT reuses the
  * XLM-RoBERTa weights and references under its own {@code model_type}: the two are the same
  * network.
  */
