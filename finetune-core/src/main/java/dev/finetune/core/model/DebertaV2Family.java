@@ -126,8 +126,8 @@ public final class DebertaV2Family implements ModelType {
   }
 
   /**
-   * The masked-LM heads ({@code lm_predictions.*}; {@code mask_predictions.*} of v3's replaced-token
-   * detection), and the absolute position table a v3 checkpoint may carry although
+   * The masked-LM heads ({@code lm_predictions.*}; {@code mask_predictions.*} of v3's
+   * replaced-token detection), and the absolute position table a v3 checkpoint may carry although
    * {@code position_biased_input} is false (Hugging Face ignores it on load as well).
    */
   @Override
@@ -172,10 +172,11 @@ public final class DebertaV2Family implements ModelType {
       maxRelative = config.maxPositionEmbeddings();
     }
     List<String> types = posAttType(o);
-    List<String> norms = List.of(string(o, "norm_rel_ebd", "none").toLowerCase(Locale.ROOT).split("\\|"));
+    List<String> norms =
+        List.of(string(o, "norm_rel_ebd", "none").toLowerCase(Locale.ROOT).split("\\|"));
     return Optional.of(new DisentangledAttention.Settings(
-        integer(o, "position_buckets", -1), maxRelative, types.contains("c2p"), types.contains("p2c"),
-        norms.stream().map(String::strip).anyMatch("layer_norm"::equals)));
+        integer(o, "position_buckets", -1), maxRelative, types.contains("c2p"),
+        types.contains("p2c"), norms.stream().map(String::strip).anyMatch("layer_norm"::equals)));
   }
 
   /** The configuration's JSON after refusing what this family does not implement. */

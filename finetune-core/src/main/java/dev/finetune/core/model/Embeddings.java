@@ -38,7 +38,8 @@ public final class Embeddings {
     words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
     positions =
         config.modelType().absolutePositions(config)
-            ? factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h)
+            ? factory.create(
+                "embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h)
             : null;
     tokenTypes =
         config.modelType().encoderLayout().tokenTypes() && config.typeVocabSize() > 0

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * An encoder body (embeddings and layers, no head; DeBERTa's relative-position table) with
- * Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ * Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to install
+ * PEFT extensions.
  *
  * <pre>{@code
  * Encoder encoder = classifier.encoder();

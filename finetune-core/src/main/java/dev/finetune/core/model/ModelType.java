@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
  * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily}, {@link
- * DistilBertFamily} and {@link DebertaV2Family}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * DistilBertFamily} and {@link DebertaV2Family}; a family defined elsewhere joins with
+ * {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
