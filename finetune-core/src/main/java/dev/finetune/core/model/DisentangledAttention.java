@@ -256,10 +256,16 @@ public final class DisentangledAttention {
    */
   static long[] rowIndex(Settings settings, int t, int s) {
     long prefix = s - t;
+    // distances run from 1 - T (query 0 at P, the last key) to S - 1 (the last query, key 0)
+    int lowest = 1 - t;
+    long[] byDistance = new long[s + t - 1];
+    for (int d = 0; d < byDistance.length; d++) {
+      byDistance[d] = settings.row(d + lowest);
+    }
     long[] rows = new long[t * s];
     for (int i = 0; i < t; i++) {
       for (int j = 0; j < s; j++) {
-        rows[i * s + j] = settings.row(prefix + i - j);
+        rows[i * s + j] = byDistance[(int) (prefix + i - j) - lowest];
       }
     }
     return rows;
