@@ -163,13 +163,14 @@ public final class DisentangledAttention {
 
   /** Starts one forward pass: the (normalised) table, computed once for every layer. */
   Pass pass(ForwardContext ctx) {
-    NDArray rel = ctx.value(table);
-    if (normWeight != null) {
-      rel = ctx.temporary(LayerNorm.layerNorm(rel, new Shape(config.hiddenSize()),
-          ctx.value(normWeight), ctx.value(normBias), (float) config.layerNormEps())
-          .singletonOrThrow());
-    }
-    return new Pass(rel);
+    NDArray weights = ctx.value(table);
+    // ops on a parameter's array belong to the model's manager: hand the pass its own array (a
+    // view without the LayerNorm), so the projections of the table are freed with the batch
+    NDArray rel = normWeight == null
+        ? weights.reshape(weights.getShape())
+        : LayerNorm.layerNorm(weights, new Shape(config.hiddenSize()), ctx.value(normWeight),
+            ctx.value(normBias), (float) config.layerNormEps()).singletonOrThrow();
+    return new Pass(ctx.temporary(rel));
   }
 
   /** What the layers of one forward pass share: the table and the row indices per key length. */

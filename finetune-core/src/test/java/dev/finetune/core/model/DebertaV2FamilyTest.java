@@ -180,6 +180,27 @@ class DebertaV2FamilyTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"layer_norm", "none"})
+  void forwardPassesLeaveNoArraysOnTheModelManager(String normRelEbd) {
+    EncoderConfig c = EncoderConfig.fromJson(config(", \"pos_att_type\": \"p2c|c2p\"")
+        .replace("\"layer_norm\"", "\"" + normRelEbd + "\""));
+    try (SequenceClassifier model = SequenceClassifier.randomInit(c, 2, 1, Device.cpu())) {
+      int before = -1;
+      for (int i = 0; i < 4; i++) {
+        try (NDManager m = model.manager().newSubManager()) {
+          NDList batch = new NDList(m.create(new long[][] {{1, 5, 9, 3, 2, 0}, {1, 7, 2, 0, 0, 0}}),
+              m.create(new long[][] {{1, 1, 1, 1, 1, 0}, {1, 1, 1, 0, 0, 0}}));
+          model.forward(batch, i % 2 == 0).singletonOrThrow().toFloatArray();
+        }
+        if (before < 0) {
+          before = model.manager().getManagedArrays().size();
+        }
+      }
+      assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
+  }
+
   @Test
   void v3HasNoAbsolutePositionsNorTokenTypesAndItsTableCountsWithTheEmbeddings() {
     EncoderConfig c = EncoderConfig.fromJson(config(", \"pos_att_type\": [\"p2c\", \"c2p\"]"));
