@@ -4,8 +4,9 @@
 An independent implementation: plain PyTorch forwards written from Hugging Face transformers'
 published modeling code (modeling_roberta.py for RoBERTa, XLM-RoBERTa and CamemBERT, which
 subclass it; modeling_distilbert.py for DistilBERT; modeling_electra.py for ELECTRA, whose layers
-are BERT's; modeling_albert.py for ALBERT, one layer shared by all; modeling_modernbert.py's eager
-attention path for ModernBERT), in eval mode (no dropout). transformers is
+are BERT's; modeling_albert.py for ALBERT, one layer shared by all; modeling_deberta_v2.py for
+DeBERTa-v2/v3; modeling_modernbert.py's eager attention path for ModernBERT), in eval mode (no
+dropout). transformers is
 not needed. Each family's folder gets a Hugging Face task checkpoint as the Hub publishes them:
 config.json with the family's real keys, model.safetensors in float16 (prefixed encoder,
 unprefixed head, a pre-training head to be skipped, and for RoBERTa the legacy
@@ -418,12 +419,162 @@ def albert_family(folder):
     save(folder, config, saved, ids, mask, x, logits)
 
 
+# ---------------------------------------------------------------- DeBERTa-v2 / v3
+def make_log_bucket_position(relative_pos, bucket_size, max_position):  # modeling_deberta_v2
+    sign = torch.sign(relative_pos)
+    mid = bucket_size // 2
+    abs_pos = torch.where((relative_pos < mid) & (relative_pos > -mid),
+                          torch.tensor(mid - 1).type_as(relative_pos), torch.abs(relative_pos))
+    log_pos = torch.ceil(torch.log(abs_pos / mid) / torch.log(torch.tensor((max_position - 1) / mid))
+                         * (mid - 1)) + mid
+    return torch.where(abs_pos <= mid, relative_pos.type_as(log_pos), log_pos * sign)
+
+
+def build_relative_position(query_size, key_size, bucket_size, max_position):
+    q_ids = torch.arange(0, query_size)
+    k_ids = torch.arange(0, key_size)
+    rel_pos_ids = q_ids[:, None] - k_ids[None, :]
+    if bucket_size > 0 and max_position > 0:
+        rel_pos_ids = make_log_bucket_position(rel_pos_ids, bucket_size, max_position)
+    return rel_pos_ids.to(torch.long)[:query_size, :].unsqueeze(0)
+
+
+def deberta_attention(x, mask, t, p, rel_embeddings, relative_pos, cfg):
+    """DisentangledSelfAttention.forward + disentangled_attention_bias (share_att_key, c2p, p2c)."""
+    heads = cfg["num_attention_heads"]
+
+    def transpose_for_scores(y):  # (B, T, H) -> (B * heads, T, d)
+        y = y.view(y.size()[:-1] + (heads, -1))
+        return y.permute(0, 2, 1, 3).contiguous().view(-1, y.size(1), y.size(-1))
+
+    query_layer = transpose_for_scores(linear(x, t, p + "attention.self.query_proj"))
+    key_layer = transpose_for_scores(linear(x, t, p + "attention.self.key_proj"))
+    value_layer = transpose_for_scores(linear(x, t, p + "attention.self.value_proj"))
+    pos_att_type = cfg["pos_att_type"]
+    scale_factor = 1 + ("c2p" in pos_att_type) + ("p2c" in pos_att_type)
+    scale = torch.sqrt(torch.tensor(query_layer.size(-1), dtype=torch.float) * scale_factor)
+    scores = torch.bmm(query_layer, key_layer.transpose(-1, -2)) / scale
+    att_span = cfg["position_buckets"] if cfg["position_buckets"] > 0 else cfg["max_relative_positions"]
+    rel = rel_embeddings[0: att_span * 2, :].unsqueeze(0)
+    repeat = query_layer.size(0) // heads
+    pos_query_layer = transpose_for_scores(linear(rel, t, p + "attention.self.query_proj")).repeat(repeat, 1, 1)
+    pos_key_layer = transpose_for_scores(linear(rel, t, p + "attention.self.key_proj")).repeat(repeat, 1, 1)
+    rel_att = 0
+    if "c2p" in pos_att_type:
+        c2p_att = torch.bmm(query_layer, pos_key_layer.transpose(-1, -2))
+        c2p_pos = torch.clamp(relative_pos + att_span, 0, att_span * 2 - 1)
+        c2p_att = torch.gather(c2p_att, dim=-1, index=c2p_pos.squeeze(0).expand(
+            [query_layer.size(0), query_layer.size(1), relative_pos.size(-1)]))
+        rel_att = rel_att + c2p_att / scale
+    if "p2c" in pos_att_type:
+        p2c_pos = torch.clamp(-relative_pos + att_span, 0, att_span * 2 - 1)
+        p2c_att = torch.bmm(key_layer, pos_query_layer.transpose(-1, -2))
+        p2c_att = torch.gather(p2c_att, dim=-1, index=p2c_pos.squeeze(0).expand(
+            [query_layer.size(0), key_layer.size(-2), key_layer.size(-2)])).transpose(-1, -2)
+        rel_att = rel_att + p2c_att / scale
+    scores = (scores + rel_att).view(-1, heads, scores.size(-2), scores.size(-1))
+    # XSoftmax with DebertaV2Encoder.get_attention_mask's (B, 1, T, T) query x key mask
+    ext = mask.unsqueeze(1).unsqueeze(2)
+    rmask = ~((ext * ext.squeeze(-2).unsqueeze(-1)).bool())
+    probs = torch.softmax(scores.masked_fill(rmask, torch.finfo(torch.float32).min), -1).masked_fill(rmask, 0)
+    ctx = torch.bmm(probs.view(-1, probs.size(-2), probs.size(-1)), value_layer)
+    ctx = ctx.view(-1, heads, ctx.size(-2), ctx.size(-1)).permute(0, 2, 1, 3).contiguous()
+    return ctx.view(ctx.size()[:-2] + (-1,))
+
+
+def deberta_family(folder, mlm_heads=True, **overrides):
+    cfg = {"architectures": ["DebertaV2ForSequenceClassification"], "model_type": "deberta-v2",
+           "vocab_size": VOCAB, "hidden_size": H, "num_hidden_layers": L, "num_attention_heads": HEADS,
+           "intermediate_size": FFN, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
+           "attention_probs_dropout_prob": 0.1, "max_position_embeddings": 24, "type_vocab_size": 0,
+           "initializer_range": 0.02, "layer_norm_eps": 1e-7, "relative_attention": True,
+           "max_relative_positions": 16, "position_buckets": 8, "norm_rel_ebd": "layer_norm",
+           "share_att_key": True, "pos_att_type": ["p2c", "c2p"], "position_biased_input": False,
+           "pad_token_id": 0, "pooler_dropout": 0, "pooler_hidden_act": "gelu",
+           "pooler_hidden_size": H,
+           "id2label": {"0": "negative", "1": "neutral", "2": "positive"},
+           "label2id": {"negative": 0, "neutral": 1, "positive": 2}}
+    cfg.update(overrides)
+    published = dict(cfg)  # config.json as written; cfg below as DebertaV2Config reads it
+    eps = cfg["layer_norm_eps"]
+    if cfg["max_relative_positions"] < 1:  # as DebertaV2Encoder
+        cfg = dict(cfg, max_relative_positions=cfg["max_position_embeddings"])
+    pos_att_type = cfg["pos_att_type"]
+    if isinstance(pos_att_type, str):  # DebertaV2Config: "p2c|c2p" -> ["p2c", "c2p"]
+        cfg = dict(cfg, pos_att_type=[x.strip() for x in pos_att_type.lower().split("|")])
+    t = {"embeddings.word_embeddings.weight": rnd(VOCAB, H)}
+    if cfg["position_biased_input"]:
+        t["embeddings.position_embeddings.weight"] = rnd(cfg["max_position_embeddings"], H)
+    if cfg["type_vocab_size"] > 0:
+        t["embeddings.token_type_embeddings.weight"] = rnd(cfg["type_vocab_size"], H)
+    t["embeddings.LayerNorm.weight"] = 1 + rnd(H, std=0.1)
+    t["embeddings.LayerNorm.bias"] = rnd(H, std=0.1)
+    for i in range(L):
+        p = f"encoder.layer.{i}."
+        for name, n_in, n_out in [("attention.self.query_proj", H, H), ("attention.self.key_proj", H, H),
+                                  ("attention.self.value_proj", H, H), ("attention.output.dense", H, H),
+                                  ("intermediate.dense", H, FFN), ("output.dense", FFN, H)]:
+            t[p + name + ".weight"] = rnd(n_out, n_in)
+            t[p + name + ".bias"] = rnd(n_out, std=0.05)
+        for name in ["attention.output.LayerNorm", "output.LayerNorm"]:
+            t[p + name + ".weight"] = 1 + rnd(H, std=0.1)
+            t[p + name + ".bias"] = rnd(H, std=0.1)
+    span = cfg["position_buckets"] if cfg["position_buckets"] > 0 else cfg["max_relative_positions"]
+    t["encoder.rel_embeddings.weight"] = rnd(2 * span, H, std=0.5)
+    normalize = "layer_norm" in [x.strip() for x in cfg["norm_rel_ebd"].lower().split("|")]
+    if normalize:
+        t["encoder.LayerNorm.weight"] = 1 + rnd(H, std=0.1)
+        t["encoder.LayerNorm.bias"] = rnd(H, std=0.1)
+    head = {"pooler.dense.weight": rnd(H, H), "pooler.dense.bias": rnd(H, std=0.05),
+            "classifier.weight": rnd(3, H), "classifier.bias": rnd(3, std=0.05)}
+    t, head = f16(t), f16(head)
+    # 12 tokens: relative distances up to 11 reach the log buckets (|d| > position_buckets / 2)
+    ids = torch.tensor([[1, 5, 17, 33, 8, 41, 12, 9, 30, 22, 7, 2],
+                        [1, 9, 22, 40, 2, 0, 0, 0, 0, 0, 0, 0]])
+    mask = ids.ne(0).long()
+    types = torch.tensor([[0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]])
+    # DebertaV2Embeddings: words + positions (arange; v3: position_biased_input false, none) +
+    # token types (v3: type_vocab_size 0, none), LayerNorm, times the mask
+    x = t["embeddings.word_embeddings.weight"][ids]
+    if cfg["position_biased_input"]:
+        x = x + t["embeddings.position_embeddings.weight"][torch.arange(ids.shape[1])]
+    if cfg["type_vocab_size"] > 0:
+        x = x + t["embeddings.token_type_embeddings.weight"][types]
+    x = layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], eps)
+    x = x * mask.unsqueeze(2).float()
+    # DebertaV2Encoder: relative positions and LayerNorm-ed rel_embeddings shared by all layers
+    relative_pos = build_relative_position(ids.shape[1], ids.shape[1], cfg["position_buckets"],
+                                           cfg["max_relative_positions"])
+    rel_embeddings = t["encoder.rel_embeddings.weight"]
+    if normalize:
+        rel_embeddings = layer_norm(rel_embeddings, t["encoder.LayerNorm.weight"],
+                                    t["encoder.LayerNorm.bias"], eps)
+    for i in range(L):
+        p = f"encoder.layer.{i}."
+        ctx = deberta_attention(x, mask, t, p, rel_embeddings, relative_pos, cfg)
+        a = layer_norm(linear(ctx, t, p + "attention.output.dense") + x,
+                       t[p + "attention.output.LayerNorm.weight"], t[p + "attention.output.LayerNorm.bias"], eps)
+        f = linear(gelu(linear(a, t, p + "intermediate.dense")), t, p + "output.dense")
+        x = layer_norm(f + a, t[p + "output.LayerNorm.weight"], t[p + "output.LayerNorm.bias"], eps)
+    # ContextPooler: hidden[:, 0] -> dropout -> dense -> gelu; dropout; classifier
+    logits = linear(gelu(linear(x[:, 0], head, "pooler.dense")), head, "classifier")
+    saved = {"deberta." + k: v for k, v in t.items()}
+    saved.update(head)
+    if mlm_heads:
+        saved["lm_predictions.lm_head.dense.weight"] = rnd(H, H)   # the MLM heads, to be skipped
+        saved["lm_predictions.lm_head.bias"] = rnd(VOCAB)
+        saved["mask_predictions.classifier.weight"] = rnd(1, H)
+    save(folder, published, saved, ids, mask, x, logits, compare_padding=False,
+         token_types=types if cfg["type_vocab_size"] > 0 else None)
+
+
 SOURCES = {"distilbert": "modeling_distilbert.py", "electra": "modeling_electra.py",
-           "albert": "modeling_albert.py",
+           "albert": "modeling_albert.py", "deberta-v2": "modeling_deberta_v2.py",
            "modernbert": "modeling_modernbert.py (eager attention)"}
 
 
-def save(folder, config, tensors, ids, mask, hidden, logits, extra=None):
+def save(folder, config, tensors, ids, mask, hidden, logits, extra=None, compare_padding=True,
+         token_types=None):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
@@ -435,6 +586,12 @@ def save(folder, config, tensors, ids, mask, hidden, logits, extra=None):
                 "logits": [round(v, 7) for v in logits.flatten().tolist()]}
     for key, value in (extra or {}).items():
         expected[key] = [round(v, 7) for v in value.flatten().tolist()]
+    if token_types is not None:
+        expected["token_type_ids"] = token_types.tolist()
+    if not compare_padding:
+        # padding rows differ between transformers versions (XSoftmax zeroes them, the later
+        # masked_fill + softmax averages every key) and no head reads them: real tokens only
+        expected["compare_padding"] = False
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump(expected, f)
 
@@ -450,3 +607,10 @@ with torch.no_grad():
     albert_family("albert")
     torch.set_rng_state(after_distilbert)
     modernbert_family("modernbert")
+    torch.set_rng_state(after_distilbert)
+    deberta_family("deberta-v2")
+    # v2-style options on 2 heads: absolute positions, token types, unbucketed relative positions
+    # up to max_position_embeddings (max_relative_positions -1), "c2p|p2c" as a string, no LayerNorm
+    deberta_family("deberta-v2-absolute", mlm_heads=False, num_attention_heads=2, position_biased_input=True,
+                   type_vocab_size=2, position_buckets=-1, max_relative_positions=-1,
+                   pos_att_type="c2p|p2c", norm_rel_ebd="none")

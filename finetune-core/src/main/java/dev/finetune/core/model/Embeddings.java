@@ -11,11 +11,11 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 
 /**
- * The embedding layer: word + position + token-type embeddings (when the family has token types),
- * LayerNorm, dropout (ModernBERT: word embeddings, norm, dropout; {@code embeddings.tok_embeddings}
- * and {@code embeddings.norm}), of width {@link EncoderConfig#embeddingSize()} (the hidden size
- * unless the family factorises its embeddings), with the Hugging Face names
- * {@code embeddings.word_embeddings.weight},
+ * The embedding layer: word + position (unless the family has none) + token-type embeddings (when
+ * the family and {@code type_vocab_size} have them), LayerNorm, dropout (ModernBERT: word
+ * embeddings, norm, dropout; {@code embeddings.tok_embeddings} and {@code embeddings.norm}), of
+ * width {@link EncoderConfig#embeddingSize()} (the hidden size unless the family factorises its
+ * embeddings), with the Hugging Face names {@code embeddings.word_embeddings.weight},
  * {@code embeddings.position_embeddings.weight}, {@code embeddings.token_type_embeddings.weight}
  * and {@code embeddings.LayerNorm.{weight,bias}}.
  *
@@ -39,9 +39,12 @@ public final class Embeddings {
     long h = config.embeddingSize();
     words = factory.create("embeddings.word_embeddings.weight", config.vocabSize(), h);
     positions =
-        factory.create("embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h);
+        config.modelType().absolutePositions(config)
+            ? factory.create(
+                "embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), h)
+            : null;
     tokenTypes =
-        config.modelType().encoderLayout().tokenTypes()
+        config.modelType().encoderLayout().tokenTypes() && config.typeVocabSize() > 0
             ? factory.create("embeddings.token_type_embeddings.weight", config.typeVocabSize(), h)
             : null;
     normWeight = factory.create("embeddings.LayerNorm.weight", h);
@@ -93,39 +96,17 @@ public final class Embeddings {
    */
   NDArray finish(ForwardContext ctx, NDArray wordEmbeddings, NDArray inputIds,
       NDArray tokenTypeIds, int shift) {
-    long[] shape = wordEmbeddings.getShape().getShape();
-    int t = (int) shape[1];
-    NDManager m = ctx.manager();
-    PositionIds positionIds = config.modelType().positionIds();
-    int offset = positionIds.firstPosition(config.padTokenId());
-    if (t + offset + shift > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(
-          "sequence length "
-              + t
-              + (shift > 0 ? " after " + shift + " prefix positions" : "")
-              + " exceeds the "
-              + config.maxSequenceLength()
-              + " positions of this model (max_position_embeddings); truncate the input");
+    int t = (int) wordEmbeddings.getShape().get(1);
+    int offset = config.modelType().positionIds().firstPosition(config.padTokenId());
+    NDArray sum = wordEmbeddings;
+    if (positions != null) {
+      sum = sum.add(positionEmbeddings(ctx, inputIds, t, offset, shift));
     }
-    if (positions == null) {
-      return ctx.dropout(norm(ctx, wordEmbeddings), dropout);
-    }
-    NDArray positionTable = ctx.value(positions);
-    NDArray positionEmbeddings;
-    if (positionIds.paddingAware() && inputIds != null) {
-      NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
-      positionEmbeddings =
-          Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
-    } else {
-      // rows offset+shift..offset+shift+T-1 of the table, broadcast over the batch
-      int first = offset + shift;
-      positionEmbeddings = positionTable.get(m, new NDIndex("{}:{}", first, first + t));
-    }
-    NDArray sum = wordEmbeddings.add(positionEmbeddings);
     if (tokenTypes != null) {
-      sum.addi(
+      NDArray types =
           Embedding.embedding(tokenTypeIds, ctx.value(tokenTypes), SparseFormat.DENSE)
-              .singletonOrThrow());
+              .singletonOrThrow();
+      sum = positions != null ? sum.addi(types) : sum.add(types);
     }
     return ctx.dropout(norm(ctx, sum), dropout);
   }
@@ -137,6 +118,30 @@ public final class Embeddings {
     return LayerNorm.layerNorm(
             x, normalizedShape, ctx.value(normWeight), bias, (float) config.layerNormEps())
         .singletonOrThrow();
+  }
+
+  /** The position embeddings of the T tokens (B, T, H), or (T, H) broadcast over the batch. */
+  private NDArray positionEmbeddings(
+      ForwardContext ctx, NDArray inputIds, int t, int offset, int shift) {
+    NDManager m = ctx.manager();
+    PositionIds positionIds = config.modelType().positionIds();
+    if (t + offset + shift > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException(
+          "sequence length "
+              + t
+              + (shift > 0 ? " after " + shift + " prefix positions" : "")
+              + " exceeds the "
+              + config.maxSequenceLength()
+              + " positions of this model (max_position_embeddings); truncate the input");
+    }
+    NDArray positionTable = ctx.value(positions);
+    if (positionIds.paddingAware() && inputIds != null) {
+      NDArray ids = robertaPositionIds(inputIds, config.padTokenId(), shift);
+      return Embedding.embedding(ids, positionTable, SparseFormat.DENSE).singletonOrThrow();
+    }
+    // rows offset+shift..offset+shift+T-1 of the table, broadcast over the batch
+    int first = offset + shift;
+    return positionTable.get(m, new NDIndex("{}:{}", first, first + t));
   }
 
   /**
@@ -171,9 +176,10 @@ public final class Embeddings {
   }
 
   /**
-   * The position-embedding table (max positions, E); null for a family with rotary positions
-   * (ModernBERT); frozen for good where the family fixes it ({@link ModelType#isFixed},
-   * DistilBERT's sinusoidal table).
+   * The position-embedding table (max positions, E); null for a family without absolute positions
+   * ({@link ModelType#absolutePositions}: ModernBERT's rotary positions, DeBERTa-v3's relative
+   * ones); frozen for good where the family fixes it ({@link ModelType#isFixed}, DistilBERT's
+   * sinusoidal table).
    *
    * @return the parameter, or null
    */

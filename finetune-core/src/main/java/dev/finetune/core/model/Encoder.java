@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * An encoder body (embeddings, the projection of factorised embeddings where the family has one,
- * layers and, where the family has one, a final norm; no head) with Hugging Face parameter names.
- * Reach it through {@link SequenceClassifier#encoder()} to install PEFT extensions.
+ * layers, DeBERTa's relative-position table and, where the family has one, a final norm; no head)
+ * with Hugging Face parameter names. Reach it through {@link SequenceClassifier#encoder()} to
+ * install PEFT extensions.
  *
  * <pre>{@code
  * Encoder encoder = classifier.encoder();
@@ -26,6 +27,7 @@ public final class Encoder {
   private final Projection embeddingProjection;
   private final List<EncoderBlock> layers;
   private final HiddenTransform top;
+  private final DisentangledAttention relative;
   private volatile SoftTokens softTokens;
   private volatile int positionShift;
 
@@ -36,6 +38,7 @@ public final class Encoder {
       layers = List.copyOf(parts.layers(config, factory));
       top = parts.top(config, factory);
       embeddingProjection = null;
+      relative = null;
       return;
     }
     embeddings = new Embeddings(config, factory);
@@ -49,6 +52,8 @@ public final class Encoder {
     }
     layers = List.copyOf(list);
     top = null;
+    relative = config.modelType().disentangledAttention(config)
+        .map(settings -> new DisentangledAttention(settings, config, factory)).orElse(null);
   }
 
   /**
@@ -100,10 +105,13 @@ public final class Encoder {
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    DisentangledAttention.Pass positions = relative == null ? null : relative.pass(ctx);
     int applied = config.numLayers();
     for (int i = 0; i < applied; i++) {
       // ALBERT's group index int(i / (L / groups)); layer i itself when no weights are shared
-      hidden = layers.get((int) ((long) i * layers.size() / applied)).forward(ctx, hidden, additive);
+      EncoderBlock layer = layers.get((int) ((long) i * layers.size() / applied));
+      hidden = positions == null ? layer.forward(ctx, hidden, additive)
+          : ((EncoderLayer) layer).forward(ctx, hidden, additive, positions);
     }
     if (top != null) {
       hidden = top.apply(ctx, hidden);
@@ -200,6 +208,15 @@ public final class Encoder {
     throw new IllegalStateException(config.modelType().hfName() + " layers are "
         + layers.get(index).getClass().getSimpleName() + ", not BERT-shaped EncoderLayers;"
         + " use encoder().block(" + index + ")");
+  }
+
+  /**
+   * DeBERTa's disentangled attention ({@code encoder.rel_embeddings}), when the family has it.
+   *
+   * @return the relative attention, if any
+   */
+  public Optional<DisentangledAttention> disentangledAttention() {
+    return Optional.ofNullable(relative);
   }
 
   /**

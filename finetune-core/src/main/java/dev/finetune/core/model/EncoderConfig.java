@@ -78,7 +78,7 @@ public final class EncoderConfig {
     classifierDropout =
         b.classifierDropout == null ? null : probability("classifier_dropout", b.classifierDropout);
     maxPositionEmbeddings = within("max_position_embeddings", b.maxPositionEmbeddings, MAX_POSITIONS);
-    typeVocabSize = within("type_vocab_size", b.typeVocabSize, MAX_TYPES);
+    typeVocabSize = b.typeVocabSize == 0 ? 0 : within("type_vocab_size", b.typeVocabSize, MAX_TYPES);
     layerNormEps = b.layerNormEps;
     initializerRange = b.initializerRange;
     padTokenId = b.padTokenId;
@@ -531,7 +531,7 @@ public final class EncoderConfig {
   /**
    * Rows of the token-type table.
    *
-   * @return {@code type_vocab_size}
+   * @return {@code type_vocab_size}; 0 for a model without token types (DeBERTa-v3)
    */
   public int typeVocabSize() {
     return typeVocabSize;
@@ -761,7 +761,7 @@ public final class EncoderConfig {
     /**
      * Sets the size of the token-type table.
      *
-     * @param value rows (1 for RoBERTa)
+     * @param value rows (1 for RoBERTa, 0 for none)
      * @return this builder
      */
     public Builder typeVocabSize(int value) {

@@ -78,9 +78,21 @@ public final class EncoderLayer implements EncoderBlock {
    *
    * @param additiveMask (B, 1, 1, T): 0 where a key is visible, a large negative number where it is
    *     padding; null when no row of the batch is padded
+   * @param positions DeBERTa's relative positions for this pass, or null for plain attention
    */
   @Override
   public NDArray forward(ForwardContext ctx, NDArray x, NDArray additiveMask) {
+    return forward(ctx, x, additiveMask, null);
+  }
+
+  /**
+   * Runs the layer with DeBERTa's relative positions.
+   *
+   * @param additiveMask (B, 1, 1, T), or null when no row of the batch is padded
+   * @param positions DeBERTa's relative positions for this pass, or null for plain attention
+   */
+  NDArray forward(
+      ForwardContext ctx, NDArray x, NDArray additiveMask, DisentangledAttention.Pass positions) {
     long[] shape = x.getShape().getShape();
     long batch = shape[0];
     long t = shape[1];
@@ -103,11 +115,15 @@ public final class EncoderLayer implements EncoderBlock {
       }
     }
     long s = k.getShape().get(1);
+    float qkScale = positions == null ? scale : positions.scale();
     NDArray qh =
-        q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(Scalars.like(q, scale));
+        q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(Scalars.like(q, qkScale));
     NDArray kh = k.reshape(batch, s, heads, headSize).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(batch, s, heads, headSize).transpose(0, 2, 1, 3);
     NDArray scores = qh.matMul(kh);
+    if (positions != null) {
+      scores = positions.addScores(ctx, query, key, qh, k, scores);
+    }
     NDArray probs = (mask == null ? scores : scores.add(mask)).softmax(3);
     probs = ctx.dropout(probs, config.attentionDropout());
     NDArray context =

@@ -17,9 +17,11 @@ final class ExpectedTensors {
     long e = c.embeddingSize();
     long f = c.intermediateSize();
     m.put("embeddings.word_embeddings.weight", new long[] {c.vocabSize(), e});
-    m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), e});
+    if (c.modelType().absolutePositions(c)) {
+      m.put("embeddings.position_embeddings.weight", new long[] {c.maxPositionEmbeddings(), e});
+    }
     EncoderLayout names = c.modelType().encoderLayout();
-    if (names.tokenTypes()) {
+    if (names.tokenTypes() && c.typeVocabSize() > 0) {
       m.put("embeddings.token_type_embeddings.weight", new long[] {c.typeVocabSize(), e});
     }
     m.put("embeddings.LayerNorm.weight", new long[] {e});
@@ -38,6 +40,7 @@ final class ExpectedTensors {
       linear(m, p + names.output(), f, h);
       norm(m, p + names.outputNorm(), h);
     }
+    c.modelType().disentangledAttention(c).ifPresent(s -> m.putAll(s.tensors(h)));
     return m;
   }
 

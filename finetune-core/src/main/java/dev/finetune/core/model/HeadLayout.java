@@ -23,12 +23,16 @@ import java.util.Objects;
  *     (RoBERTa) as well as after it
  * @param poolerActivation the activation after the dense layer (tanh for BERT, RoBERTa and
  *     ALBERT, ReLU for DistilBERT's {@code pre_classifier}, GELU for ELECTRA's classification
- *     head and ModernBERT's {@code head.dense})
+ *     head, DeBERTa's {@code ContextPooler} and ModernBERT's {@code head.dense})
  * @param poolerNorm a LayerNorm after the activation (ModernBERT's {@code head.norm}), or empty
  *     for none
  * @param poolerOnEveryHead whether the dense layer (with activation and norm) also runs for mean
  *     pooling (on the mean) and token heads (on every token), before dropout and the classifier
  *     ({@code ModernBertPredictionHead}); otherwise those heads have no dense layer
+ * @param poolerInBaseModel whether the pooler belongs to the base model, so task checkpoints
+ *     store it under the family's prefix (BERT's {@code bert.pooler.dense}, ALBERT's
+ *     {@code albert.pooler}); DeBERTa's {@code pooler.dense} belongs to the task model and is
+ *     stored without a prefix
  */
 public record HeadLayout(
     String poolerName,
@@ -36,7 +40,8 @@ public record HeadLayout(
     boolean dropoutBeforePooler,
     Activation poolerActivation,
     String poolerNorm,
-    boolean poolerOnEveryHead) {
+    boolean poolerOnEveryHead,
+    boolean poolerInBaseModel) {
 
   /** The output projection of the mean-pooling head (this library's, for every family). */
   public static final String MEAN_CLASSIFIER = "classifier";
@@ -48,8 +53,8 @@ public record HeadLayout(
     /** ReLU (DistilBERT's {@code pre_classifier}). */
     RELU,
     /**
-     * Exact (erf) GELU (ELECTRA's {@code ElectraClassificationHead}, ModernBERT's
-     * {@code classifier_activation}, default {@code gelu}).
+     * Exact (erf) GELU (ELECTRA's {@code ElectraClassificationHead}, DeBERTa's
+     * {@code ContextPooler}, ModernBERT's {@code classifier_activation}, default {@code gelu}).
      */
     GELU;
 
@@ -77,6 +82,7 @@ public record HeadLayout(
    * @param poolerActivation the activation after the dense layer
    * @param poolerNorm the norm after the activation, or empty
    * @param poolerOnEveryHead whether mean-pooling and token heads run the dense layer too
+   * @param poolerInBaseModel whether the pooler is stored under the family's prefix
    * @throws IllegalArgumentException when a name is blank
    */
   public HeadLayout {
@@ -90,8 +96,9 @@ public record HeadLayout(
   }
 
   /**
-   * A head whose dense layer runs for CLS pooling only, without a norm (BERT, RoBERTa,
-   * DistilBERT).
+   * A head whose dense layer runs for CLS pooling only, without a norm, and whose pooler is part
+   * of the base model exactly when it is named {@code pooler} or {@code pooler.*} (BERT's and
+   * ALBERT's; RoBERTa's, DistilBERT's and ELECTRA's heads are not).
    *
    * @param poolerName the dense layer on the first token
    * @param classifierName the output projection after it
@@ -101,6 +108,39 @@ public record HeadLayout(
   public HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler,
       Activation poolerActivation) {
     this(poolerName, classifierName, dropoutBeforePooler, poolerActivation, "", false);
+  }
+
+  /**
+   * A head whose dense layer runs for CLS pooling only, without a norm, with the pooler's place
+   * said explicitly (DeBERTa's {@code pooler.dense} is the task model's).
+   *
+   * @param poolerName the dense layer on the first token
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   * @param poolerActivation the activation after the dense layer
+   * @param poolerInBaseModel whether the pooler is stored under the family's prefix
+   */
+  public HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler,
+      Activation poolerActivation, boolean poolerInBaseModel) {
+    this(poolerName, classifierName, dropoutBeforePooler, poolerActivation, "", false,
+        poolerInBaseModel);
+  }
+
+  /**
+   * A head with a norm or a dense layer on every head kind (ModernBERT), its pooler outside the
+   * base model unless it is named {@code pooler} or {@code pooler.*}.
+   *
+   * @param poolerName the dense layer
+   * @param classifierName the output projection after it
+   * @param dropoutBeforePooler whether dropout also comes before the dense layer
+   * @param poolerActivation the activation after the dense layer
+   * @param poolerNorm the norm after the activation, or empty
+   * @param poolerOnEveryHead whether mean-pooling and token heads run the dense layer too
+   */
+  public HeadLayout(String poolerName, String classifierName, boolean dropoutBeforePooler,
+      Activation poolerActivation, String poolerNorm, boolean poolerOnEveryHead) {
+    this(poolerName, classifierName, dropoutBeforePooler, poolerActivation, poolerNorm,
+        poolerOnEveryHead, poolerName.equals("pooler") || poolerName.startsWith("pooler."));
   }
 
   /**
@@ -136,10 +176,11 @@ public record HeadLayout(
 
   /**
    * Tells whether a head parameter belongs to the task model rather than the base model, so a
-   * checkpoint stores it without the family's prefix: everything of the head except a base
-   * model's pooler, {@code pooler} or {@code pooler.*} (BERT's {@code pooler.dense} is part of
-   * {@code BertModel}, ALBERT's {@code pooler} of {@code AlbertModel}; RoBERTa's
-   * {@code classifier.dense} and DistilBERT's {@code pre_classifier} are not).
+   * checkpoint stores it without the family's prefix: everything of the head except a pooler
+   * that is part of the base model ({@link #poolerInBaseModel()}: BERT's {@code pooler.dense} is
+   * part of {@code BertModel}, ALBERT's {@code pooler} of {@code AlbertModel}; RoBERTa's
+   * {@code classifier.dense}, DistilBERT's {@code pre_classifier} and DeBERTa's
+   * {@code pooler.dense} are not).
    *
    * @param hfName a parameter name
    * @return true for the classifier and a pooler outside the base model
@@ -147,11 +188,7 @@ public record HeadLayout(
   public boolean outsideBaseModel(String hfName) {
     return hfName.startsWith(MEAN_CLASSIFIER + ".")
         || hfName.startsWith(classifierName + ".")
-        || (!inBaseModel(poolerName) && hfName.startsWith(poolerName + "."))
+        || (!poolerInBaseModel && hfName.startsWith(poolerName + "."))
         || (!poolerNorm.isEmpty() && hfName.startsWith(poolerNorm + "."));
-  }
-
-  private static boolean inBaseModel(String pooler) {
-    return pooler.equals("pooler") || pooler.startsWith("pooler.");
   }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Families live in the {@link ModelTypes} registry. The built-in ones are {@link #BERT},
  * {@link #ROBERTA}, {@link XlmRobertaFamily}, {@link CamembertFamily}, {@link
- * DistilBertFamily}, {@link ElectraFamily}, {@link AlbertFamily} and {@link ModernBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
+ * DistilBertFamily}, {@link ElectraFamily}, {@link AlbertFamily}, {@link DebertaV2Family} and
+ * {@link ModernBertFamily}; a family defined elsewhere joins with {@link ModelTypes#register(ModelType)}
  * or a line in {@code META-INF/services/dev.finetune.core.model.ModelType}. Implementations are
  * immutable and compared by identity (one instance per family).
  *
@@ -188,6 +189,18 @@ public interface ModelType {
   }
 
   /**
+   * Whether the embeddings add an absolute position table ({@code
+   * embeddings.position_embeddings}).
+   *
+   * @param config the configuration
+   * @return true by default; false for DeBERTa with {@code position_biased_input: false} (v3),
+   *     whose positions enter through the attention only
+   */
+  default boolean absolutePositions(EncoderConfig config) {
+    return true;
+  }
+
+  /**
    * The pooling {@link Pooling#AUTO} resolves to, when the configuration may say (ModernBERT's
    * {@code classifier_pooling}); by default {@link #defaultPooling(Set)}.
    *
@@ -242,6 +255,18 @@ public interface ModelType {
    * @return the module name (without {@code .weight}), or empty when the family has none
    */
   default Optional<String> embeddingProjection() {
+    return Optional.empty();
+  }
+
+  /**
+   * The relative-position settings of DeBERTa's disentangled attention when the configuration
+   * asks for it; the family also refuses here, naming the key, what it cannot run.
+   *
+   * @param config the configuration
+   * @return empty by default (plain scaled dot-product attention)
+   * @throws CheckpointException when the configuration needs what the family does not implement
+   */
+  default Optional<DisentangledAttention.Settings> disentangledAttention(EncoderConfig config) {
     return Optional.empty();
   }
 

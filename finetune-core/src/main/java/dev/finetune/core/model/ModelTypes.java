@@ -47,6 +47,7 @@ public final class ModelTypes {
     add(registry, new ModernBertFamily());
     add(registry, new ElectraFamily());
     add(registry, new AlbertFamily());
+    add(registry, new DebertaV2Family());
   }
 
   private static synchronized Map<String, ModelType> registry() {

@@ -17,7 +17,9 @@ import java.util.List;
  * The tiny parity checkpoints of {@code src/test/resources/parity} (made by
  * {@code make_parity.py}: plain-PyTorch forwards written from transformers' modeling code), copied
  * to a folder so tests load them as a Hub download would be loaded. ELECTRA and ALBERT have
- * {@code embedding_size} 16, so their projection to the hidden size is exercised. CamemBERT reuses the
+ * {@code embedding_size} 16, so their projection to the hidden size is exercised. Besides {@link #FAMILIES},
+ * {@code deberta-v2-absolute} holds DeBERTa's v2-style options (absolute positions, token types in
+ * {@code expected.json}'s {@code token_type_ids}), checked by {@code DebertaV2FamilyTest}. CamemBERT reuses the
  * XLM-RoBERTa weights and references under its own {@code model_type}: the two are the same
  * network.
  */
@@ -27,8 +29,8 @@ public final class ParityFixtures {
    * The families with a fixture; each is a hidden-32 task checkpoint with 3 labels (2 layers;
    * ModernBERT 3, so that local and global attention both appear).
    */
-  public static final List<String> FAMILIES = List.of(
-      "roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert", "modernbert");
+  public static final List<String> FAMILIES = List.of("roberta", "xlm-roberta", "camembert",
+      "distilbert", "electra", "albert", "deberta-v2", "modernbert");
 
   private static final List<String> FILES = List.of("config.json", "model.safetensors", "expected.json");
 
@@ -78,8 +80,42 @@ public final class ParityFixtures {
    * @param mask attention mask (B, T)
    * @param hidden the last hidden state, flattened
    * @param logits the logits, flattened
+   * @param comparePadding whether the hidden states of padded positions are compared too (not for
+   *     DeBERTa, whose padded rows differ between transformers versions and are read by no head)
    */
-  public record Expected(String source, long[][] ids, long[][] mask, float[] hidden, float[] logits) {
+  public record Expected(String source, long[][] ids, long[][] mask, float[] hidden, float[] logits,
+      boolean comparePadding) {
+
+    /**
+     * The rows of a flattened (B, T, H) hidden state that {@link #comparePadding()} compares:
+     * all of them, or those of real tokens (mask 1) only.
+     *
+     * @param hidden a flattened last hidden state of this batch
+     * @return the values compared
+     */
+    public float[] compared(float[] hidden) {
+      if (comparePadding) {
+        return hidden;
+      }
+      int t = mask[0].length;
+      int h = hidden.length / (mask.length * t);
+      java.util.stream.IntStream.Builder kept = java.util.stream.IntStream.builder();
+      for (int b = 0; b < mask.length; b++) {
+        for (int i = 0; i < t; i++) {
+          if (mask[b][i] != 0) {
+            for (int j = 0; j < h; j++) {
+              kept.add((b * t + i) * h + j);
+            }
+          }
+        }
+      }
+      int[] index = kept.build().toArray();
+      float[] out = new float[index.length];
+      for (int k = 0; k < index.length; k++) {
+        out[k] = hidden[index[k]];
+      }
+      return out;
+    }
 
     /**
      * The inputs as a batch.
@@ -104,7 +140,8 @@ public final class ParityFixtures {
           .getAsJsonObject();
       return new Expected(o.get("source").getAsString(), matrix(o.getAsJsonArray("input_ids")),
           matrix(o.getAsJsonArray("attention_mask")), floats(o.getAsJsonArray("last_hidden_state")),
-          floats(o.getAsJsonArray("logits")));
+          floats(o.getAsJsonArray("logits")),
+          !o.has("compare_padding") || o.get("compare_padding").getAsBoolean());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
