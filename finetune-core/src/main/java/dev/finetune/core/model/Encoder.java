@@ -82,8 +82,12 @@ public final class Encoder {
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    LayerCheckpoints checkpoints = ctx.layerCheckpoints();
+    if (checkpoints != null) {
+      return new EncoderOutput(checkpoints.forward(ctx, layers, hidden, additive), mask);
+    }
     for (EncoderLayer layer : layers) {
-      hidden = layer.forward(ctx, hidden, additive);
+      hidden = layer.forward(ctx.forLayer(ctx.manager(), ctx.layerSeed()), hidden, additive);
     }
     return new EncoderOutput(hidden, mask);
   }
