@@ -16,12 +16,13 @@
 #    --precision given, plus BERT-base 32x512 full with gradient checkpointing -> java-bench.csv,
 #    peer-bench.csv
 # 7. summary.txt: each step's exit code and time.
-# Without a GPU (nvidia-smi missing or torch sees no CUDA) it takes the CPU path: DJL's own CPU
+# Without a GPU (torch missing or seeing no CUDA) it takes the CPU path: DJL's own CPU
 # libtorch (cached, offline), tiny shapes, so the script itself can be tested on a CPU machine.
 # Every step has its own timeout; the whole run is planned for under 8 minutes.
 set -uo pipefail
 PRECISION=bf16
 QUICK=0
+PYTHON=${PYTHON:-python3}   # the Python with torch (and transformers + peft for the reference)
 while [[ $# -gt 0 ]]; do
   case $1 in
     --precision) PRECISION=${2:?--precision needs a value: bf16, fp16 or none}; shift 2 ;;
@@ -54,13 +55,13 @@ step() { # step NAME LIMIT_SECONDS COMMAND...: runs with a timeout, records rc a
 {
   date -u
   nvidia-smi 2>&1 || echo "nvidia-smi: not available"
-  python3 -c 'import sys, torch; print("python", sys.version.split()[0]); print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1
-  python3 -c 'import transformers, peft; print("transformers", transformers.__version__, "peft", peft.__version__)' 2>&1
+  "$PYTHON" -c 'import sys, torch; print("python", sys.version.split()[0]); print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1
+  "$PYTHON" -c 'import transformers, peft; print("transformers", transformers.__version__, "peft", peft.__version__)' 2>&1
   nproc; free -g 2>/dev/null | head -2
 } > "$OUT/env.txt"
 cat "$OUT/env.txt"
 MODE=cpu
-if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+if "$PYTHON" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   MODE=gpu
 fi
 echo "mode: $MODE" | tee -a "$SUMMARY"
@@ -76,8 +77,8 @@ JOPTS=(-Dai.djl.offline=true -Xmx16g -cp "$B/lib/*")
 # 3. the machine's libtorch and DJL's JNI: on a GPU machine torch's own lib folder with the
 # bundle's cu128 JNI; on the CPU path DJL's cached CPU libtorch 2.7.1 through the same override
 if [[ $MODE == gpu ]]; then
-  TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
-  TORCH_VERSION=$(python3 -c 'import torch; print(torch.__version__.split("+")[0])')
+  TORCH_LIB=$("$PYTHON" -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+  TORCH_VERSION=$("$PYTHON" -c 'import torch; print(torch.__version__.split("+")[0])')
   FLAVOR=cu128
   export DJL_CACHE_DIR=/tmp/finetune-djl
   JNI_DIR=$DJL_CACHE_DIR/pytorch/$TORCH_VERSION-$FLAVOR-linux-x86_64
@@ -97,7 +98,7 @@ export PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VERSION=$TORCH_VERSION PYTORCH_FL
   echo "libtorch: $TORCH_LIB (version $TORCH_VERSION, flavor $FLAVOR); JNI: $JNI (DJL 0.35.1, built for libtorch 2.7.1)"
   if [[ $MODE == gpu ]]; then
     echo "--- dlopen after importing torch (the first missing symbol, if any)"
-    python3 - "$JNI" <<'PY' 2>&1
+    "$PYTHON" - "$JNI" <<'PY' 2>&1
 import ctypes, sys, torch
 try:
     ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_GLOBAL | 2)  # RTLD_NOW
@@ -166,10 +167,10 @@ else
   echo "engine probe failed: Java tests and benchmark skipped (see abi.txt and check.log)" | tee -a "$SUMMARY"
 fi
 IMPL=hf
-python3 -c 'import transformers, peft' 2>/dev/null || IMPL=plain
-step peer-bench 150 env PYTHONUNBUFFERED=1 python3 "$ROOT/benchmarks/peer/gpu_peer.py" --impl $IMPL --device $DEV \
+"$PYTHON" -c 'import transformers, peft' 2>/dev/null || IMPL=plain
+step peer-bench 150 env PYTHONUNBUFFERED=1 "$PYTHON" "$ROOT/benchmarks/peer/gpu_peer.py" --impl $IMPL --device $DEV \
   $SHAPES_SHORT --methods full,lora --precisions $PEER_PRECISIONS $STEPS --out /tmp/peer-short.csv
-step peer-bench-512 90 env PYTHONUNBUFFERED=1 python3 "$ROOT/benchmarks/peer/gpu_peer.py" --impl $IMPL --device $DEV \
+step peer-bench-512 90 env PYTHONUNBUFFERED=1 "$PYTHON" "$ROOT/benchmarks/peer/gpu_peer.py" --impl $IMPL --device $DEV \
   $SHAPES_LONG --methods full,lora --precisions $PEER_PRECISIONS $STEPS --out /tmp/peer-long.csv
 cat /tmp/peer-short.csv > "$OUT/peer-bench.csv" 2>/dev/null
 tail -n +2 /tmp/peer-long.csv >> "$OUT/peer-bench.csv" 2>/dev/null

@@ -49,7 +49,7 @@ public final class GpuTestMain {
 
       @Override
       public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        if (test.isTest()) {
+        if (test.isTest() || result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
           out.println("GPUTEST " + result.getStatus() + " " + test.getDisplayName()
               + result.getThrowable().map(t -> ": " + t).orElse(""));
         }
