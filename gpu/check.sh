@@ -18,7 +18,8 @@
 # 7. summary.txt: each step's exit code and time.
 # Without a GPU (torch missing or seeing no CUDA) it takes the CPU path: DJL's own CPU
 # libtorch (cached, offline), tiny shapes, so the script itself can be tested on a CPU machine.
-# Every step has its own timeout; the whole run is planned for under 8 minutes.
+# Every step has its own timeout, cut to what is left of a 450 s budget (CHECK_BUDGET_S), so the
+# whole run ends in under 8 minutes whatever hangs.
 set -uo pipefail
 PRECISION=bf16
 QUICK=0
@@ -38,10 +39,17 @@ exec > >(tee -a "$OUT/check.log") 2>&1
 START=$(date +%s)
 SUMMARY=$OUT/summary.txt
 : > "$SUMMARY"
+BUDGET=${CHECK_BUDGET_S:-450}   # the whole run; each step's limit is cut to what is left
 step() { # step NAME LIMIT_SECONDS COMMAND...: runs with a timeout, records rc and seconds
-  local name=$1 limit=$2 t0 rc
+  local name=$1 limit=$2 t0 rc left
   shift 2
   t0=$(date +%s)
+  left=$(( START + BUDGET - t0 ))
+  if (( left < 15 )); then
+    echo "$name SKIPPED: the ${BUDGET}s budget is spent" | tee -a "$SUMMARY"
+    return 124
+  fi
+  (( limit > left - 5 )) && limit=$(( left - 5 ))
   echo "=== $name (limit ${limit}s) $(date -u +%T)"
   timeout -k 10 "$limit" "$@"
   rc=$?
@@ -85,6 +93,23 @@ if [[ $MODE == gpu ]]; then
   mkdir -p "$JNI_DIR"
   cp "$B/native/cu128/libdjl_torch.so" "$JNI_DIR/0.35.1-libdjl_torch.so"
   JNI=$JNI_DIR/0.35.1-libdjl_torch.so
+  # DJL counts GPUs through cudart loaded by JNA as "libcudart.so"; pip's CUDA runtime ships only
+  # a versioned libcudart.so.NN, so link it under the plain name (else DJL sees 0 GPUs)
+  CUDART=$("$PYTHON" - <<'PY'
+import glob, os, torch
+site = os.path.dirname(os.path.dirname(torch.__file__))
+found = sorted(glob.glob(os.path.join(site, "nvidia", "**", "libcudart.so*"), recursive=True))
+found += sorted(glob.glob(os.path.join(os.path.dirname(torch.__file__), "lib", "libcudart*.so*")))
+print(found[0] if found else "")
+PY
+)
+  if [[ -n $CUDART ]]; then
+    mkdir -p /tmp/finetune-cudart
+    ln -sf "$CUDART" /tmp/finetune-cudart/libcudart.so
+    export LD_LIBRARY_PATH=/tmp/finetune-cudart:$(dirname "$CUDART")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    JOPTS+=(-Djna.library.path=/tmp/finetune-cudart)
+  fi
+  echo "cudart for DJL's GPU count: ${CUDART:-none found (DJL may see 0 GPUs)}" | tee -a "$SUMMARY"
 else
   TORCH_LIB=${CPU_LIBTORCH:-$(ls -d "$HOME"/.djl.ai/pytorch/2.7.1-*cpu-linux-x86_64 2>/dev/null | head -1)}
   [[ -n $TORCH_LIB && -f $TORCH_LIB/0.35.1-libdjl_torch.so ]] || {
@@ -123,7 +148,7 @@ PY
 head -30 "$OUT/abi.txt"
 
 # 4. the engine
-step engine-probe 90 "$JAVA" "${JOPTS[@]}" dev.finetune.bench.EngineProbe | tee /tmp/probe.txt
+step engine-probe 90 "$JAVA" "${JOPTS[@]}" dev.finetune.bench.EngineProbe $([[ $MODE == gpu ]] && echo --expect-gpu) | tee /tmp/probe.txt
 PROBE_OK=0
 grep -q '^PROBE=ok' /tmp/probe.txt && PROBE_OK=1
 HAS_PRECISION=$(grep -oP '^PRECISION_SETTING=\K\w+' /tmp/probe.txt || echo no)

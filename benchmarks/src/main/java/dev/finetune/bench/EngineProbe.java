@@ -28,7 +28,7 @@ public final class EngineProbe {
   /**
    * Runs the probe.
    *
-   * @param args none
+   * @param args {@code --expect-gpu} to try the first GPU through libtorch even when DJL counts none
    */
   public static void main(String[] args) {
     try {
@@ -40,6 +40,12 @@ public final class EngineProbe {
       boolean precision = TrainingSettings.ALL.stream().anyMatch(s -> s.name().equals("precision"));
       System.out.println("PRECISION_SETTING=" + (precision ? "yes" : "no"));
       System.out.println("PRODUCT_cpu=" + product(Device.cpu(), DataType.FLOAT32));
+      if (gpus == 0 && Arrays.asList(args).contains("--expect-gpu")) {
+        // DJL counts GPUs through cudart (JNA), libtorch through its own CUDA: try libtorch anyway
+        System.out.println("GPUS_MISMATCH=DJL's CUDA count is 0 (cudart not found by JNA?);"
+            + " trying gpu(0) through libtorch");
+        System.out.println("PRODUCT_gpu0=" + product(Device.gpu(0), DataType.FLOAT32));
+      }
       for (int i = 0; i < gpus; i++) {
         System.out.println("PRODUCT_gpu" + i + "=" + product(Device.gpu(i), DataType.FLOAT32));
         System.out.println("PRODUCT_gpu" + i + "_bf16=" + product(Device.gpu(i), DataType.BFLOAT16));

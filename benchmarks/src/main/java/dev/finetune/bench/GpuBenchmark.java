@@ -203,9 +203,18 @@ public final class GpuBenchmark {
       double memoryMb;
       String memoryKind;
       if (device.isGpu()) {
-        MemoryUsage usage = CudaUtils.getGpuMemory(device);
-        memoryMb = usage.getCommitted() / 1048576.0;
-        memoryKind = "device_used";
+        double used;
+        String kind;
+        try {
+          MemoryUsage usage = CudaUtils.getGpuMemory(device);
+          used = usage.getCommitted() / 1048576.0;
+          kind = "device_used";
+        } catch (RuntimeException | LinkageError e) { // cudart not found by DJL
+          used = -1;
+          kind = "unavailable";
+        }
+        memoryMb = used;
+        memoryKind = kind;
       } else {
         memoryMb = epoch.peakRssBytes() / 1048576.0;
         memoryKind = "peak_rss";
