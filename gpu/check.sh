@@ -201,3 +201,4 @@ cat /tmp/peer-short.csv > "$OUT/peer-bench.csv" 2>/dev/null
 tail -n +2 /tmp/peer-long.csv >> "$OUT/peer-bench.csv" 2>/dev/null
 echo "total seconds=$(( $(date +%s) - START ))" | tee -a "$SUMMARY"
 cat "$SUMMARY"
+sleep 1 # let tee flush check.log before the caller collects $OUT

@@ -91,7 +91,13 @@ public final class GpuBenchmark {
   }
 
   static List<Result> run(String[] args) {
-    Device device = Devices.resolve(Devices.parse(WholeStepBenchmark.arg(args, "--device", "cuda")));
+    Device requested = Devices.parse(WholeStepBenchmark.arg(args, "--device", "cuda"));
+    Device device = Devices.resolve(requested);
+    if (requested.isGpu() && !device.isGpu()) {
+      throw new IllegalArgumentException("--device " + Devices.name(requested) + ": the engine sees"
+          + " no GPU (" + Devices.engineDescription() + "); a GPU benchmark on the CPU would only"
+          + " spend the time: use --device cpu for a smoke test");
+    }
     List<ModelShape> shapes = new ArrayList<>();
     for (String s : list(args, "--shapes", "minilm,bert-base")) {
       shapes.add(ModelShape.parse(s));
