@@ -22,6 +22,8 @@ import java.util.Locale;
 public enum ModelShape {
   /** all-MiniLM-L6-v2's configuration, batch 32 × 128. */
   MINILM(6, 384, 12, 1536, 32, 128),
+  /** BERT-base's configuration (random weights), batch 32 × 128 ({@code --length 512} for long rows). */
+  BERT_BASE(12, 768, 12, 3072, 32, 128),
   /** A small encoder for smoke tests, batch 8 × 32. */
   SMALL(2, 128, 2, 512, 8, 32);
 
@@ -44,17 +46,17 @@ public enum ModelShape {
   /**
    * Looks a shape up by name, ignoring case.
    *
-   * @param name {@code minilm} or {@code small}
+   * @param name {@code minilm}, {@code bert-base} (or {@code bert_base}) or {@code small}
    * @return the shape
    * @throws IllegalArgumentException naming the known shapes when the name is unknown
    */
   public static ModelShape parse(String name) {
     for (ModelShape s : values()) {
-      if (s.name().equalsIgnoreCase(name)) {
+      if (s.name().equalsIgnoreCase(name.replace('-', '_'))) {
         return s;
       }
     }
-    throw new IllegalArgumentException("shape '" + name + "' is unknown; use minilm or small");
+    throw new IllegalArgumentException("shape '" + name + "' is unknown; use minilm, bert-base or small");
   }
 
   /**
@@ -83,7 +85,18 @@ public enum ModelShape {
    * @return the model (close it)
    */
   public SequenceClassifier randomModel(long seed) {
-    return SequenceClassifier.randomInit(config(), 2, Pooling.MEAN, seed, Device.cpu(),
+    return randomModel(seed, Device.cpu());
+  }
+
+  /**
+   * {@link #randomModel(long)} on a device (the weights are the same on every device).
+   *
+   * @param seed initialisation seed
+   * @param device where the model lives
+   * @return the model (close it)
+   */
+  public SequenceClassifier randomModel(long seed, Device device) {
+    return SequenceClassifier.randomInit(config(), 2, Pooling.MEAN, seed, device,
         WordPieceVocabulary.tokenizerJson(SyntheticText.WORDS));
   }
 
@@ -114,6 +127,6 @@ public enum ModelShape {
 
   /** @return the lower-case name used on command lines */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

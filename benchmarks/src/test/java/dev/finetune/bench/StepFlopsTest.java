@@ -63,8 +63,10 @@ class StepFlopsTest {
   void namesParseIgnoringCaseAndUnknownOnesListTheChoices() {
     assertThat(BenchMethod.parse("LoRA")).isEqualTo(BenchMethod.LORA);
     assertThat(ModelShape.parse("MiniLM")).isEqualTo(ModelShape.MINILM);
+    assertThat(ModelShape.parse("bert-base")).isEqualTo(ModelShape.BERT_BASE);
+    assertThat(ModelShape.BERT_BASE.id()).isEqualTo("bert-base");
     assertThatThrownBy(() -> BenchMethod.parse("ia3"))
         .hasMessageContaining("full, lora, houlsby, bitfit, prompt or prefix");
-    assertThatThrownBy(() -> ModelShape.parse("base")).hasMessageContaining("minilm or small");
+    assertThatThrownBy(() -> ModelShape.parse("base")).hasMessageContaining("minilm, bert-base or small");
   }
 }

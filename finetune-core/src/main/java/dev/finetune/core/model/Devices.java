@@ -2,11 +2,13 @@ package dev.finetune.core.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -34,7 +36,7 @@ public final class Devices {
   private static final Pattern NAME = Pattern.compile("(cpu|gpu|cuda)(?::(\\d+)|\\((\\d+)\\))?");
 
   private static final Resolver DEFAULT =
-      new Resolver(() -> Engine.getInstance().getGpuCount(), LOG::warn);
+      new Resolver(() -> Engine.getInstance().getGpuCount(), LOG::warn, Devices::engineDescription);
 
   private Devices() {}
 
@@ -86,17 +88,53 @@ public final class Devices {
   }
 
   /**
+   * What the engine is, for the message about a missing GPU: its name and version, the
+   * {@code PYTORCH_FLAVOR} and {@code PYTORCH_LIBRARY_PATH} it was started with, and whether a
+   * CUDA driver answered.
+   *
+   * @return e.g. {@code PyTorch 2.7.1, PYTORCH_FLAVOR not set, no CUDA driver found}
+   */
+  public static String engineDescription() {
+    Engine engine = Engine.getInstance();
+    String flavor = System.getenv("PYTORCH_FLAVOR");
+    String library = System.getenv("PYTORCH_LIBRARY_PATH");
+    return engine.getEngineName() + " " + engine.getVersion()
+        + (flavor == null ? ", PYTORCH_FLAVOR not set" : ", PYTORCH_FLAVOR=" + flavor)
+        + (library == null ? "" : ", PYTORCH_LIBRARY_PATH=" + library)
+        + (CudaUtils.hasCuda() ? ", a CUDA driver with " + CudaUtils.getGpuCount() + " GPU(s)"
+            : ", no CUDA driver found");
+  }
+
+  /**
+   * The warning for a GPU request on an engine that sees none: what was asked, what the engine
+   * is, how to get a GPU build, and what happens instead.
+   *
+   * @param requested the device asked for
+   * @param engine {@link #engineDescription()}
+   * @return the message
+   */
+  static String noGpuMessage(Device requested, String engine) {
+    return name(requested).replace("gpu", "cuda") + " requested but the engine sees no GPU ("
+        + engine + "). To train on a GPU, run on a machine with an NVIDIA driver and either set"
+        + " PYTORCH_FLAVOR=cu128 (DJL downloads the CUDA build of libtorch once) or point"
+        + " PYTORCH_LIBRARY_PATH at a CUDA libtorch (README, 'GPU'). Using the CPU for this and"
+        + " every later GPU request.";
+  }
+
+  /**
    * Resolves requests against a GPU count, warning once about a missing GPU (tests build one with
    * a fake count and a warning sink; {@link Devices#resolve(Device)} uses the engine's).
    */
   static final class Resolver {
     private final IntSupplier gpuCount;
     private final Consumer<String> warning;
+    private final Supplier<String> engine;
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    Resolver(IntSupplier gpuCount, Consumer<String> warning) {
+    Resolver(IntSupplier gpuCount, Consumer<String> warning, Supplier<String> engine) {
       this.gpuCount = gpuCount;
       this.warning = warning;
+      this.engine = engine;
     }
 
     Device resolve(Device requested) {
@@ -107,8 +145,7 @@ public final class Devices {
       int gpus = gpuCount.getAsInt();
       if (gpus == 0) {
         if (!warned.getAndSet(true)) {
-          warning.accept(requested + " requested but the engine sees no GPU (a CPU build of"
-              + " PyTorch, or no CUDA device); using the CPU for this and every later GPU request");
+          warning.accept(noGpuMessage(requested, engine.get()));
         }
         return Device.cpu();
       }

@@ -107,11 +107,26 @@ public final class Encoder {
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
     DisentangledAttention.Pass positions = relative == null ? null : relative.pass(ctx);
     int applied = config.numLayers();
+    List<EncoderBlock> steps = new ArrayList<>(applied);
     for (int i = 0; i < applied; i++) {
       // ALBERT's group index int(i / (L / groups)); layer i itself when no weights are shared
-      EncoderBlock layer = layers.get((int) ((long) i * layers.size() / applied));
-      hidden = positions == null ? layer.forward(ctx, hidden, additive)
-          : ((EncoderLayer) layer).forward(ctx, hidden, additive, positions);
+      steps.add(layers.get((int) ((long) i * layers.size() / applied)));
+    }
+    LayerCheckpoints checkpoints = ctx.layerCheckpoints();
+    if (checkpoints != null) {
+      if (positions != null) {
+        throw new IllegalArgumentException("gradientCheckpointing does not support "
+            + config.modelType().hfName() + "'s disentangled attention yet (its relative-position"
+            + " terms are shared by every layer's recomputation); set gradientCheckpointing false");
+      }
+      hidden = checkpoints.forward(ctx, steps, hidden, additive);
+    } else {
+      for (EncoderBlock layer : steps) {
+        // each application draws its dropout masks from its own seed, as a recomputation does
+        ForwardContext layerCtx = ctx.forLayer(ctx.manager(), ctx.layerSeed());
+        hidden = positions == null ? layer.forward(layerCtx, hidden, additive)
+            : ((EncoderLayer) layer).forward(layerCtx, hidden, additive, positions);
+      }
     }
     if (top != null) {
       hidden = top.apply(ctx, hidden);

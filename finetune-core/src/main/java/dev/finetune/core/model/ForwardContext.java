@@ -30,6 +30,7 @@ public final class ForwardContext {
   private final boolean training;
   private final NDManager manager;
   private SplittableRandom dropoutSeeds;
+  private LayerCheckpoints layerCheckpoints;
 
   /**
    * Creates a context.
@@ -44,6 +45,45 @@ public final class ForwardContext {
     this.device = device;
     this.training = training;
     this.manager = manager;
+  }
+
+  /** A context for one encoder layer: the pass's store and device, its own dropout stream. */
+  private ForwardContext(ForwardContext pass, NDManager manager, long dropoutSeed) {
+    this(pass.store, pass.device, pass.training, manager);
+    dropoutSeeds = new SplittableRandom(dropoutSeed);
+  }
+
+  /**
+   * The seed of one layer's dropout stream, drawn from this pass's stream in layer order: a layer
+   * run again with {@link #forLayer} and the same seed draws the same masks (gradient
+   * checkpointing recomputes layers so).
+   *
+   * @return the seed (0 in evaluation passes, which draw no masks)
+   */
+  long layerSeed() {
+    return training ? nextDropoutSeed() : 0L;
+  }
+
+  /**
+   * A context for one layer's forward: temporaries owned by {@code layerManager}, dropout masks
+   * from {@code seed}.
+   *
+   * @param layerManager the owner of the layer's temporaries
+   * @param seed from {@link #layerSeed()}
+   * @return the layer's context
+   */
+  ForwardContext forLayer(NDManager layerManager, long seed) {
+    return new ForwardContext(this, layerManager, seed);
+  }
+
+  /** Asks the encoder to keep only layer inputs and recompute the layers in backward. */
+  void checkpointLayers(LayerCheckpoints checkpoints) {
+    layerCheckpoints = checkpoints;
+  }
+
+  /** The layer checkpoints of a training pass that recomputes layers; null otherwise. */
+  LayerCheckpoints layerCheckpoints() {
+    return training ? layerCheckpoints : null;
   }
 
   /**
@@ -101,9 +141,12 @@ public final class ForwardContext {
   /**
    * Applies dropout in training passes only: each element is zeroed with probability {@code rate}
    * and the others are scaled by {@code 1 / (1 - rate)}, as {@code torch.nn.functional.dropout}.
-   * On CPU the mask is drawn by {@link DropoutMasks} on all cores (libtorch's own draws one
-   * element at a time on non-Intel CPUs); its random stream starts from one number drawn from the
-   * engine's generator per pass, so {@code Engine.setRandomSeed} still makes a pass reproducible.
+   * Each mask comes from a seed of this pass's stream, which starts from one number drawn from
+   * the engine's generator per pass, so {@code Engine.setRandomSeed} still makes a pass
+   * reproducible. On CPU float32 the mask is drawn by {@link DropoutMasks} on all cores
+   * (libtorch's own draws one element at a time on non-Intel CPUs); elsewhere, or with
+   * {@code -Dfinetune.dropout=device}, on the tensor's device by libtorch
+   * ({@link DropoutMasks#onDevice}).
    *
    * @param x the input
    * @param rate the drop probability
@@ -113,10 +156,12 @@ public final class ForwardContext {
     if (!training || rate <= 0f) {
       return x;
     }
-    if (!DropoutMasks.supports(x, rate)) {
+    if (rate >= 1f) {
       return Dropout.dropout(x, rate, true).singletonOrThrow();
     }
-    NDArray mask = DropoutMasks.scaledKeep(manager, x.getShape(), rate, nextDropoutSeed());
+    NDArray mask = DropoutMasks.supports(x, rate)
+        ? DropoutMasks.scaledKeep(manager, x.getShape(), rate, nextDropoutSeed())
+        : DropoutMasks.onDevice(manager, x, rate, nextDropoutSeed());
     return x.mul(mask);
   }
 

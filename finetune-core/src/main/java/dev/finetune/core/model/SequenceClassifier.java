@@ -281,7 +281,36 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    ForwardContext ctx = context(parameterStore, inputs, training);
+    return new NDList(run(context(parameterStore, inputs, training), inputs));
+  }
+
+  /**
+   * Runs a training forward pass whose backward goes through {@link TrainingPass#backward}: with
+   * {@code checkpointLayers}, the encoder keeps only each layer's input and recomputes the layers
+   * in the backward (gradient checkpointing: less memory, about one more forward of time); the
+   * gradients are those of the plain pass, dropout masks included.
+   *
+   * <pre>{@code
+   * try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+   *   TrainingPass pass = model.trainingPass(store, batch.modelInputs(), true);
+   *   pass.backward(collector, loss.compute(pass.logits(), labels));
+   * }
+   * }</pre>
+   *
+   * @param parameterStore where parameter values come from
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param checkpointLayers true to recompute the layers in the backward
+   * @return the pass: its logits, and its backward
+   */
+  public TrainingPass trainingPass(
+      ParameterStore parameterStore, NDList inputs, boolean checkpointLayers) {
+    ForwardContext ctx = context(parameterStore, inputs, true);
+    LayerCheckpoints checkpoints = checkpointLayers ? new LayerCheckpoints() : null;
+    ctx.checkpointLayers(checkpoints);
+    return new TrainingPass(run(ctx, inputs), checkpoints);
+  }
+
+  private NDArray run(ForwardContext ctx, NDList inputs) {
     EncoderOutput encoded = encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
     long prepended = encoded.lastHiddenState().getShape().get(1) - inputs.get(0).getShape().get(1);
     if (problemType.perToken() && prepended > 0) {
@@ -291,7 +320,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
           encoded.lastHiddenState().get(new NDIndex(":, {}:, :", prepended)),
           encoded.attentionMask().get(new NDIndex(":, {}:", prepended)));
     }
-    return new NDList(head.forward(ctx, encoded));
+    return head.forward(ctx, encoded);
   }
 
   /**

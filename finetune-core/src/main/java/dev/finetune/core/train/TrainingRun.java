@@ -15,6 +15,7 @@ import dev.finetune.core.metrics.MultiLabelMetrics;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
+import dev.finetune.core.model.TrainingPass;
 import dev.finetune.core.optim.GradientClipping;
 import dev.finetune.core.optim.NoGradScope;
 import dev.finetune.core.optim.Optimizer;
@@ -310,6 +311,7 @@ final class TrainingRun implements TrainingContext {
     }
     Engine.getInstance().setRandomSeed(stepSeed());
     ParameterStore store = new ParameterStore(runManager, false);
+    boolean checkpointLayers = config.get(TrainingSettings.GRADIENT_CHECKPOINTING);
     double lossSum = 0;
     long examples = 0;
     long tokens = 0;
@@ -320,12 +322,12 @@ final class TrainingRun implements TrainingContext {
         EncodedBatch batch = batches.next();
         open.add(batch);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray logits = model.forward(store, batch.modelInputs(), true).singletonOrThrow();
-          NDArray loss = this.loss.compute(logits, batch.labels());
+          TrainingPass pass = model.trainingPass(store, batch.modelInputs(), checkpointLayers);
+          NDArray loss = this.loss.compute(pass.logits(), batch.labels());
           // Mean over the whole group: each micro-batch contributes loss * its share.
           NDArray scaled = groupSize == 1 ? loss
               : loss.mul(Scalars.like(loss, (double) batch.size() / groupCapacity));
-          collector.backward(scaled);
+          pass.backward(collector, scaled);
           double value = loss.getFloat();
           lossSum += value * batch.size();
         }

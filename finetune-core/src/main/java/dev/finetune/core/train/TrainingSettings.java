@@ -108,11 +108,18 @@ public final class TrainingSettings {
       "token classification: cut sentences longer than the max length into sliding windows that"
           + " overlap by at least N sub-words, so that no word is left out");
 
+  /** Whether each encoder layer is recomputed in the backward instead of keeping activations. */
+  public static final Setting<Boolean> GRADIENT_CHECKPOINTING = Setting.bool(
+      "gradientCheckpointing", false,
+      "keep only each encoder layer's input and recompute the layer in the backward (same"
+          + " gradients, dropout masks included; less memory, about one more forward of time)")
+          .onResume(Setting.OnResume.NO_EFFECT);
+
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
       CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER,
-      STRIDE);
+      STRIDE, GRADIENT_CHECKPOINTING);
 
   private TrainingSettings() {}
 

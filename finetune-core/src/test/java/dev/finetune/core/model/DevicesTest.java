@@ -32,19 +32,33 @@ class DevicesTest {
   @Test
   void aGpuRequestWithoutAGpuFallsBackToTheCpuWithOneWarning() {
     List<String> warnings = new ArrayList<>();
-    Devices.Resolver resolver = new Devices.Resolver(() -> 0, warnings::add);
+    Devices.Resolver resolver = new Devices.Resolver(() -> 0, warnings::add, () -> "PyTorch 2.7.1");
+    assertThat(resolver.resolve(Devices.parse("cuda:1"))).isEqualTo(Device.cpu());
     assertThat(resolver.resolve(Device.gpu())).isEqualTo(Device.cpu());
-    assertThat(resolver.resolve(Device.gpu(1))).isEqualTo(Device.cpu());
     assertThat(resolver.resolve(Device.cpu())).isEqualTo(Device.cpu());
-    assertThat(warnings).singleElement().asString().contains("gpu(0) requested", "using the CPU");
+    assertThat(warnings).singleElement().asString().startsWith(
+        "cuda:1 requested but the engine sees no GPU (PyTorch 2.7.1). To train on a GPU")
+        .contains("PYTORCH_FLAVOR=cu128", "PYTORCH_LIBRARY_PATH", "Using the CPU");
   }
 
   @Test
   void aGpuNumberBeyondTheEnginesFailsNamingTheValidOnes() {
-    Devices.Resolver resolver = new Devices.Resolver(() -> 2, w -> { });
+    Devices.Resolver resolver = new Devices.Resolver(() -> 2, w -> { }, () -> "PyTorch");
     assertThat(resolver.resolve(Device.gpu(1))).isEqualTo(Device.gpu(1));
     assertThatThrownBy(() -> resolver.resolve(Device.gpu(2)))
         .hasMessage("device gpu(2) requested but the engine sees 2 GPU(s); use gpu:0 to gpu:1");
+  }
+
+  @Test
+  void onThisEngineTheMessageDescribesTheEngineAndTheFix() {
+    String engine = Devices.engineDescription();
+    assertThat(engine).startsWith("PyTorch " + Engine.getInstance().getVersion());
+    if (Engine.getInstance().getGpuCount() == 0) {
+      assertThat(engine).contains("PYTORCH_FLAVOR");
+      assertThat(Devices.noGpuMessage(Devices.parse("cuda:1"), engine))
+          .startsWith("cuda:1 requested but the engine sees no GPU (PyTorch ")
+          .endsWith("Using the CPU for this and every later GPU request.");
+    }
   }
 
   @Test

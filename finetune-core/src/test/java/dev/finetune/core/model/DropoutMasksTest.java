@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -86,6 +87,59 @@ class DropoutMasksTest {
       assertThat(new ForwardContext(store, x.getDevice(), false, m).dropout(x, 0.5f)).isSameAs(x);
       assertThatThrownBy(() -> DropoutMasks.scaledKeep(m, new Shape(2), 1f, 1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(0, 1)");
+    }
+  }
+
+  @Test
+  void theDevicePathIsSeededWithTheRightRateAndScaleInTheInputsType() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.ones(new Shape(1000, 1000));
+      for (float rate : new float[] {0.1f, 0.5f}) {
+        float[] mask = DropoutMasks.onDevice(m, x, rate, 7).toFloatArray();
+        float keep = 1f / (1f - rate);
+        long dropped = 0;
+        for (float v : mask) {
+          assertThat(v == 0f || v == keep).as("value %s", v).isTrue();
+          dropped += v == 0f ? 1 : 0;
+        }
+        assertThat(dropped / 1e6).isCloseTo(rate, within(0.002));
+        assertThat(DropoutMasks.onDevice(m, x, rate, 7).toFloatArray()).isEqualTo(mask);
+        assertThat(DropoutMasks.onDevice(m, x, rate, 8).toFloatArray()).isNotEqualTo(mask);
+      }
+      NDArray half = m.ones(new Shape(8, 8), DataType.FLOAT16);
+      NDArray mask = DropoutMasks.onDevice(m, half, 0.5f, 3);
+      assertThat(mask.getDataType()).isEqualTo(DataType.FLOAT16);
+      assertThat(mask.getDevice()).isEqualTo(half.getDevice());
+      assertThatThrownBy(() -> DropoutMasks.onDevice(m, x, 0f, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(0, 1)");
+    }
+  }
+
+  @Test
+  void aPropertySendsCpuDropoutToTheDevicePathAndAnUnknownValueIsNamed() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.ones(new Shape(300, 300));
+      ParameterStore store = new ParameterStore(m, false);
+      assertThat(DropoutMasks.supports(x, 0.3f)).isTrue();
+      System.setProperty(DropoutMasks.PATH_PROPERTY, "device");
+      try {
+        assertThat(DropoutMasks.supports(x, 0.3f)).isFalse();
+        Engine.getInstance().setRandomSeed(4);
+        float[] first = new ForwardContext(store, x.getDevice(), true, m).dropout(x, 0.3f).toFloatArray();
+        Engine.getInstance().setRandomSeed(4);
+        float[] again = new ForwardContext(store, x.getDevice(), true, m).dropout(x, 0.3f).toFloatArray();
+        assertThat(again).isEqualTo(first);
+        long dropped = 0;
+        for (float v : first) {
+          dropped += v == 0f ? 1 : 0;
+        }
+        assertThat(dropped / 90000.0).isCloseTo(0.3, within(0.01));
+        System.setProperty(DropoutMasks.PATH_PROPERTY, "gpu");
+        assertThatThrownBy(() -> DropoutMasks.supports(x, 0.3f))
+            .hasMessageContaining("-Dfinetune.dropout=gpu is unknown; use java");
+      } finally {
+        System.clearProperty(DropoutMasks.PATH_PROPERTY);
+      }
     }
   }
 }
