@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class SequenceClassifier extends AbstractBlock implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SequenceClassifier.class);
+  /** The forward parameter that carries the {@link Precision} of a pass. */
+  private static final String PRECISION_PARAMETER = "precision";
 
   /** The {@code config.json} key of a multi-label head's decision thresholds (this library's). */
   public static final String THRESHOLDS_KEY = "finetune_thresholds";
@@ -281,7 +283,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    ForwardContext ctx = context(parameterStore, inputs, training);
+    ForwardContext ctx = context(parameterStore, inputs, training, precisionOf(params));
     EncoderOutput encoded = encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
     long prepended = encoded.lastHiddenState().getShape().get(1) - inputs.get(0).getShape().get(1);
     if (problemType.perToken() && prepended > 0) {
@@ -306,17 +308,45 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   }
 
   /**
+   * Runs a forward pass whose matrix products run in {@code precision} (float32 parameters and
+   * float32 logits either way; see {@link Precision}).
+   *
+   * <pre>{@code
+   * NDArray logits = model.forward(store, inputs, true, Precision.FP16).singletonOrThrow();
+   * }</pre>
+   *
+   * @param store where parameter values come from
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param training true to enable dropout
+   * @param precision the precision of the matrix products
+   * @return logits, owned by the inputs' manager
+   * @throws IllegalArgumentException when the precision is not available on the engine
+   */
+  public NDList forward(ParameterStore store, NDList inputs, boolean training,
+      Precision precision) {
+    PairList<String, Object> params = new PairList<>();
+    params.add(PRECISION_PARAMETER, precision);
+    return forward(store, inputs, training, params);
+  }
+
+  private static Precision precisionOf(PairList<String, Object> params) {
+    Object value = params == null ? null : params.get(PRECISION_PARAMETER);
+    return value instanceof Precision p ? p : Precision.FP32;
+  }
+
+  /**
    * Runs the encoder alone in evaluation mode (for embeddings and parity checks).
    *
    * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
    * @return the last hidden state (B, T, H) and its mask, owned by the inputs' manager
    */
   public EncoderOutput encode(NDList inputs) {
-    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false);
+    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false, Precision.FP32);
     return encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
   }
 
-  private ForwardContext context(ParameterStore store, NDList inputs, boolean training) {
+  private ForwardContext context(ParameterStore store, NDList inputs, boolean training,
+      Precision precision) {
     if (closed) {
       throw new IllegalStateException("this model is closed");
     }
@@ -325,7 +355,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
           "inputs must be [input_ids, attention_mask, token_type_ids], got none");
     }
     NDArray ids = inputs.get(0);
-    return new ForwardContext(store, ids.getDevice(), training, ids.getManager());
+    return new ForwardContext(store, ids.getDevice(), training, ids.getManager(), precision);
   }
 
   private static NDArray input(NDList inputs, int index) {

@@ -3,6 +3,7 @@ package dev.finetune.core.train;
 import ai.djl.Device;
 import dev.finetune.core.data.Truncation;
 import dev.finetune.core.model.Devices;
+import dev.finetune.core.model.Precision;
 import java.util.List;
 import java.util.Objects;
 
@@ -108,11 +109,19 @@ public final class TrainingSettings {
       "token classification: cut sentences longer than the max length into sliding windows that"
           + " overlap by at least N sub-words, so that no word is left out");
 
+  /** The precision of the forward and backward matrix products. */
+  public static final Setting<Precision> PRECISION = Setting.parsed("precision", Precision.class,
+      Precision.FP32, Precision.NAMES, Precision::parse, Precision::toString, "NAME",
+      "precision of the matrix products in forward and backward: fp32, fp16 (float16 products,"
+          + " dynamic loss scaling; master weights, optimizer state and saved models stay"
+          + " float32) or bf16 (refused: DJL 0.35.1's PyTorch engine has no bfloat16)")
+          .onResume(Setting.OnResume.ALLOWABLE);
+
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
       CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER,
-      STRIDE);
+      STRIDE, PRECISION);
 
   private TrainingSettings() {}
 
