@@ -54,7 +54,6 @@ public final class ForwardContext {
    * @param training true to enable dropout
    * @param manager the owner of temporaries (normally the inputs' manager)
    * @param precision the precision of the matrix products
-   * @throws IllegalArgumentException when the precision is not available on the engine
    */
   public ForwardContext(ParameterStore store, Device device, boolean training, NDManager manager,
       Precision precision) {
@@ -62,7 +61,7 @@ public final class ForwardContext {
     this.device = device;
     this.training = training;
     this.manager = manager;
-    this.precision = precision.requireAvailable();
+    this.precision = java.util.Objects.requireNonNull(precision, "precision");
   }
 
   /**
@@ -114,16 +113,22 @@ public final class ForwardContext {
 
   /**
    * A cast that autograd records, owned by this pass. DJL's {@code toType} runs under libtorch's
-   * no-grad guard (its result has no gradient function), so the cast is a cumulative product over
-   * an added axis of length 1 with the target type, which libtorch differentiates as the
-   * identity (the gradient returns in the source's type).
+   * no-grad guard (its result has no gradient function), so a cast to a type DJL can name is a
+   * cumulative product over an added axis of length 1 with the target type, which libtorch
+   * differentiates as the identity (the gradient returns in the source's type); bfloat16, which
+   * DJL 0.35.1 cannot name, goes through {@link Bfloat16Cast}. A bfloat16 array reports
+   * {@code UNKNOWN} as its type, so the way back is always a real cast.
    */
   private NDArray cast(NDArray x, DataType type) {
     if (x.getDataType() == type) {
       return x;
     }
-    NDArray expanded = temporary(x.expandDims(-1)); // x may be a parameter: keep the view ours
-    return expanded.cumProd(-1, type).squeeze(-1);
+    // a view of our own: x may be a parameter (owned by the model, and named)
+    NDArray expanded = temporary(x.expandDims(-1));
+    NDArray converted = type == DataType.BFLOAT16
+        ? Bfloat16Cast.apply(expanded)
+        : expanded.cumProd(-1, type);
+    return converted.squeeze(-1);
   }
 
   /**

@@ -12,19 +12,20 @@ import java.util.Locale;
  * autograd records ({@link ForwardContext#linear}, {@link ForwardContext#matMul}), so backward
  * returns float32 gradients to the float32 weights.
  *
- * <p>{@link #BF16} is declared but refused: DJL 0.35.1's PyTorch engine has no bfloat16 data type
- * in its native layer (creating or casting to a bf16 tensor ends the JVM with {@code terminate
- * called without an active exception}), so {@link #requireAvailable()} names fp16 instead.
+ * <p>{@link #BF16} needs no loss scaling (float32's exponent range); {@link #FP16} is trained with
+ * dynamic loss scaling. DJL 0.35.1's PyTorch engine has no bfloat16 data type in its native
+ * layer (naming one ends the JVM), so bfloat16 casts run a tiny TorchScript module
+ * ({@code Bfloat16Cast}); float16 casts are DJL's own.
  *
  * <pre>{@code
- * FineTune.of(model, tokenizer).precision(Precision.FP16).fit(split); // or set("precision", "fp16")
+ * FineTune.of(model, tokenizer).precision(Precision.BF16).fit(split); // or set("precision", "bf16")
  * NDArray logits = model.forward(store, inputs, false, Precision.FP16).singletonOrThrow();
  * }</pre>
  */
 public enum Precision {
   /** Float32 everywhere (the default). */
   FP32(DataType.FLOAT32),
-  /** Bfloat16 matrix products; not available with DJL 0.35.1's PyTorch engine. */
+  /** Bfloat16 matrix products with float32 master weights (the usual choice on recent GPUs). */
   BF16(DataType.BFLOAT16),
   /** Float16 matrix products with float32 master weights; train it with dynamic loss scaling. */
   FP16(DataType.FLOAT16);
@@ -41,7 +42,8 @@ public enum Precision {
   /**
    * The data type of the matrix products.
    *
-   * @return FLOAT32, BFLOAT16 or FLOAT16
+   * @return FLOAT32, BFLOAT16 or FLOAT16 (a bfloat16 array itself reports {@code UNKNOWN}: DJL
+   *     0.35.1's PyTorch engine does not map the type back)
    */
   public DataType computeType() {
     return computeType;
@@ -64,22 +66,6 @@ public enum Precision {
    */
   public boolean scalesLoss() {
     return this == FP16;
-  }
-
-  /**
-   * Fails, before any tensor is made, when this precision cannot run on the engine.
-   *
-   * @return this precision
-   * @throws IllegalArgumentException for {@link #BF16}, naming the reason and what to use instead
-   */
-  public Precision requireAvailable() {
-    if (this == BF16) {
-      throw new IllegalArgumentException("precision bf16 is not available: DJL 0.35.1's PyTorch"
-          + " engine has no bfloat16 data type (its native layer ends the JVM on any bf16 tensor),"
-          + " so bf16 products cannot run through DJL; use precision fp16 (float16 products with"
-          + " dynamic loss scaling, float32 master weights) or fp32");
-    }
-    return this;
   }
 
   /**

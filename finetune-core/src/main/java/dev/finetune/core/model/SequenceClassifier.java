@@ -320,7 +320,6 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @param training true to enable dropout
    * @param precision the precision of the matrix products
    * @return logits, owned by the inputs' manager
-   * @throws IllegalArgumentException when the precision is not available on the engine
    */
   public NDList forward(ParameterStore store, NDList inputs, boolean training,
       Precision precision) {

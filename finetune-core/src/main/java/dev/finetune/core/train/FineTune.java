@@ -239,20 +239,19 @@ public final class FineTune {
   }
 
   /**
-   * Sets the precision of the matrix products ({@link TrainingSettings#PRECISION}): {@code FP16}
-   * runs them in float16 with dynamic loss scaling while master weights, optimizer state and saved
-   * models stay float32; see {@link Precision}.
+   * Sets the precision of the matrix products ({@link TrainingSettings#PRECISION}): {@code BF16}
+   * runs them in bfloat16, {@code FP16} in float16 with dynamic loss scaling; master weights,
+   * optimizer state and saved models stay float32 either way; see {@link Precision}.
    *
    * <pre>{@code
-   * FineTune.of(model, tokenizer).precision(Precision.FP16).fit(split);   // or set("precision", "fp16")
+   * FineTune.of(model, tokenizer).precision(Precision.BF16).fit(split);   // or set("precision", "bf16")
    * }</pre>
    *
    * @param precision the precision
    * @return this
-   * @throws IllegalArgumentException when the engine cannot run it (bf16 on DJL 0.35.1)
    */
   public FineTune precision(Precision precision) {
-    return set(TrainingSettings.PRECISION, precision.requireAvailable());
+    return set(TrainingSettings.PRECISION, precision);
   }
 
   /**

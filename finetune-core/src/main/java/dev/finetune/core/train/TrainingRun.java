@@ -133,7 +133,7 @@ final class TrainingRun implements TrainingContext {
     this.schedule = config.absoluteSchedule();
     this.weightDecayPolicy = config.weightDecayPolicy();
     this.listeners = config.listeners();
-    this.precision = config.get(TrainingSettings.PRECISION).requireAvailable();
+    this.precision = config.get(TrainingSettings.PRECISION);
     this.lossScaler = precision.scalesLoss() ? LossScaler.torchDefaults() : null;
     this.loss = train.prepare(
         config.loss() != null ? config.loss() : Losses.forProblem(model.problemType()));

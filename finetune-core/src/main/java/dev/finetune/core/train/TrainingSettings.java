@@ -112,9 +112,9 @@ public final class TrainingSettings {
   /** The precision of the forward and backward matrix products. */
   public static final Setting<Precision> PRECISION = Setting.parsed("precision", Precision.class,
       Precision.FP32, Precision.NAMES, Precision::parse, Precision::toString, "NAME",
-      "precision of the matrix products in forward and backward: fp32, fp16 (float16 products,"
-          + " dynamic loss scaling; master weights, optimizer state and saved models stay"
-          + " float32) or bf16 (refused: DJL 0.35.1's PyTorch engine has no bfloat16)")
+      "precision of the matrix products in forward and backward: fp32, bf16 or fp16 (float16,"
+          + " with dynamic loss scaling); master weights, optimizer state and saved models stay"
+          + " float32")
           .onResume(Setting.OnResume.ALLOWABLE);
 
   /** Every setting, in report order. */

@@ -39,6 +39,12 @@ class ResumeAfterKillTest {
         .contains("\"loss_scaler\":{\"scale\":32768.0,\"good_steps\":14,\"skipped_steps\":1}");
   }
 
+  /** The same with bf16 mixed precision (no loss scaling). */
+  @Test
+  void bf16ResumedRunEqualsUninterruptedRun() throws Exception {
+    assertResumeEqualsUninterrupted("bf16");
+  }
+
   private void assertResumeEqualsUninterrupted(String precision) throws Exception {
     Path tokenizer = dir.resolve("tok");
     Path checkpoints = dir.resolve("ckpt");

@@ -56,8 +56,9 @@ public final class ResumeChild {
       if (checkpoints != null) {
         chain.checkpoints(checkpoints, 3);
       }
+      chain.precision(precision);
       if (precision.scalesLoss()) {
-        chain.precision(precision).loss((logits, labels) -> {
+        chain.loss((logits, labels) -> {
           NDArray value = crossEntropy.compute(logits, labels);
           return step.get() == 5 ? value.mul(1e30f) : value;
         });
