@@ -50,6 +50,19 @@ public enum Precision {
   }
 
   /**
+   * The safetensors type name of weights stored in this precision.
+   *
+   * @return {@code F32}, {@code BF16} or {@code F16}
+   */
+  public String safetensorsType() {
+    return switch (this) {
+      case FP32 -> "F32";
+      case BF16 -> "BF16";
+      case FP16 -> "F16";
+    };
+  }
+
+  /**
    * Whether the products run in a half-precision type.
    *
    * @return false for {@link #FP32}

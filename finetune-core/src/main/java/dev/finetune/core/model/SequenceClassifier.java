@@ -428,7 +428,23 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @param dir the target folder (created if needed)
    */
   public void save(Path dir) {
-    write(dir, Map.of(), name -> false);
+    write(dir, Map.of(), name -> false, Precision.FP32);
+  }
+
+  /**
+   * Saves as {@link #save(Path)} does, with the weights stored in {@code storage}'s type (values
+   * rounded to nearest even): half the size in bf16 or fp16, as half-precision checkpoints are
+   * published; loading reads them back as float32.
+   *
+   * <pre>{@code
+   * model.save(Path.of("runs/model-bf16"), Precision.BF16);   // model.safetensors with BF16 tensors
+   * }</pre>
+   *
+   * @param dir the target folder (created if needed)
+   * @param storage the type of the saved weights
+   */
+  public void save(Path dir, Precision storage) {
+    write(dir, Map.of(), name -> false, storage);
   }
 
   /**
@@ -468,11 +484,11 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       }
       merged.putAll(weights);
     }
-    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)));
+    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)), Precision.FP32);
   }
 
-  private void write(
-      Path dir, Map<String, HostTensor> replaced, java.util.function.Predicate<String> omit) {
+  private void write(Path dir, Map<String, HostTensor> replaced,
+      java.util.function.Predicate<String> omit, Precision storage) {
     try {
       Files.createDirectories(dir);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
@@ -488,7 +504,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         HostTensor value = replaced.get(p.hfName());
         tensors.put(key, value != null ? value : HostTensor.of(p.parameter().getArray()));
       }
-      SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+      SafeTensors.write(dir.resolve("model.safetensors"), tensors, storage.safetensorsType());
       Path staleIndex = dir.resolve("model.safetensors.index.json");
       if (Files.deleteIfExists(staleIndex)) {
         LOG.info("removed {}: the saved weights are in one model.safetensors", staleIndex);

@@ -127,6 +127,30 @@ class MixedPrecisionTest {
   }
 
   @Test
+  void aModelSavedInBf16OnRequestLoadsBackAsFloat32WithinBf16Rounding() throws Exception {
+    try (SequenceClassifier model = TinySetup.model(0f, 5)) {
+      model.save(dir.resolve("bf16"), Precision.BF16);
+      String header = new String(Files.readAllBytes(dir.resolve("bf16/model.safetensors")), 0,
+          4000, StandardCharsets.ISO_8859_1);
+      assertThat(header).contains("\"BF16\"").doesNotContain("\"F32\"");
+      try (SequenceClassifier loaded =
+          dev.finetune.core.model.Encoders.load(dir.resolve("bf16")).classifier().build()) {
+        assertThat(loaded.parameters().all())
+            .allMatch(p -> p.parameter().getArray().getDataType() == DataType.FLOAT32);
+        Map<String, float[]> before = TinySetup.snapshot(model);
+        TinySetup.snapshot(loaded).forEach((name, values) -> {
+          float[] original = before.get(name);
+          for (int i = 0; i < values.length; i++) {
+            // bfloat16 keeps 8 significant bits: rounding to nearest is within 2^-8 relative
+            assertThat((double) Math.abs(values[i] - original[i]))
+                .as("%s[%d]", name, i).isLessThanOrEqualTo(Math.abs(original[i]) / 256.0);
+          }
+        });
+      }
+    }
+  }
+
+  @Test
   void precisionNamesParseAndAnUnknownOneIsNamed() {
     assertThat(Precision.parse("bfloat16")).isEqualTo(Precision.BF16);
     assertThat(Precision.parse(" FP16 ")).isEqualTo(Precision.FP16);
