@@ -34,7 +34,7 @@ public final class WholeStepBenchmark {
 
   private static final String USAGE = "usage: WholeStepBenchmark [--method full|lora|houlsby|bitfit|prompt|prefix]"
       + " [--shape minilm|small] [--weights embedded|random] [--batch N] [--length N] [--steps N]"
-      + " [--warmup N] [--profile TRACE.json]";
+      + " [--warmup N] [--precision fp32|fp16] [--profile TRACE.json]";
 
   private WholeStepBenchmark() {}
 
@@ -68,6 +68,7 @@ public final class WholeStepBenchmark {
       System.exit(2);
     }
     String profile = arg(args, "--profile", null);
+    String precision = arg(args, "--precision", "fp32");
     TextDataset data = SyntheticText.filling(batch * (steps + warmup), length, 1);
     List<Double> seconds = new ArrayList<>();
     List<Long> faults = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class WholeStepBenchmark {
         ? Encoders.embeddedMiniLm().forSequenceClassification(2) : shape.randomModel(42);
     try (SequenceClassifier model = built) {
       FineTune chain = FineTune.of(model).epochs(1).batchSize(batch).maxLength(length)
-          .progressBar(false).callbacks(timer);
+          .progressBar(false).callbacks(timer).set("precision", precision);
       method.transform().ifPresent(chain::peft);
       TrainingReport report = chain.fit(data, null);
       EpochRecord epoch = report.lastEpoch();
@@ -108,9 +109,10 @@ public final class WholeStepBenchmark {
       double median = measured[measured.length / 2];
       double flops = StepFlops.perStep(shape, method, batch, length);
       System.out.printf(Locale.ROOT,
-          "%s, %s (%s weights), batch %d x %d: median %.3f s/step, %.0f tokens/s"
+          "%s, %s (%s weights, %s), batch %d x %d: median %.3f s/step, %.0f tokens/s"
               + " (min %.3f, max %.3f s over %d steps; %d of %d parameters trainable)%n",
-          method.id(), shape.id(), weights, batch, length, median, tokensPerStep / median,
+          method.id(), shape.id(), weights, precision, batch, length, median,
+          tokensPerStep / median,
           measured[0], measured[measured.length - 1], measured.length,
           epoch.trainableParameters(), epoch.totalParameters());
       System.out.println("step seconds in order (warm-up first): " + seconds);
@@ -119,11 +121,12 @@ public final class WholeStepBenchmark {
           .mapToLong(Long::longValue).sorted().toArray();
       long medianFaults = measuredFaults[measuredFaults.length / 2];
       System.out.printf(Locale.ROOT,
-          "RESULT impl=java method=%s shape=%s weights=%s batch=%d length=%d steps=%d"
+          "RESULT impl=java method=%s shape=%s weights=%s precision=%s batch=%d length=%d steps=%d"
               + " median_s=%.4f min_s=%.4f max_s=%.4f tokens_per_step=%d tokens_per_s=%.1f"
               + " gflop_per_step=%.3f trainable=%d total=%d peak_rss_mb=%.0f"
               + " median_minor_faults=%d%n",
-          method.id(), shape.id(), weights, batch, length, measured.length, median, measured[0],
+          method.id(), shape.id(), weights, precision, batch, length, measured.length, median,
+          measured[0],
           measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
           epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0,
           medianFaults);

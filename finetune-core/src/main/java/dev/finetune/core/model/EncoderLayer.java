@@ -120,14 +120,14 @@ public final class EncoderLayer implements EncoderBlock {
         q.reshape(batch, t, heads, headSize).transpose(0, 2, 1, 3).mul(Scalars.like(q, qkScale));
     NDArray kh = k.reshape(batch, s, heads, headSize).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(batch, s, heads, headSize).transpose(0, 2, 1, 3);
-    NDArray scores = qh.matMul(kh);
+    NDArray scores = ctx.matMul(qh, kh);
     if (positions != null) {
       scores = positions.addScores(ctx, query, key, qh, k, scores);
     }
     NDArray probs = (mask == null ? scores : scores.add(mask)).softmax(3);
     probs = ctx.dropout(probs, config.attentionDropout());
     NDArray context =
-        probs.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, t, config.hiddenSize());
+        ctx.matMul(probs, vh).transpose(0, 2, 1, 3).reshape(batch, t, config.hiddenSize());
 
     NDArray attended = attentionOutput.forward(ctx, context);
     if (attentionOutputDropout) {

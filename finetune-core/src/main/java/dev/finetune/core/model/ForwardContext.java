@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * What a forward pass needs beside its inputs: where parameter values come from (the DJL
  * {@link ParameterStore}, so DJL trainers see every parameter used), the device, whether it is a
- * training pass (dropout on) and the manager that owns the pass's temporaries.
+ * training pass (dropout on), the manager that owns the pass's temporaries and the
+ * {@link Precision} of its matrix products ({@link #linear}, {@link #matMul}).
  *
  * <p>PEFT wrappers and inserted blocks receive it and read their own parameters through
  * {@link #value(Parameter)}.
@@ -29,11 +31,12 @@ public final class ForwardContext {
   private final Device device;
   private final boolean training;
   private final NDManager manager;
+  private final Precision precision;
   private SplittableRandom dropoutSeeds;
   private LayerCheckpoints layerCheckpoints;
 
   /**
-   * Creates a context.
+   * Creates a float32 context.
    *
    * @param store where parameter values come from
    * @param device the device of the pass
@@ -41,15 +44,97 @@ public final class ForwardContext {
    * @param manager the owner of temporaries (normally the inputs' manager)
    */
   public ForwardContext(ParameterStore store, Device device, boolean training, NDManager manager) {
+    this(store, device, training, manager, Precision.FP32);
+  }
+
+  /**
+   * Creates a context whose matrix products run in {@code precision}.
+   *
+   * @param store where parameter values come from
+   * @param device the device of the pass
+   * @param training true to enable dropout
+   * @param manager the owner of temporaries (normally the inputs' manager)
+   * @param precision the precision of the matrix products
+   */
+  public ForwardContext(ParameterStore store, Device device, boolean training, NDManager manager,
+      Precision precision) {
     this.store = store;
     this.device = device;
     this.training = training;
     this.manager = manager;
+    this.precision = java.util.Objects.requireNonNull(precision, "precision");
+  }
+
+  /**
+   * The precision of this pass's matrix products.
+   *
+   * @return the precision
+   */
+  public Precision precision() {
+    return precision;
+  }
+
+  /**
+   * {@code x·wᵀ + b} in this pass's precision: in float32 one fused kernel; in half precision
+   * {@code x}, {@code w} and {@code b} are cast down and the result back to {@code x}'s type, with
+   * casts that autograd records, so the float32 weights receive float32 gradients.
+   *
+   * @param x (..., in)
+   * @param w (out, in)
+   * @param b (out), or null
+   * @return (..., out), in {@code x}'s type
+   */
+  public NDArray linear(NDArray x, NDArray w, NDArray b) {
+    if (!precision.isMixed()) {
+      return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
+    }
+    DataType half = precision.computeType();
+    NDArray xh = cast(x, half);
+    NDArray wh = cast(w, half);
+    NDArray y = (b == null ? Linear.linear(xh, wh) : Linear.linear(xh, wh, cast(b, half)))
+        .singletonOrThrow();
+    return cast(y, x.getDataType());
+  }
+
+  /**
+   * {@code a.matMul(b)} in this pass's precision (attention's products), the result in {@code a}'s
+   * type.
+   *
+   * @param a the left operand
+   * @param b the right operand
+   * @return the product
+   */
+  public NDArray matMul(NDArray a, NDArray b) {
+    if (!precision.isMixed()) {
+      return a.matMul(b);
+    }
+    DataType half = precision.computeType();
+    return cast(cast(a, half).matMul(cast(b, half)), a.getDataType());
+  }
+
+  /**
+   * A cast that autograd records, owned by this pass. DJL's {@code toType} runs under libtorch's
+   * no-grad guard (its result has no gradient function), so a cast to a type DJL can name is a
+   * cumulative product over an added axis of length 1 with the target type, which libtorch
+   * differentiates as the identity (the gradient returns in the source's type); bfloat16, which
+   * DJL 0.35.1 cannot name, goes through {@link Bfloat16Cast}. A bfloat16 array reports
+   * {@code UNKNOWN} as its type, so the way back is always a real cast.
+   */
+  private NDArray cast(NDArray x, DataType type) {
+    if (x.getDataType() == type) {
+      return x;
+    }
+    // a view of our own: x may be a parameter (owned by the model, and named)
+    NDArray expanded = temporary(x.expandDims(-1));
+    NDArray converted = type == DataType.BFLOAT16
+        ? Bfloat16Cast.apply(expanded)
+        : expanded.cumProd(-1, type);
+    return converted.squeeze(-1);
   }
 
   /** A context for one encoder layer: the pass's store and device, its own dropout stream. */
   private ForwardContext(ForwardContext pass, NDManager manager, long dropoutSeed) {
-    this(pass.store, pass.device, pass.training, manager);
+    this(pass.store, pass.device, pass.training, manager, pass.precision);
     dropoutSeeds = new SplittableRandom(dropoutSeed);
   }
 

@@ -2,7 +2,6 @@ package dev.finetune.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import java.util.Optional;
 
 /**
@@ -47,16 +46,15 @@ public final class Projection {
   }
 
   /**
-   * Computes the unwrapped projection x·Wᵀ + b (one fused kernel).
+   * Computes the unwrapped projection x·Wᵀ + b (one fused kernel; in the pass's precision,
+   * {@link ForwardContext#linear}).
    *
    * @param ctx the forward pass
    * @param x (..., in)
    * @return (..., out)
    */
   public NDArray base(ForwardContext ctx, NDArray x) {
-    NDArray w = ctx.value(weight);
-    return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, ctx.value(bias)))
-        .singletonOrThrow();
+    return ctx.linear(x, ctx.value(weight), bias == null ? null : ctx.value(bias));
   }
 
   /**

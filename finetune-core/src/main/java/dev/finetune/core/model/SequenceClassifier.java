@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class SequenceClassifier extends AbstractBlock implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SequenceClassifier.class);
+  /** The forward parameter that carries the {@link Precision} of a pass. */
+  private static final String PRECISION_PARAMETER = "precision";
 
   /** The {@code config.json} key of a multi-label head's decision thresholds (this library's). */
   public static final String THRESHOLDS_KEY = "finetune_thresholds";
@@ -281,7 +283,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    return new NDList(run(context(parameterStore, inputs, training), inputs));
+    return new NDList(run(context(parameterStore, inputs, training, precisionOf(params)), inputs));
   }
 
   /**
@@ -304,7 +306,22 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public TrainingPass trainingPass(
       ParameterStore parameterStore, NDList inputs, boolean checkpointLayers) {
-    ForwardContext ctx = context(parameterStore, inputs, true);
+    return trainingPass(parameterStore, inputs, checkpointLayers, Precision.FP32);
+  }
+
+  /**
+   * As {@link #trainingPass(ParameterStore, NDList, boolean)}, with the matrix products in a
+   * precision ({@link Precision}: bf16 or fp16 compute, float32 weights and gradients).
+   *
+   * @param parameterStore where parameter values come from
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param checkpointLayers true to recompute the layers in the backward
+   * @param precision the precision of the matrix products
+   * @return the pass: its logits, and its backward
+   */
+  public TrainingPass trainingPass(ParameterStore parameterStore, NDList inputs,
+      boolean checkpointLayers, Precision precision) {
+    ForwardContext ctx = context(parameterStore, inputs, true, precision);
     LayerCheckpoints checkpoints = checkpointLayers ? new LayerCheckpoints() : null;
     ctx.checkpointLayers(checkpoints);
     return new TrainingPass(run(ctx, inputs), checkpoints);
@@ -335,17 +352,44 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   }
 
   /**
+   * Runs a forward pass whose matrix products run in {@code precision} (float32 parameters and
+   * float32 logits either way; see {@link Precision}).
+   *
+   * <pre>{@code
+   * NDArray logits = model.forward(store, inputs, true, Precision.FP16).singletonOrThrow();
+   * }</pre>
+   *
+   * @param store where parameter values come from
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param training true to enable dropout
+   * @param precision the precision of the matrix products
+   * @return logits, owned by the inputs' manager
+   */
+  public NDList forward(ParameterStore store, NDList inputs, boolean training,
+      Precision precision) {
+    PairList<String, Object> params = new PairList<>();
+    params.add(PRECISION_PARAMETER, precision);
+    return forward(store, inputs, training, params);
+  }
+
+  private static Precision precisionOf(PairList<String, Object> params) {
+    Object value = params == null ? null : params.get(PRECISION_PARAMETER);
+    return value instanceof Precision p ? p : Precision.FP32;
+  }
+
+  /**
    * Runs the encoder alone in evaluation mode (for embeddings and parity checks).
    *
    * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
    * @return the last hidden state (B, T, H) and its mask, owned by the inputs' manager
    */
   public EncoderOutput encode(NDList inputs) {
-    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false);
+    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false, Precision.FP32);
     return encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
   }
 
-  private ForwardContext context(ParameterStore store, NDList inputs, boolean training) {
+  private ForwardContext context(ParameterStore store, NDList inputs, boolean training,
+      Precision precision) {
     if (closed) {
       throw new IllegalStateException("this model is closed");
     }
@@ -354,7 +398,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
           "inputs must be [input_ids, attention_mask, token_type_ids], got none");
     }
     NDArray ids = inputs.get(0);
-    return new ForwardContext(store, ids.getDevice(), training, ids.getManager());
+    return new ForwardContext(store, ids.getDevice(), training, ids.getManager(), precision);
   }
 
   private static NDArray input(NDList inputs, int index) {
@@ -428,7 +472,23 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    * @param dir the target folder (created if needed)
    */
   public void save(Path dir) {
-    write(dir, Map.of(), name -> false);
+    write(dir, Map.of(), name -> false, Precision.FP32);
+  }
+
+  /**
+   * Saves as {@link #save(Path)} does, with the weights stored in {@code storage}'s type (values
+   * rounded to nearest even): half the size in bf16 or fp16, as half-precision checkpoints are
+   * published; loading reads them back as float32.
+   *
+   * <pre>{@code
+   * model.save(Path.of("runs/model-bf16"), Precision.BF16);   // model.safetensors with BF16 tensors
+   * }</pre>
+   *
+   * @param dir the target folder (created if needed)
+   * @param storage the type of the saved weights
+   */
+  public void save(Path dir, Precision storage) {
+    write(dir, Map.of(), name -> false, storage);
   }
 
   /**
@@ -468,11 +528,11 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       }
       merged.putAll(weights);
     }
-    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)));
+    write(dir, merged, name -> methods.stream().anyMatch(m -> m.owns(name)), Precision.FP32);
   }
 
-  private void write(
-      Path dir, Map<String, HostTensor> replaced, java.util.function.Predicate<String> omit) {
+  private void write(Path dir, Map<String, HostTensor> replaced,
+      java.util.function.Predicate<String> omit, Precision storage) {
     try {
       Files.createDirectories(dir);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
@@ -488,7 +548,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
         HostTensor value = replaced.get(p.hfName());
         tensors.put(key, value != null ? value : HostTensor.of(p.parameter().getArray()));
       }
-      SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+      SafeTensors.write(dir.resolve("model.safetensors"), tensors, storage.safetensorsType());
       Path staleIndex = dir.resolve("model.safetensors.index.json");
       if (Files.deleteIfExists(staleIndex)) {
         LOG.info("removed {}: the saved weights are in one model.safetensors", staleIndex);

@@ -2,25 +2,32 @@ package dev.finetune.core.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * {@code torch.optim.Adam} / {@code AdamW} (no amsgrad) over DJL arrays; see {@link AdamSpec}.
- * Float32 CPU parameters are updated in one pass by {@link FusedAdamCpu}, others with eager ops.
+ * Float32 CPU parameters are updated in one pass by {@link FusedAdamCpu}; any other PyTorch tensor
+ * (a GPU's, a non-contiguous view) by the device-generic path: one native call per parameter
+ * ({@link #deviceUpdate}), in place on the tensor's own device.
  */
 final class AdamOptimizer extends AbstractOptimizer {
 
   private final AdamSpec spec;
-  private final boolean fused;
+  private final boolean onePass;
 
   AdamOptimizer(AdamSpec spec, NDManager manager) {
     this(spec, manager, true);
   }
 
-  /** With {@code fused} false every update runs as eager ops (tests compare the two paths). */
-  AdamOptimizer(AdamSpec spec, NDManager manager, boolean fused) {
+  /**
+   * With {@code onePass} false every update takes the device-generic path, as on a GPU, even for
+   * float32 CPU tensors (tests run the GPU's code on the CPU so).
+   */
+  AdamOptimizer(AdamSpec spec, NDManager manager, boolean onePass) {
     super(manager);
     this.spec = spec;
-    this.fused = fused;
+    this.onePass = onePass;
   }
 
   @Override
@@ -53,7 +60,7 @@ final class AdamOptimizer extends AbstractOptimizer {
     double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
     double stepSize = lr / biasCorrection1;
 
-    if (fused && CpuFloatPass.supports(weight, update.gradient(), mean, variance)) {
+    if (onePass && CpuFloatPass.supports(weight, update.gradient(), mean, variance)) {
       FusedAdamCpu.update(weight, update.gradient(), mean, variance, new FusedAdamCpu.Step(
           spec.decoupled() ? 0f : (float) wd,
           spec.decoupled() ? (float) (1 - lr * wd) : 1f,
@@ -66,6 +73,43 @@ final class AdamOptimizer extends AbstractOptimizer {
           lr != 0));
       return;
     }
+    if (weight instanceof PtNDArray pt && update.gradient() instanceof PtNDArray g
+        && mean instanceof PtNDArray m && variance instanceof PtNDArray v) {
+      deviceUpdate(pt, g, m, v, lr, wd, beta1, beta2, stepSize, biasCorrection2Sqrt);
+      return;
+    }
+    eagerUpdate(update, mean, variance, lr, wd, beta1, beta2, stepSize, biasCorrection2Sqrt);
+  }
+
+  /**
+   * The whole update as one call into DJL's native {@code adamUpdate}, which runs libtorch's
+   * in-place ops on the tensors' device: no Java-side array is created and the few temporaries
+   * libtorch makes are freed before the call returns. Its formula puts {@code eps} outside the
+   * bias correction, {@code w -= lrc * m / (sqrt(v) + eps')}; with {@code lrc = stepSize *
+   * sqrt(1 - beta2^t)} and {@code eps' = eps * sqrt(1 - beta2^t)} that is torch's {@code
+   * w -= stepSize * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)} exactly (up to float32 rounding).
+   * Gradient rescaling (1) and clipping (negative: off) of the native call are not used: the
+   * trainer clips by global norm before the step.
+   */
+  private void deviceUpdate(PtNDArray weight, PtNDArray gradient, PtNDArray mean,
+      PtNDArray variance, double lr, double wd, double beta1, double beta2, double stepSize,
+      double biasCorrection2Sqrt) {
+    JniUtils.adamUpdate(weight, gradient, mean, variance,
+        (float) lr,
+        (float) (stepSize * biasCorrection2Sqrt),
+        (float) wd,
+        1f,
+        -1f,
+        (float) beta1,
+        (float) beta2,
+        (float) (spec.eps() * biasCorrection2Sqrt),
+        spec.decoupled());
+  }
+
+  /** Eager DJL ops, for arrays of an engine other than PyTorch. */
+  private void eagerUpdate(ParameterUpdate update, NDArray mean, NDArray variance, double lr,
+      double wd, double beta1, double beta2, double stepSize, double biasCorrection2Sqrt) {
+    NDArray weight = update.weight();
     if (spec.decoupled() && lr * wd != 0) {
       weight.muli(1 - lr * wd);
     }

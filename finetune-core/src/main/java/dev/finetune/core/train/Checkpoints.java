@@ -75,6 +75,8 @@ final class Checkpoints {
   private static final String WEIGHTS = "weights.ndlist";
   private static final String OPTIMIZER = "optimizer.bin";
   private static final String STATE = "state.json";
+  /** The state.json key of fp16's loss-scaler state. */
+  private static final String LOSS_SCALER = "loss_scaler";
   private static final String LISTENER_TENSORS = "listeners.ndlist";
   private static final String FINGERPRINT = "fingerprint";
   /** The SHA-256 of every other file of a checkpoint, written last; verified before a restore. */
@@ -283,6 +285,13 @@ final class Checkpoints {
       state.add("names", GSON.toJsonTree(names));
       state.add("trainable", GSON.toJsonTree(trainable));
       state.add("metrics", GSON.toJsonTree(run.latestMetrics()));
+      if (run.lossScaler() != null) {
+        JsonObject scaler = new JsonObject();
+        scaler.addProperty("scale", run.lossScaler().scale());
+        scaler.addProperty("good_steps", run.lossScaler().goodSteps());
+        scaler.addProperty("skipped_steps", run.lossScaler().skippedSteps());
+        state.add(LOSS_SCALER, scaler);
+      }
       state.addProperty("report", run.reportBuilder().build().toJson());
       List<String> files = new ArrayList<>(List.of(WEIGHTS, OPTIMIZER, STATE));
       NDList listenerTensors = saveListeners(run, state);
@@ -396,11 +405,31 @@ final class Checkpoints {
           state.get("global_step").getAsLong(), metrics,
           state.has("epoch_loss_sum") ? state.get("epoch_loss_sum").getAsDouble() : 0,
           state.has("epoch_examples") ? state.get("epoch_examples").getAsLong() : 0);
+      restoreLossScaler(run, source, state);
       restoreListeners(run, source, stateful, listenerStates);
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the checkpoint " + source + ": " + e.getMessage()
           + " (delete the folder to start afresh)", e);
+    }
+  }
+
+  /**
+   * Puts fp16's loss-scaler state back; a checkpoint of another precision has none, and the scaler
+   * then starts afresh (resuming with another precision must be allowed: the setting is
+   * {@code ALLOWABLE}).
+   */
+  private static void restoreLossScaler(TrainingRun run, Path source, JsonObject state) {
+    if (run.lossScaler() == null || !state.has(LOSS_SCALER)) {
+      return;
+    }
+    try {
+      JsonObject saved = state.getAsJsonObject(LOSS_SCALER);
+      run.lossScaler().restore(saved.get("scale").getAsDouble(),
+          saved.get("good_steps").getAsInt(), saved.get("skipped_steps").getAsLong());
+    } catch (RuntimeException e) {
+      throw damaged(source.resolve(STATE), "'" + LOSS_SCALER + "' is not a loss scaler's state ("
+          + e.getMessage() + ")");
     }
   }
 

@@ -10,6 +10,7 @@ import dev.finetune.core.data.tokens.TokenSplit;
 import dev.finetune.core.metrics.ComputeMetrics;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Devices;
+import dev.finetune.core.model.Precision;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.optim.OptimizerSpec;
 import dev.finetune.core.report.TrainingReport;
@@ -235,6 +236,22 @@ public final class FineTune {
     }
     config.device(chosen);
     return this;
+  }
+
+  /**
+   * Sets the precision of the matrix products ({@link TrainingSettings#PRECISION}): {@code BF16}
+   * runs them in bfloat16, {@code FP16} in float16 with dynamic loss scaling; master weights,
+   * optimizer state and saved models stay float32 either way; see {@link Precision}.
+   *
+   * <pre>{@code
+   * FineTune.of(model, tokenizer).precision(Precision.BF16).fit(split);   // or set("precision", "bf16")
+   * }</pre>
+   *
+   * @param precision the precision
+   * @return this
+   */
+  public FineTune precision(Precision precision) {
+    return set(TrainingSettings.PRECISION, precision);
   }
 
   /**

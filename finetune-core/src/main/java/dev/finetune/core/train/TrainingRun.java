@@ -12,11 +12,13 @@ import dev.finetune.core.data.EncodedBatch;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.metrics.MetricAccumulator;
 import dev.finetune.core.metrics.MultiLabelMetrics;
+import dev.finetune.core.model.Precision;
 import dev.finetune.core.model.ProblemType;
 import dev.finetune.core.model.Scalars;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.model.TrainingPass;
 import dev.finetune.core.optim.GradientClipping;
+import dev.finetune.core.optim.LossScaler;
 import dev.finetune.core.optim.NoGradScope;
 import dev.finetune.core.optim.Optimizer;
 import dev.finetune.core.optim.ParameterUpdate;
@@ -53,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * epoch row the stopped run then writes, so a run started again continues mid-epoch from there, as the
  * scheme search's promoted trials do); a run started on the same directory restores all of it
  * before the listeners' {@code onFitStart}, so a resumed run repeats the uninterrupted one exactly.
+ *
+ * <p>The {@code precision} setting sets the forward's {@link Precision}; with fp16 the loss is
+ * multiplied by the {@link LossScaler}'s scale before backward, the float32 gradients divided by it
+ * before clipping, and a step with an infinite or NaN gradient skipped (the scaler backs off).
  */
 final class TrainingRun implements TrainingContext {
 
@@ -73,6 +79,9 @@ final class TrainingRun implements TrainingContext {
   private final TrainingReport.Builder report;
   private final ProgressBar progress;
   private final Loss loss;
+  private final Precision precision;
+  /** fp16's dynamic loss scaling; null in the other precisions. */
+  private final LossScaler lossScaler;
 
   private NDManager runManager;
   private Optimizer optimizer;
@@ -128,6 +137,8 @@ final class TrainingRun implements TrainingContext {
     this.schedule = config.absoluteSchedule();
     this.weightDecayPolicy = config.weightDecayPolicy();
     this.listeners = config.listeners();
+    this.precision = config.get(TrainingSettings.PRECISION);
+    this.lossScaler = precision.scalesLoss() ? LossScaler.torchDefaults() : null;
     this.loss = train.prepare(
         config.loss() != null ? config.loss() : Losses.forProblem(model.problemType()));
     this.batchesPerEpoch = train.batchesPerEpoch();
@@ -199,6 +210,10 @@ final class TrainingRun implements TrainingContext {
     }
     if (stopReason != null) {
       report.setting(TrainingReport.STOPPED, stopReason);
+    }
+    if (lossScaler != null) {
+      report.setting("loss_scale", lossScaler.scale());
+      report.setting("skipped_steps", lossScaler.skippedSteps());
     }
     return report.build();
   }
@@ -322,11 +337,14 @@ final class TrainingRun implements TrainingContext {
         EncodedBatch batch = batches.next();
         open.add(batch);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          TrainingPass pass = model.trainingPass(store, batch.modelInputs(), checkpointLayers);
+          TrainingPass pass =
+              model.trainingPass(store, batch.modelInputs(), checkpointLayers, precision);
           NDArray loss = this.loss.compute(pass.logits(), batch.labels());
-          // Mean over the whole group: each micro-batch contributes loss * its share.
-          NDArray scaled = groupSize == 1 ? loss
-              : loss.mul(Scalars.like(loss, (double) batch.size() / groupCapacity));
+          // Mean over the whole group: each micro-batch contributes loss * its share (times the
+          // loss scale with fp16).
+          double factor = (groupSize == 1 ? 1.0 : (double) batch.size() / groupCapacity)
+              * (lossScaler == null ? 1.0 : lossScaler.scale());
+          NDArray scaled = factor == 1.0 ? loss : loss.mul(Scalars.like(loss, factor));
           pass.backward(collector, scaled);
           double value = loss.getFloat();
           lossSum += value * batch.size();
@@ -353,11 +371,24 @@ final class TrainingRun implements TrainingContext {
       gradients.add(gradient);
     }
     try (NoGradScope ignored = NoGradScope.enter()) {
-      if (gradScale != 1.0) {
-        gradients.forEach(g -> g.muli(gradScale));
+      double factor = lossScaler == null ? gradScale : gradScale / lossScaler.scale();
+      if (factor != 1.0) {
+        gradients.forEach(g -> g.muli(factor));
       }
+      double norm = Double.NaN;
       if (config.maxGradNorm() > 0) {
-        GradientClipping.clipByGlobalNorm(gradients, config.maxGradNorm());
+        norm = GradientClipping.clipByGlobalNorm(gradients, config.maxGradNorm());
+      }
+      if (lossScaler != null) {
+        boolean finite = Double.isFinite(
+            config.maxGradNorm() > 0 ? norm : GradientClipping.globalNorm(gradients));
+        double used = lossScaler.scale();
+        lossScaler.update(finite);
+        if (!finite) {
+          LOG.debug("step {}: a gradient is not finite at loss scale {}; step skipped, scale now {}",
+              globalStep, used, lossScaler.scale());
+          return;
+        }
       }
       double lr = learningRate();
       OptionalDouble momentum = momentum();
@@ -430,7 +461,8 @@ final class TrainingRun implements TrainingContext {
         RunData.Stream batches = data.batches(runManager, 0, 0)) {
       while (batches.hasNext()) {
         try (EncodedBatch batch = batches.next()) {
-          NDArray logits = model.forward(store, batch.modelInputs(), false).singletonOrThrow();
+          NDArray logits =
+              model.forward(store, batch.modelInputs(), false, precision).singletonOrThrow();
           accumulator.addLoss(loss.compute(logits, batch.labels()).getFloat(), batch.size());
           accumulator.add(batch, logits);
         }
@@ -579,6 +611,11 @@ final class TrainingRun implements TrainingContext {
     this.latestMetrics = Map.copyOf(metrics);
     this.epochLossSum = epochLossSum;
     this.epochExamples = epochExamples;
+  }
+
+  /** fp16's loss scaler, whose state checkpoints save; null in the other precisions. */
+  LossScaler lossScaler() {
+    return lossScaler;
   }
 
   RunFingerprint fingerprint() {

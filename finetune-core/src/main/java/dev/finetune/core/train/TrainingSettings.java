@@ -3,6 +3,7 @@ package dev.finetune.core.train;
 import ai.djl.Device;
 import dev.finetune.core.data.Truncation;
 import dev.finetune.core.model.Devices;
+import dev.finetune.core.model.Precision;
 import java.util.List;
 import java.util.Objects;
 
@@ -114,12 +115,19 @@ public final class TrainingSettings {
       "keep only each encoder layer's input and recompute the layer in the backward (same"
           + " gradients, dropout masks included; less memory, about one more forward of time)")
           .onResume(Setting.OnResume.NO_EFFECT);
+  /** The precision of the forward and backward matrix products. */
+  public static final Setting<Precision> PRECISION = Setting.parsed("precision", Precision.class,
+      Precision.FP32, Precision.NAMES, Precision::parse, Precision::toString, "NAME",
+      "precision of the matrix products in forward and backward: fp32, bf16 or fp16 (float16,"
+          + " with dynamic loss scaling); master weights, optimizer state and saved models stay"
+          + " float32")
+          .onResume(Setting.OnResume.ALLOWABLE);
 
   /** Every setting, in report order. */
   public static final List<Setting<?>> ALL = List.of(EPOCHS, BATCH_SIZE, MAX_LENGTH, SEED,
       LEARNING_RATE, MAX_GRAD_NORM, ACCUMULATION, EVALUATE_EVERY_STEPS, BUCKETING,
       CHECKPOINT_EVERY_STEPS, PROGRESS, DEVICE, TRUNCATION, THRESHOLD, TUNE_THRESHOLDS, LR_FINDER,
-      STRIDE, GRADIENT_CHECKPOINTING);
+      STRIDE, GRADIENT_CHECKPOINTING, PRECISION);
 
   private TrainingSettings() {}
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a unit test: milliseconds per AdamW step over MiniLM-L6's parameter shapes (22.7M values
- * in 101 tensors), our {@link Optimizer} (its one-pass CPU path and its eager-op path; SGD with
- * Nesterov momentum both ways too) against
+ * in 101 tensors), our {@link Optimizer} (its one-pass CPU path and its device-generic path, as a
+ * GPU runs it; SGD with Nesterov momentum both ways too) against
  * DJL's fused {@code NDArrayEx.adamUpdate} with its bias correction and epsilon rewritten to
  * torch's form. Run with
  *
@@ -47,24 +47,24 @@ class AdamWSpeedBenchmark {
 
       AdamSpec adamW = Optimizers.adamW().weightDecay(WD);
       try (Optimizer fused = new AdamOptimizer(adamW, manager, true);
-          Optimizer eager = new AdamOptimizer(adamW, manager, false)) {
+          Optimizer generic = new AdamOptimizer(adamW, manager, false)) {
         List<ParameterUpdate> updates = new ArrayList<>();
         for (int i = 0; i < weights.size(); i++) {
           updates.add(new ParameterUpdate("p" + i, weights.get(i), gradients.get(i), LR, WD));
         }
         report("ours (one pass, Java)", () -> fused.step(updates));
-        report("ours (eager NDArray ops)", () -> eager.step(updates));
+        report("ours (device-generic path: native adamUpdate)", () -> generic.step(updates));
       }
 
       SgdSpec nesterov = Optimizers.sgd().momentum(0.9).nesterov(true);
       try (Optimizer fused = new SgdOptimizer(nesterov, manager, true);
-          Optimizer eager = new SgdOptimizer(nesterov, manager, false)) {
+          Optimizer generic = new SgdOptimizer(nesterov, manager, false)) {
         List<ParameterUpdate> updates = new ArrayList<>();
         for (int i = 0; i < weights.size(); i++) {
           updates.add(new ParameterUpdate("p" + i, weights.get(i), gradients.get(i), LR, WD));
         }
         report("ours SGD Nesterov + L2 (one pass, Java)", () -> fused.step(updates));
-        report("ours SGD Nesterov + L2 (eager NDArray ops)", () -> eager.step(updates));
+        report("ours SGD Nesterov + L2 (device-generic path: in-place ops)", () -> generic.step(updates));
       }
       report("clipByGlobalNorm", () -> GradientClipping.clipByGlobalNorm(gradients, 1e9));
 

@@ -1,6 +1,6 @@
 package dev.finetune.core.optim;
 
-import static dev.finetune.core.optim.FloatAgreement.assertOnePassMatchesEager;
+import static dev.finetune.core.optim.FloatAgreement.assertOnePassMatchesGeneric;
 import static dev.finetune.core.optim.FloatAgreement.gaussian;
 import static dev.finetune.core.optim.FloatAgreement.severalTasksAndAPartialTile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-pass CPU updates ({@link FusedAdamCpu}, {@link FusedSgdCpu}) give what the eager-op
- * updates give (both follow torch's rules, checked against hand-computed values in
+ * The one-pass CPU updates ({@link FusedAdamCpu}, {@link FusedSgdCpu}) give what the
+ * device-generic updates (native and generic ops, the path of GPU tensors) give (both follow torch's rules, checked against hand-computed values in
  * {@link OptimizerFormulaTest}) across parallel tasks and partial tiles, with weight decay, a
  * cycled beta1 / momentum and a step at lr 0, and never write into a copy when a parameter is a
  * non-contiguous view.
@@ -33,7 +33,7 @@ class OnePassUpdateTest {
   }
 
   @Test
-  void adamAndAdamWAgreeWithTheEagerOps() {
+  void adamAndAdamWAgreeWithTheGenericPath() {
     Random random = new Random(11);
     float[] w0 = gaussian(random, severalTasksAndAPartialTile(), 0.02f);
     float[][] grads = gradients(random, w0.length, 1e-3f, 5e-3f, 2e-4f, 1e-3f);
@@ -41,14 +41,14 @@ class OnePassUpdateTest {
     for (AdamSpec spec : List.of(
         Optimizers.adamW().eps(1e-8), Optimizers.adam().betas(0.8, 0.99).eps(1e-6))) {
       try (AdamOptimizer fused = new AdamOptimizer(spec, manager, true);
-          AdamOptimizer eager = new AdamOptimizer(spec, manager, false)) {
-        assertOnePassMatchesEager(manager, fused, eager, w0, grads, lrs, CYCLED, 0.1, spec.toString());
+          AdamOptimizer generic = new AdamOptimizer(spec, manager, false)) {
+        assertOnePassMatchesGeneric(manager, fused, generic, w0, grads, lrs, CYCLED, 0.1, spec.toString());
       }
     }
   }
 
   @Test
-  void sgdWithAndWithoutMomentumAgreesWithTheEagerOps() {
+  void sgdWithAndWithoutMomentumAgreesWithTheGenericPath() {
     Random random = new Random(5);
     float[] w0 = gaussian(random, severalTasksAndAPartialTile(), 0.02f);
     float[][] grads = gradients(random, w0.length, 1e-2f, 3e-2f, 5e-3f, 1e-2f);
@@ -57,14 +57,14 @@ class OnePassUpdateTest {
         Optimizers.sgd().momentum(0.9).nesterov(true))) {
       double[] momenta = spec.momentum() == 0 ? new double[grads.length] : CYCLED;
       try (SgdOptimizer fused = new SgdOptimizer(spec, manager, true);
-          SgdOptimizer eager = new SgdOptimizer(spec, manager, false)) {
-        assertOnePassMatchesEager(manager, fused, eager, w0, grads, lrs, momenta, 0.01, spec.toString());
+          SgdOptimizer generic = new SgdOptimizer(spec, manager, false)) {
+        assertOnePassMatchesGeneric(manager, fused, generic, w0, grads, lrs, momenta, 0.01, spec.toString());
       }
     }
   }
 
   @Test
-  void adamUpdatesANonContiguousParameterInPlaceThroughEagerOps() {
+  void adamUpdatesANonContiguousParameterInPlaceThroughTheGenericPath() {
     float[] values = {1f, -2f, 0.5f, 3f, -1f, 0.25f};
     NDArray base = manager.create(values, new Shape(2, 3));
     NDArray view = base.transpose(); // a 3 x 2 view of base's memory, not contiguous
@@ -87,7 +87,7 @@ class OnePassUpdateTest {
   }
 
   @Test
-  void sgdUpdatesANonContiguousParameterInPlaceThroughEagerOps() {
+  void sgdUpdatesANonContiguousParameterInPlaceThroughTheGenericPath() {
     NDArray base = manager.create(new float[] {1f, -2f, 0.5f, 3f, -1f, 0.25f}, new Shape(2, 3));
     NDArray view = base.transpose(); // 3 x 2, view (i, j) = base (j, i)
     float[] g = {0.1f, -0.3f, 0.2f, 0.4f, 0.05f, -0.1f};

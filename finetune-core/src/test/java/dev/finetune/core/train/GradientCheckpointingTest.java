@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.ParityFixtures;
+import dev.finetune.core.model.Precision;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.core.model.TrainingPass;
@@ -43,12 +44,27 @@ public class GradientCheckpointingTest {
    * @return gradients by parameter name
    */
   public static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointLayers, int seed) {
+    return gradients(model, checkpointLayers, seed, Precision.FP32);
+  }
+
+  /**
+   * As {@link #gradients(SequenceClassifier, boolean, int)}, the matrix products in {@code precision}.
+   *
+   * @param model the model
+   * @param checkpointLayers whether the pass recomputes its layers
+   * @param seed the engine's seed
+   * @param precision the precision of the matrix products
+   * @return gradients by parameter name
+   */
+  public static Map<String, float[]> gradients(SequenceClassifier model, boolean checkpointLayers,
+      int seed, Precision precision) {
     Map<String, float[]> out = new LinkedHashMap<>();
     Engine.getInstance().setRandomSeed(seed);
     try (NDManager m = model.manager().newSubManager();
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDList inputs = TinySetup.batch(m);
-      TrainingPass pass = model.trainingPass(new ParameterStore(m, false), inputs, checkpointLayers);
+      TrainingPass pass =
+          model.trainingPass(new ParameterStore(m, false), inputs, checkpointLayers, precision);
       assertThat(pass.checkpointsLayers()).isEqualTo(checkpointLayers);
       NDArray labels = m.create(new long[] {0, 1});
       pass.backward(collector, Losses.forProblem(model.problemType()).compute(pass.logits(), labels));
@@ -114,6 +130,24 @@ public class GradientCheckpointingTest {
     try (SequenceClassifier model = Encoders.load(folder).classifier().build()) {
       Map<String, float[]> plain = gradients(model, false, 5);
       assertSameGradients(plain, gradients(model, true, 5), 1e-6);
+    }
+  }
+
+  /** Recomputed layers run in the pass's precision too: bf16 and fp16 recompute to their plain pass. */
+  @ParameterizedTest
+  @ValueSource(strings = {"BF16", "FP16"})
+  void halfPrecisionPassesRecomputeToTheirPlainGradients(String precision) {
+    try (SequenceClassifier model = TinySetup.model(0.2f, 11)) {
+      Precision p = Precision.valueOf(precision);
+      Map<String, float[]> plain = gradients(model, false, 5, p);
+      assertSameGradients(plain, gradients(model, true, 5, p), 1e-6);
+      // and they are half-precision gradients, not the float32 ones
+      Map<String, float[]> fp32 = gradients(model, false, 5);
+      double largest = 0;
+      for (Map.Entry<String, float[]> e : plain.entrySet()) {
+        largest = Math.max(largest, TinySetup.maxAbsDiff(e.getValue(), fp32.get(e.getKey())));
+      }
+      assertThat(largest).as("largest difference to the float32 gradients").isGreaterThan(1e-6);
     }
   }
 

@@ -25,6 +25,27 @@ class ResumeAfterKillTest {
 
   @Test
   void resumedRunEqualsUninterruptedRun() throws Exception {
+    assertResumeEqualsUninterrupted("fp32");
+  }
+
+  /**
+   * The same with fp16 mixed precision: the loss scaler backed off at step 5 (an injected
+   * overflow), so the checkpoint must carry its state for the resumed run to match bit for bit.
+   */
+  @Test
+  void fp16ResumedRunEqualsUninterruptedRun() throws Exception {
+    assertResumeEqualsUninterrupted("fp16");
+    assertThat(Files.readString(dir.resolve("ckpt/last/state.json")))
+        .contains("\"loss_scaler\":{\"scale\":32768.0,\"good_steps\":14,\"skipped_steps\":1}");
+  }
+
+  /** The same with bf16 mixed precision (no loss scaling). */
+  @Test
+  void bf16ResumedRunEqualsUninterruptedRun() throws Exception {
+    assertResumeEqualsUninterrupted("bf16");
+  }
+
+  private void assertResumeEqualsUninterrupted(String precision) throws Exception {
     Path tokenizer = dir.resolve("tok");
     Path checkpoints = dir.resolve("ckpt");
     Path resumed = dir.resolve("resumed.ndlist");
@@ -32,15 +53,16 @@ class ResumeAfterKillTest {
 
     // 80 examples / batch 8 = 10 steps per epoch, 20 in all; checkpoints every 3 steps and at
     // epoch ends. Killed after step 14 (last checkpoint: step 12, mid-epoch 2).
-    Process killed = child(tokenizer, checkpoints.toString(), dir.resolve("never"), 14);
+    Process killed = child(tokenizer, checkpoints.toString(), dir.resolve("never"), 14,
+        precision);
     assertThat(killed.exitValue()).isEqualTo(137);
     assertThat(checkpoints.resolve("last/state.json")).exists();
     assertThat(Files.readString(checkpoints.resolve("last/state.json"))).contains("\"global_step\":12");
     assertThat(dir.resolve("never")).doesNotExist();
 
-    Process again = child(tokenizer, checkpoints.toString(), resumed, -1);
+    Process again = child(tokenizer, checkpoints.toString(), resumed, -1, precision);
     assertThat(again.exitValue()).isZero();
-    Process uninterrupted = child(tokenizer, "-", straight, -1);
+    Process uninterrupted = child(tokenizer, "-", straight, -1, precision);
     assertThat(uninterrupted.exitValue()).isZero();
 
     assertThat(Files.readAllBytes(resumed))
@@ -62,12 +84,12 @@ class ResumeAfterKillTest {
     }
   }
 
-  private static Process child(Path tokenizer, String checkpoints, Path output, long killStep)
-      throws IOException, InterruptedException {
+  private static Process child(Path tokenizer, String checkpoints, Path output, long killStep,
+      String precision) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Xmx1g",
         "-cp", System.getProperty("java.class.path"), ResumeChild.class.getName(),
-        tokenizer.toString(), checkpoints, output.toString(), Long.toString(killStep)));
+        tokenizer.toString(), checkpoints, output.toString(), Long.toString(killStep), precision));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     // Bit-identical results need the same reduction order in every run: MKL may otherwise pick
     // fewer threads on a busy machine (MKL_DYNAMIC), changing float sums in the last bits.
