@@ -122,10 +122,8 @@ public final class Encoder {
       hidden = checkpoints.forward(ctx, steps, hidden, additive);
     } else {
       for (EncoderBlock layer : steps) {
-        // each application draws its dropout masks from its own seed, as a recomputation does
-        ForwardContext layerCtx = ctx.forLayer(ctx.manager(), ctx.layerSeed());
-        hidden = positions == null ? layer.forward(layerCtx, hidden, additive)
-            : ((EncoderLayer) layer).forward(layerCtx, hidden, additive, positions);
+        hidden = positions == null ? layer.forward(ctx, hidden, additive)
+            : ((EncoderLayer) layer).forward(ctx, hidden, additive, positions);
       }
     }
     if (top != null) {

@@ -9,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import java.util.SplittableRandom;
 
 /**
  * What a forward pass needs beside its inputs: where parameter values come from (the DJL
@@ -32,7 +31,8 @@ public final class ForwardContext {
   private final boolean training;
   private final NDManager manager;
   private final Precision precision;
-  private SplittableRandom dropoutSeeds;
+  /** Shared with the layer contexts of this pass (one stream per pass); null until a mask. */
+  private DropoutSeeds[] dropoutSeeds = new DropoutSeeds[1];
   private LayerCheckpoints layerCheckpoints;
 
   /**
@@ -132,33 +132,48 @@ public final class ForwardContext {
     return converted.squeeze(-1);
   }
 
-  /** A context for one encoder layer: the pass's store and device, its own dropout stream. */
-  private ForwardContext(ForwardContext pass, NDManager manager, long dropoutSeed) {
+  /** A context for one encoder layer: the pass's store, device and precision; the given stream. */
+  private ForwardContext(ForwardContext pass, NDManager manager, DropoutSeeds[] seeds) {
     this(pass.store, pass.device, pass.training, manager, pass.precision);
-    dropoutSeeds = new SplittableRandom(dropoutSeed);
+    dropoutSeeds = seeds;
   }
 
   /**
-   * The seed of one layer's dropout stream, drawn from this pass's stream in layer order: a layer
-   * run again with {@link #forLayer} and the same seed draws the same masks (gradient
-   * checkpointing recomputes layers so).
-   *
-   * @return the seed (0 in evaluation passes, which draw no masks)
-   */
-  long layerSeed() {
-    return training ? nextDropoutSeed() : 0L;
-  }
-
-  /**
-   * A context for one layer's forward: temporaries owned by {@code layerManager}, dropout masks
-   * from {@code seed}.
+   * A context for one layer's forward whose temporaries {@code layerManager} owns and whose masks
+   * come from this pass's own stream, in order (the masks a pass without checkpointing draws).
    *
    * @param layerManager the owner of the layer's temporaries
-   * @param seed from {@link #layerSeed()}
    * @return the layer's context
    */
-  ForwardContext forLayer(NDManager layerManager, long seed) {
-    return new ForwardContext(this, layerManager, seed);
+  ForwardContext forLayer(NDManager layerManager) {
+    return new ForwardContext(this, layerManager, dropoutSeeds);
+  }
+
+  /**
+   * The position of this pass's mask stream before a layer runs (the stream started if it was
+   * not), for {@link #forLayer(NDManager, DropoutSeeds)} to draw that layer's masks again.
+   *
+   * @return a copy of the position; null in evaluation passes, which draw no masks
+   */
+  DropoutSeeds dropoutPosition() {
+    if (!training) {
+      return null;
+    }
+    started();
+    return dropoutSeeds[0].copy();
+  }
+
+  /**
+   * A context for running a layer again: temporaries owned by {@code layerManager}, masks drawn
+   * from {@code position} on (gradient checkpointing's recomputation).
+   *
+   * @param layerManager the owner of the layer's temporaries
+   * @param position from {@link #dropoutPosition()}, or null in evaluation
+   * @return the layer's context
+   */
+  ForwardContext forLayer(NDManager layerManager, DropoutSeeds position) {
+    return new ForwardContext(this, layerManager,
+        new DropoutSeeds[] {position == null ? null : position.copy()});
   }
 
   /** Asks the encoder to keep only layer inputs and recompute the layers in backward. */
@@ -251,12 +266,16 @@ public final class ForwardContext {
   }
 
   private long nextDropoutSeed() {
-    if (dropoutSeeds == null) {
+    return started().next();
+  }
+
+  private DropoutSeeds started() {
+    if (dropoutSeeds[0] == null) {
       try (NDArray drawn =
           manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(), DataType.INT64)) {
-        dropoutSeeds = new SplittableRandom(drawn.getLong());
+        dropoutSeeds[0] = DropoutSeeds.startingAt(drawn.getLong());
       }
     }
-    return dropoutSeeds.nextLong();
+    return dropoutSeeds[0];
   }
 }

@@ -13,10 +13,11 @@ import java.util.List;
  * Gradient checkpointing per encoder layer, built from what DJL's PyTorch engine offers (it has no
  * {@code torch.utils.checkpoint} and no custom autograd functions): the forward runs each layer
  * with recording off in a sub-manager that is closed at once, keeping only the layer's input and
- * its dropout seed; the last layer's output becomes a leaf that requires a gradient, so the
- * loss's backward stops there. {@link #backward()} then walks the layers top-down: it re-runs a
- * layer with recording on from its kept input (made a leaf that requires a gradient) and the same
- * dropout seed, back-propagates the incoming gradient through it with libtorch's
+ * the position of the pass's dropout-mask stream where the layer started ({@link DropoutSeeds});
+ * the last layer's output becomes a leaf that requires a gradient, so the loss's backward stops
+ * there. {@link #backward()} then walks the layers top-down: it re-runs a layer with recording on
+ * from its kept input (made a leaf that requires a gradient) and the masks drawn again from that
+ * position, back-propagates the incoming gradient through it with libtorch's
  * {@code backward(output, gradient)} (the layer's parameter gradients accumulate as in one
  * backward), and hands the input's gradient to the layer below; the embeddings' output, recorded
  * in the forward, gets the bottom gradient last. Peak memory holds the layer inputs (L × B × T × H)
@@ -29,7 +30,7 @@ import java.util.List;
  */
 final class LayerCheckpoints {
 
-  private record Kept(EncoderBlock layer, NDArray input, long seed) {}
+  private record Kept(EncoderBlock layer, NDArray input, DropoutSeeds masks) {}
 
   private final List<Kept> kept = new ArrayList<>();
   private ForwardContext pass;
@@ -55,12 +56,11 @@ final class LayerCheckpoints {
     embedded = hidden;
     NDArray x = hidden.stopGradient(); // a leaf sharing the recorded output's memory
     for (EncoderBlock layer : layers) {
-      long seed = ctx.layerSeed();
-      kept.add(new Kept(layer, x, seed));
+      kept.add(new Kept(layer, x, ctx.dropoutPosition()));
       try (NDManager sub = ctx.manager().newSubManager();
           NoGradScope ignored = NoGradScope.enter()) {
         x.tempAttach(sub);
-        NDArray out = layer.forward(ctx.forLayer(sub, seed), x, mask);
+        NDArray out = layer.forward(ctx.forLayer(sub), x, mask);
         out.attach(ctx.manager());
         x = out;
       }
@@ -92,7 +92,7 @@ final class LayerCheckpoints {
         NDArray x = k.input();
         x.tempAttach(sub);
         x.setRequiresGradient(true);
-        NDArray out = k.layer().forward(pass.forLayer(sub, k.seed()), x, additiveMask);
+        NDArray out = k.layer().forward(pass.forLayer(sub, k.masks()), x, additiveMask);
         JniUtils.backward((PtNDArray) out, (PtNDArray) gradient, false, false);
         below = x.getGradient();
         below.attach(outer);
