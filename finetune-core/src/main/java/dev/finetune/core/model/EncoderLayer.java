@@ -5,8 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One transformer layer ({@code encoder.layer.N}, named as the family's {@link EncoderLayout}
@@ -21,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * layer.insertAfterFfn(myOtherAdapter);
  * }</pre>
  */
-public final class EncoderLayer implements EncoderBlock {
+public final class EncoderLayer extends InsertionPoints {
 
   private final int index;
   private final EncoderConfig config;
@@ -39,10 +37,6 @@ public final class EncoderLayer implements EncoderBlock {
   private final float scale;
   private final boolean attentionOutputDropout;
   private final boolean ffnOutputDropout;
-  private final List<HiddenTransform> afterAttention = new CopyOnWriteArrayList<>();
-  private final List<HiddenTransform> afterFfn = new CopyOnWriteArrayList<>();
-  private final List<HiddenTransform> parallelToFfn = new CopyOnWriteArrayList<>();
-  private volatile KeyValuePrefix keyValuePrefix;
 
   EncoderLayer(int index, EncoderConfig config, ParameterFactory factory) {
     this.index = index;
@@ -102,7 +96,7 @@ public final class EncoderLayer implements EncoderBlock {
     NDArray k = key.forward(ctx, x);
     NDArray v = value.forward(ctx, x);
     NDArray mask = additiveMask;
-    KeyValuePrefix prefix = keyValuePrefix;
+    KeyValuePrefix prefix = currentKeyValuePrefix();
     if (prefix != null) {
       KeyValuePrefix.Prefix kv = prefix.prefix(ctx, (int) batch);
       NDArray pk = Encoder.batched(ctx, kv.keys(), batch);
@@ -133,9 +127,7 @@ public final class EncoderLayer implements EncoderBlock {
     if (attentionOutputDropout) {
       attended = ctx.dropout(attended, config.hiddenDropout());
     }
-    for (HiddenTransform transform : afterAttention) {
-      attended = transform.apply(ctx, attended);
-    }
+    attended = afterAttention(ctx, attended);
     NDArray h1 =
         layerNorm(ctx, attended.add(x), attentionNormWeight, attentionNormBias);
 
@@ -144,12 +136,7 @@ public final class EncoderLayer implements EncoderBlock {
     if (ffnOutputDropout) {
       ffn = ctx.dropout(ffn, config.hiddenDropout());
     }
-    for (HiddenTransform transform : parallelToFfn) {
-      ffn = ffn.add(transform.apply(ctx, h1));
-    }
-    for (HiddenTransform transform : afterFfn) {
-      ffn = transform.apply(ctx, ffn);
-    }
+    ffn = aroundFfn(ctx, h1, ffn);
     return layerNorm(ctx, ffn.add(h1), outputNormWeight, outputNormBias);
   }
 
@@ -277,70 +264,4 @@ public final class EncoderLayer implements EncoderBlock {
     return output;
   }
 
-  /**
-   * Inserts a block after the attention output projection (and its dropout), before the residual
-   * LayerNorm. Blocks run in insertion order.
-   *
-   * @param transform the block
-   */
-  @Override
-  public void insertAfterAttention(HiddenTransform transform) {
-    afterAttention.add(java.util.Objects.requireNonNull(transform));
-  }
-
-  /**
-   * Inserts a block after the FFN output projection (and its dropout), before the residual
-   * LayerNorm.
-   *
-   * @param transform the block
-   */
-  @Override
-  public void insertAfterFfn(HiddenTransform transform) {
-    afterFfn.add(java.util.Objects.requireNonNull(transform));
-  }
-
-  /**
-   * Inserts a block in parallel to the FFN: it sees the FFN's input and its output is added to
-   * the FFN's output (parallel adapters).
-   *
-   * @param transform the block
-   */
-  @Override
-  public void insertParallelToFfn(HiddenTransform transform) {
-    parallelToFfn.add(java.util.Objects.requireNonNull(transform));
-  }
-
-  /**
-   * Removes an inserted block wherever it was inserted.
-   *
-   * @param transform the block
-   * @return true when it was found
-   */
-  @Override
-  public boolean remove(HiddenTransform transform) {
-    boolean a = afterAttention.remove(transform);
-    boolean b = afterFfn.remove(transform);
-    boolean c = parallelToFfn.remove(transform);
-    return a || b || c;
-  }
-
-  /**
-   * Sets (or with null clears) the key/value prefix of this layer's attention.
-   *
-   * @param prefix the prefix provider
-   */
-  @Override
-  public void setKeyValuePrefix(KeyValuePrefix prefix) {
-    keyValuePrefix = prefix;
-  }
-
-  /**
-   * The key/value prefix.
-   *
-   * @return the provider, if set
-   */
-  @Override
-  public Optional<KeyValuePrefix> keyValuePrefix() {
-    return Optional.ofNullable(keyValuePrefix);
-  }
 }

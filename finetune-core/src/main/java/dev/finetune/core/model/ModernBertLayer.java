@@ -8,9 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One ModernBERT layer ({@code layers.N}), as {@code ModernBertEncoderLayer} with eager attention:
@@ -34,7 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * layer.projections();       // [layers.1.attn.Wqkv, layers.1.attn.Wo, layers.1.mlp.Wi, layers.1.mlp.Wo]
  * }</pre>
  */
-public final class ModernBertLayer implements EncoderBlock {
+public final class ModernBertLayer extends InsertionPoints {
 
   private final int index;
   private final EncoderConfig config;
@@ -50,10 +47,6 @@ public final class ModernBertLayer implements EncoderBlock {
   private final Parameter mlpNormWeight;
   private final Parameter mlpNormBias;
   private final float eps;
-  private final List<HiddenTransform> afterAttention = new CopyOnWriteArrayList<>();
-  private final List<HiddenTransform> afterFfn = new CopyOnWriteArrayList<>();
-  private final List<HiddenTransform> parallelToFfn = new CopyOnWriteArrayList<>();
-  private volatile KeyValuePrefix keyValuePrefix;
 
   ModernBertLayer(int index, EncoderConfig config, ModernBertFamily.Settings settings,
       ParameterFactory factory) {
@@ -116,7 +109,7 @@ public final class ModernBertLayer implements EncoderBlock {
     k = rotate(k, cosSin);
 
     NDArray mask = local ? window(ctx, t, additiveMask, q) : additiveMask;
-    KeyValuePrefix prefix = keyValuePrefix;
+    KeyValuePrefix prefix = currentKeyValuePrefix();
     if (prefix != null) {
       KeyValuePrefix.Prefix kv = prefix.prefix(ctx, (int) batch);
       NDArray pk = Encoder.batched(ctx, kv.keys(), batch);
@@ -135,21 +128,14 @@ public final class ModernBertLayer implements EncoderBlock {
     probs = ctx.dropout(probs, attentionDropout);
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, h);
     NDArray attended = ctx.dropout(wo.forward(ctx, context), attentionDropout);
-    for (HiddenTransform transform : afterAttention) {
-      attended = transform.apply(ctx, attended);
-    }
+    attended = afterAttention(ctx, attended);
     NDArray h1 = x.add(attended);
 
     NDArray ffnIn = layerNorm(ctx, h1, mlpNormWeight, mlpNormBias, eps);
     NDList parts = wi.forward(ctx, ffnIn).split(2, 2);
     NDArray inner = config.hiddenAct().apply(parts.get(0)).mul(parts.get(1));
     NDArray ffn = mlpWo.forward(ctx, ctx.dropout(inner, config.hiddenDropout()));
-    for (HiddenTransform transform : parallelToFfn) {
-      ffn = ffn.add(transform.apply(ctx, ffnIn));
-    }
-    for (HiddenTransform transform : afterFfn) {
-      ffn = transform.apply(ctx, ffn);
-    }
+    ffn = aroundFfn(ctx, ffnIn, ffn);
     return h1.add(ffn);
   }
 
@@ -260,42 +246,4 @@ public final class ModernBertLayer implements EncoderBlock {
     return mlpWo;
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public void insertAfterAttention(HiddenTransform transform) {
-    afterAttention.add(Objects.requireNonNull(transform));
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public void insertAfterFfn(HiddenTransform transform) {
-    afterFfn.add(Objects.requireNonNull(transform));
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public void insertParallelToFfn(HiddenTransform transform) {
-    parallelToFfn.add(Objects.requireNonNull(transform));
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public boolean remove(HiddenTransform transform) {
-    boolean a = afterAttention.remove(transform);
-    boolean b = afterFfn.remove(transform);
-    boolean c = parallelToFfn.remove(transform);
-    return a || b || c;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public void setKeyValuePrefix(KeyValuePrefix prefix) {
-    keyValuePrefix = prefix;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public Optional<KeyValuePrefix> keyValuePrefix() {
-    return Optional.ofNullable(keyValuePrefix);
-  }
 }
