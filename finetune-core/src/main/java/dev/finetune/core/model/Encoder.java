@@ -82,8 +82,14 @@ public final class Encoder {
     // scores per layer), as Hugging Face's SDPA path drops an all-ones mask.
     NDArray additive = attentionMask == null || !hasPadding(mask) ? null
         : mask.toType(DataType.FLOAT32, false).subi(1f).muli(Float.MAX_VALUE).reshape(batch, 1, 1, t);
+    if (ctx.inferenceWeights() != null && !ctx.inferenceWeights().belongsTo(this)) {
+      throw new IllegalArgumentException("these InferenceWeights were fused from another model;"
+          + " build them with InferenceWeights.of(thisModel)");
+    }
     for (EncoderLayer layer : layers) {
-      hidden = layer.forward(ctx, hidden, additive);
+      // evaluation passes take the layer's inference forward: fewer ops, the same arithmetic
+      hidden = ctx.isTraining() ? layer.forward(ctx, hidden, additive)
+          : InferenceLayer.forward(layer, ctx, hidden, additive);
     }
     return new EncoderOutput(hidden, mask);
   }

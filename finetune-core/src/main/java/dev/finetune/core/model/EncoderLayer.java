@@ -298,4 +298,34 @@ public final class EncoderLayer {
   public Optional<KeyValuePrefix> keyValuePrefix() {
     return Optional.ofNullable(keyValuePrefix);
   }
+
+  // Read by InferenceLayer, the evaluation forward of this layer.
+
+  EncoderConfig config() {
+    return config;
+  }
+
+  float scale() {
+    return scale;
+  }
+
+  List<HiddenTransform> afterAttention() {
+    return afterAttention;
+  }
+
+  List<HiddenTransform> afterFfn() {
+    return afterFfn;
+  }
+
+  List<HiddenTransform> parallelToFfn() {
+    return parallelToFfn;
+  }
+
+  NDArray attentionNorm(ForwardContext ctx, NDArray x) {
+    return layerNorm(ctx, x, attentionNormWeight, attentionNormBias);
+  }
+
+  NDArray outputNorm(ForwardContext ctx, NDArray x) {
+    return layerNorm(ctx, x, outputNormWeight, outputNormBias);
+  }
 }

@@ -30,6 +30,7 @@ public final class ForwardContext {
   private final boolean training;
   private final NDManager manager;
   private SplittableRandom dropoutSeeds;
+  private InferenceWeights inferenceWeights;
 
   /**
    * Creates a context.
@@ -128,5 +129,28 @@ public final class ForwardContext {
       }
     }
     return dropoutSeeds.nextLong();
+  }
+
+  /**
+   * Lets the layers of this evaluation pass read fused weights ({@link InferenceWeights}).
+   *
+   * @param weights the fused copies of this pass's model
+   * @return this context
+   */
+  ForwardContext inferenceWeights(InferenceWeights weights) {
+    if (training) {
+      throw new IllegalStateException("fused inference weights are for evaluation passes only");
+    }
+    inferenceWeights = weights;
+    return this;
+  }
+
+  /**
+   * The fused weights of this evaluation pass.
+   *
+   * @return the weights, or null (each projection reads its own parameters)
+   */
+  InferenceWeights inferenceWeights() {
+    return inferenceWeights;
   }
 }

@@ -281,7 +281,10 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    ForwardContext ctx = context(parameterStore, inputs, training);
+    return run(context(parameterStore, inputs, training), inputs);
+  }
+
+  private NDList run(ForwardContext ctx, NDList inputs) {
     EncoderOutput encoded = encoder.forward(ctx, inputs.get(0), input(inputs, 1), input(inputs, 2));
     long prepended = encoded.lastHiddenState().getShape().get(1) - inputs.get(0).getShape().get(1);
     if (problemType.perToken() && prepended > 0) {
@@ -303,6 +306,31 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
    */
   public NDList forward(NDList inputs, boolean training) {
     return forward(new ParameterStore(manager, false), inputs, training);
+  }
+
+  /**
+   * Runs an evaluation pass with fused copies of the weights ({@link InferenceWeights}): query,
+   * key and value in one matrix product per layer. Logits agree with {@link #forward(NDList,
+   * boolean) forward(inputs, false)} within float rounding (≈ 1e-6), not bit for bit. Call it
+   * without gradient recording ({@code NoGradScope}); the weights must not have changed since
+   * the copies were made.
+   *
+   * <pre>{@code
+   * try (InferenceWeights fused = InferenceWeights.of(model);
+   *     NoGradScope ignored = NoGradScope.enter()) {
+   *   NDArray logits = model.forwardForPrediction(inputs, fused).singletonOrThrow();
+   * }
+   * }</pre>
+   *
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param weights copies fused from this model
+   * @return logits, owned by the inputs' manager
+   * @throws IllegalArgumentException when the weights were fused from another model
+   */
+  public NDList forwardForPrediction(NDList inputs, InferenceWeights weights) {
+    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false)
+        .inferenceWeights(java.util.Objects.requireNonNull(weights, "weights"));
+    return run(ctx, inputs);
   }
 
   /**
