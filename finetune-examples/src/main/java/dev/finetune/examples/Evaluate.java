@@ -139,7 +139,7 @@ public final class Evaluate {
       err.print(USAGE);
       return 2;
     }
-    try (Predictor predictor = Predict.load(o)) {
+    try (Predictor predictor = Predict.load(o, false)) {
       EvaluationReport report = evaluate(o, predictor);
       String markdown = report.markdown();
       out.print(markdown);

@@ -111,7 +111,7 @@ public final class Predict {
       err.print(USAGE);
       return 2;
     }
-    try (Predictor predictor = load(o)) {
+    try (Predictor predictor = load(o, true)) {
       Inputs inputs = Inputs.read(o.get("input"), o.get("text-column"), o.get("pair-column"));
       int topK = Integer.parseInt(o.getOrDefault("top-k", "0"));
       PrintStream target = o.containsKey("output")
@@ -172,13 +172,19 @@ public final class Predict {
     }
   }
 
-  /** The predictor the common options describe (shared with {@link Evaluate}). */
-  static Predictor load(Map<String, String> o) {
+  /**
+   * The predictor the common options describe (shared with {@link Evaluate}); {@code frozen}
+   * fuses its weights for speed (predict), else its logits are the evaluation path's (evaluate).
+   */
+  static Predictor load(Map<String, String> o, boolean frozen) {
     Predictor.Loader loader = Predictor.loader()
         .device(Devices.resolve(Devices.parse(o.getOrDefault("device", "cpu"))))
         .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")));
     if (o.containsKey("max-length")) {
       loader.maxLength(Integer.parseInt(o.get("max-length")));
+    }
+    if (frozen) {
+      loader.frozen();
     }
     if (o.containsKey("adapter")) {
       return loader.base(Path.of(o.get("model"))).load(Path.of(o.get("adapter")));
