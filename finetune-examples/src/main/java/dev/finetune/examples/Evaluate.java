@@ -111,7 +111,7 @@ public final class Evaluate {
    * @return 0 on success, 2 on bad arguments, 1 on bad files
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return ModelCommand.run(args, USAGE, FLAGS, VALUED, o -> {
+    return ModelCommand.run(args, USAGE, FLAGS, VALUED, false, o -> {
       if (!o.containsKey("data") && !o.containsKey("task")) {
         throw new IllegalArgumentException("--data is required (or --task NAME)");
       }

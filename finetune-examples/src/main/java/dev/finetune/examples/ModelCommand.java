@@ -19,7 +19,7 @@ import java.util.Map;
  * arguments (with the usage when the options themselves are wrong), 1 for bad files.
  *
  * <pre>{@code
- * return ModelCommand.run(args, USAGE, FLAGS, VALUED, o -> {}, (o, predictor) -> {
+ * return ModelCommand.run(args, USAGE, FLAGS, VALUED, true, o -> {}, (o, predictor) -> {
  *   out.println(predictor.predict("a fine film").label());
  *   return 0;
  * }, out, err);
@@ -46,14 +46,16 @@ final class ModelCommand {
    * @param usage the command's usage text
    * @param flags options without a value
    * @param valued options with a value
+   * @param frozen whether the predictor fuses its weights once for speed ({@code predict}); else
+   *     its logits are the evaluation path's ({@code evaluate})
    * @param check the command's own checks of the options
    * @param body the command's work
    * @param out where --help goes
    * @param err where errors go
    * @return 0 on success, 2 on bad arguments, 1 on bad files, or what the body returns
    */
-  static int run(String[] args, String usage, List<String> flags, List<String> valued, Check check,
-      Body body, PrintStream out, PrintStream err) {
+  static int run(String[] args, String usage, List<String> flags, List<String> valued,
+      boolean frozen, Check check, Body body, PrintStream out, PrintStream err) {
     Map<String, String> o;
     try {
       o = CommandLineOptions.parse(args, flags, valued);
@@ -70,7 +72,7 @@ final class ModelCommand {
       err.print(usage);
       return 2;
     }
-    try (Predictor predictor = load(o)) {
+    try (Predictor predictor = load(o, frozen)) {
       return body.run(o, predictor);
     } catch (NumberFormatException e) {
       err.println("error: a number option is not a number: " + e.getMessage());
@@ -84,13 +86,16 @@ final class ModelCommand {
     }
   }
 
-  /** The predictor the common options describe. */
-  static Predictor load(Map<String, String> o) {
+  /** The predictor the common options describe; {@code frozen} fuses its weights once. */
+  static Predictor load(Map<String, String> o, boolean frozen) {
     Predictor.Loader loader = Predictor.loader()
         .device(Devices.resolve(Devices.parse(o.getOrDefault("device", "cpu"))))
         .batchSize(Integer.parseInt(o.getOrDefault("batch-size", "32")));
     if (o.containsKey("max-length")) {
       loader.maxLength(Integer.parseInt(o.get("max-length")));
+    }
+    if (frozen) {
+      loader.frozen();
     }
     if (o.containsKey("adapter")) {
       return loader.base(Path.of(o.get("model"))).load(Path.of(o.get("adapter")));

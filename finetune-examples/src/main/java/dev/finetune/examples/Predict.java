@@ -89,7 +89,7 @@ public final class Predict {
    * @return 0 on success, 2 on bad arguments, 1 on bad files
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return ModelCommand.run(args, USAGE, FLAGS, VALUED, o -> {
+    return ModelCommand.run(args, USAGE, FLAGS, VALUED, true, o -> {
       String format = o.getOrDefault("format", "jsonl");
       if (!format.equals("jsonl") && !format.equals("csv")) {
         throw new IllegalArgumentException("--format must be jsonl or csv, got " + format);

@@ -27,8 +27,16 @@ final class BatchEncoder {
   private final long padId;
   private final Truncation truncation;
   private final int tokenizerLimit;
+  /** {ids, type ids} of every example of one data set, fitted beforehand; null: encode per batch. */
+  private final long[][][] fitted;
 
   BatchEncoder(HuggingFaceTokenizer tokenizer, int maxLength, long padId, Truncation truncation) {
+    this(tokenizer, maxLength, padId, truncation, null);
+  }
+
+  private BatchEncoder(HuggingFaceTokenizer tokenizer, int maxLength, long padId,
+      Truncation truncation, long[][][] fitted) {
+    this.fitted = fitted;
     this.tokenizer = tokenizer;
     this.padId = padId;
     this.truncation = truncation;
@@ -37,7 +45,50 @@ final class BatchEncoder {
     this.maxLength = tokenizerLimit > 0 ? Math.min(maxLength, tokenizerLimit) : maxLength;
   }
 
+  /**
+   * Tokenises every example of a data set now (one batched call per kind of row) and keeps the
+   * fitted rows, so batches in any order are then only padded.
+   *
+   * @param dataset the data
+   * @return an encoder that pads the kept rows of this data set
+   */
+  BatchEncoder fitAll(TextDataset dataset) {
+    int[] all = new int[dataset.size()];
+    java.util.Arrays.setAll(all, i -> i);
+    return new BatchEncoder(tokenizer, maxLength, padId, truncation, rows(dataset, all));
+  }
+
+  /**
+   * The token count of one example after fitting ({@link #fitAll} encoders only).
+   *
+   * @param index the example's position in the data set
+   * @return its tokens, special tokens included, at most the max length
+   */
+  int tokenCount(int index) {
+    return fitted[0][index].length;
+  }
+
   PreparedBatch encode(TextDataset dataset, int batchIndex, int[] indices) {
+    int rows = indices.length;
+    long[][] ids;
+    long[][] types;
+    if (fitted != null) {
+      ids = new long[rows][];
+      types = new long[rows][];
+      for (int r = 0; r < rows; r++) {
+        ids[r] = fitted[0][indices[r]];
+        types[r] = fitted[1][indices[r]];
+      }
+    } else {
+      long[][][] fit = rows(dataset, indices);
+      ids = fit[0];
+      types = fit[1];
+    }
+    return pad(dataset, batchIndex, indices, ids, types);
+  }
+
+  /** {ids, type ids} of the given examples, each fitted to the max length. */
+  private long[][][] rows(TextDataset dataset, int[] indices) {
     int rows = indices.length;
     long[][] ids = new long[rows][];
     long[][] types = new long[rows][];
@@ -61,6 +112,12 @@ final class BatchEncoder {
       }
       store(dataset, indices, tokenizer.batchEncode(pairs), pairRows, ids, types);
     }
+    return new long[][][] {ids, types};
+  }
+
+  private PreparedBatch pad(TextDataset dataset, int batchIndex, int[] indices, long[][] ids,
+      long[][] types) {
+    int rows = indices.length;
     int padded = 0;
     long realTokens = 0;
     for (long[] row : ids) {

@@ -3,6 +3,7 @@ package dev.finetune.core.data;
 import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -132,6 +133,35 @@ public final class Batches {
         manager,
         device,
         prefetch);
+  }
+
+  /**
+   * Iterates a data set once for prediction, with as little padding as its lengths allow: every
+   * example is tokenised up front, the examples are ordered by their token count after truncation
+   * (longest first, ties in data set order) and cut into batches of {@link #batchSize()}; each
+   * batch is padded to its own longest row. Shuffling, bucketing and drop-last do not apply; each
+   * batch's {@code exampleIndices()} give the data set positions of its rows.
+   *
+   * <pre>{@code
+   * try (BatchIterator it = batches.iteratorByTokenCount(texts, manager)) {
+   *   while (it.hasNext()) { try (TextBatch b = it.next()) { ... b.exampleIndices() ... } }
+   * }
+   * }</pre>
+   *
+   * @param dataset the data
+   * @param manager the parent of every batch's sub-manager
+   * @return an iterator the caller closes
+   */
+  public BatchIterator iteratorByTokenCount(TextDataset dataset, NDManager manager) {
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(manager, "manager");
+    BatchEncoder encoder =
+        new BatchEncoder(tokenizer, maxLength, padId, truncation).fitAll(dataset);
+    int n = dataset.size();
+    // one window over the whole set: BatchPlan's stable longest-first sort, no shuffling
+    List<int[]> plan = n == 0 ? List.of() : BatchPlan.of(n, encoder::tokenCount, batchSize,
+        false, seed, 0, false, Math.max(2, (n + batchSize - 1) / batchSize));
+    return new BatchIterator(dataset, plan, 0, 0, encoder, manager, device, prefetch);
   }
 
   /**

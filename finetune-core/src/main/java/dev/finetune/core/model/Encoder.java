@@ -112,6 +112,10 @@ public final class Encoder {
       // ALBERT's group index int(i / (L / groups)); layer i itself when no weights are shared
       steps.add(layers.get((int) ((long) i * layers.size() / applied)));
     }
+    if (ctx.inferenceWeights() != null && !ctx.inferenceWeights().belongsTo(this)) {
+      throw new IllegalArgumentException("these InferenceWeights were fused from another model;"
+          + " build them with InferenceWeights.of(thisModel)");
+    }
     LayerCheckpoints checkpoints = ctx.layerCheckpoints();
     if (checkpoints != null) {
       if (positions != null) {
@@ -121,9 +125,17 @@ public final class Encoder {
       }
       hidden = checkpoints.forward(ctx, steps, hidden, additive);
     } else {
+      // float32 evaluation passes of BERT-shaped layers take the layer's inference forward: fewer
+      // ops, the same arithmetic
+      boolean inference = !ctx.isTraining() && ctx.precision() == Precision.FP32;
       for (EncoderBlock layer : steps) {
-        hidden = positions == null ? layer.forward(ctx, hidden, additive)
-            : ((EncoderLayer) layer).forward(ctx, hidden, additive, positions);
+        if (positions != null) {
+          hidden = ((EncoderLayer) layer).forward(ctx, hidden, additive, positions);
+        } else if (inference && layer instanceof EncoderLayer bertShaped) {
+          hidden = InferenceLayer.forward(bertShaped, ctx, hidden, additive);
+        } else {
+          hidden = layer.forward(ctx, hidden, additive);
+        }
       }
     }
     if (top != null) {

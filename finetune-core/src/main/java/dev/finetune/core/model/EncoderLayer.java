@@ -264,4 +264,21 @@ public final class EncoderLayer extends InsertionPoints {
     return output;
   }
 
+  // Read by InferenceLayer, the evaluation forward of this layer.
+
+  EncoderConfig config() {
+    return config;
+  }
+
+  float scale() {
+    return scale;
+  }
+
+  NDArray attentionNorm(ForwardContext ctx, NDArray x) {
+    return layerNorm(ctx, x, attentionNormWeight, attentionNormBias);
+  }
+
+  NDArray outputNorm(ForwardContext ctx, NDArray x) {
+    return layerNorm(ctx, x, outputNormWeight, outputNormBias);
+  }
 }

@@ -34,6 +34,7 @@ public final class ForwardContext {
   /** Shared with the layer contexts of this pass (one stream per pass); null until a mask. */
   private DropoutSeeds[] dropoutSeeds = new DropoutSeeds[1];
   private LayerCheckpoints layerCheckpoints;
+  private InferenceWeights inferenceWeights;
 
   /**
    * Creates a float32 context.
@@ -277,5 +278,28 @@ public final class ForwardContext {
       }
     }
     return dropoutSeeds[0];
+  }
+
+  /**
+   * Lets the layers of this evaluation pass read fused weights ({@link InferenceWeights}).
+   *
+   * @param weights the fused copies of this pass's model
+   * @return this context
+   */
+  ForwardContext inferenceWeights(InferenceWeights weights) {
+    if (training) {
+      throw new IllegalStateException("fused inference weights are for evaluation passes only");
+    }
+    inferenceWeights = weights;
+    return this;
+  }
+
+  /**
+   * The fused weights of this evaluation pass.
+   *
+   * @return the weights, or null (each projection reads its own parameters)
+   */
+  InferenceWeights inferenceWeights() {
+    return inferenceWeights;
   }
 }

@@ -66,6 +66,20 @@ public abstract class InsertionPoints implements EncoderBlock {
     return Optional.ofNullable(keyValuePrefix);
   }
 
+  // Read by InferenceLayer, the evaluation forward of BERT-shaped layers.
+
+  List<HiddenTransform> afterAttention() {
+    return afterAttention;
+  }
+
+  List<HiddenTransform> afterFfn() {
+    return afterFfn;
+  }
+
+  List<HiddenTransform> parallelToFfn() {
+    return parallelToFfn;
+  }
+
   /** The key/value prefix as the forward pass reads it once, or null. */
   KeyValuePrefix currentKeyValuePrefix() {
     return keyValuePrefix;

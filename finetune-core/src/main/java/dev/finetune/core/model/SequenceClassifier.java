@@ -378,6 +378,31 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   }
 
   /**
+   * Runs an evaluation pass with fused copies of the weights ({@link InferenceWeights}): query,
+   * key and value in one matrix product per layer. Logits agree with {@link #forward(NDList,
+   * boolean) forward(inputs, false)} within float rounding (≈ 1e-6), not bit for bit. Call it
+   * without gradient recording ({@code NoGradScope}); the weights must not have changed since
+   * the copies were made.
+   *
+   * <pre>{@code
+   * try (InferenceWeights fused = InferenceWeights.of(model);
+   *     NoGradScope ignored = NoGradScope.enter()) {
+   *   NDArray logits = model.forwardForPrediction(inputs, fused).singletonOrThrow();
+   * }
+   * }</pre>
+   *
+   * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)
+   * @param weights copies fused from this model
+   * @return logits, owned by the inputs' manager
+   * @throws IllegalArgumentException when the weights were fused from another model
+   */
+  public NDList forwardForPrediction(NDList inputs, InferenceWeights weights) {
+    ForwardContext ctx = context(new ParameterStore(manager, false), inputs, false, Precision.FP32)
+        .inferenceWeights(java.util.Objects.requireNonNull(weights, "weights"));
+    return new NDList(run(ctx, inputs));
+  }
+
+  /**
    * Runs the encoder alone in evaluation mode (for embeddings and parity checks).
    *
    * @param inputs input_ids, optionally attention_mask and token_type_ids, each (B, T)

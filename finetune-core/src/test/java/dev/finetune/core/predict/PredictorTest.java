@@ -149,6 +149,56 @@ class PredictorTest {
   }
 
   @Test
+  void frozenPredictorsFuseWeightsWithinRoundingAndShareAcrossThreads() throws Exception {
+    TextDataset train = toy("train", 64, 1);
+    TextDataset validation = toy("validation", 45, 2);
+    List<String> texts = new ArrayList<>();
+    for (TextExample e : validation) {
+      texts.add(e.text());
+    }
+    List<Prediction> plain;
+    try (SequenceClassifier model = TinyFixtures.bert(2, 3)) {
+      FineTune.of(model).epochs(1).batchSize(8).learningRate(1e-3).maxLength(32)
+          .fit(train, validation);
+      plain = Predictor.builder(model).batchSize(7).build().predict(texts);
+      List<Prediction> fused;
+      try (Predictor frozen = Predictor.builder(model).batchSize(7).frozen().build()) {
+        assertThat(frozen.isFrozen()).isTrue();
+        fused = frozen.predict(texts);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+          List<Future<List<Prediction>>> futures = new ArrayList<>();
+          for (int t = 0; t < 4; t++) {
+            futures.add(pool.submit(() -> frozen.predict(texts)));
+          }
+          for (Future<List<Prediction>> f : futures) {
+            assertThat(f.get()).isEqualTo(fused);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+      double max = 0;
+      for (int i = 0; i < texts.size(); i++) {
+        // fusing changes rounding only: same labels, logits within 1e-5
+        assertThat(fused.get(i).labelId()).isEqualTo(plain.get(i).labelId());
+        max = Math.max(max, TinyFixtures.maxAbsDiff(fused.get(i).logits(), plain.get(i).logits()));
+      }
+      assertThat(max).isLessThan(1e-5);
+      // closing a frozen predictor frees its copies, not the model
+      assertThat(Predictor.builder(model).batchSize(7).build().predict(texts)).isEqualTo(plain);
+      model.save(dir);
+    }
+    try (Predictor loaded = Predictor.loader().frozen().load(dir)) {
+      assertThat(loaded.isFrozen()).isTrue();
+      List<Prediction> again = loaded.predict(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(again.get(i).logits()).containsExactly(plain.get(i).logits(), within(1e-5f));
+      }
+    }
+  }
+
+  @Test
   void saveLoadPredictGivesBitIdenticalLogitsAndNames() {
     List<String> texts = List.of("good movie", "the film was not very good", "bad");
     List<Prediction> before;
