@@ -32,6 +32,7 @@ public final class SteppedFit implements AutoCloseable {
   private volatile boolean closing;
   private volatile Throwable failure;
   private volatile double lastLoss = Double.NaN;
+  private volatile long completed;
   private boolean readyHeld;
 
   /** Thrown inside the loop's thread to leave {@code fit} when the benchmark is closed. */
@@ -57,6 +58,7 @@ public final class SteppedFit implements AutoCloseable {
       @Override
       public void onStepEnd(TrainingContext context, double loss) {
         lastLoss = loss;
+        completed++; // only this thread writes it
         done.release();
       }
     });
@@ -108,11 +110,17 @@ public final class SteppedFit implements AutoCloseable {
    */
   public double step() {
     awaitReady();
+    long before = completed;
     readyHeld = false;
     go.release();
     done.acquireUninterruptibly();
+    if (completed > before) {
+      // the step ran; the fit may have ended right after it (its last batch), which the next
+      // step reports
+      return lastLoss;
+    }
     check();
-    return lastLoss;
+    throw new IllegalStateException("the training loop ended without running the step");
   }
 
   private void check() {
