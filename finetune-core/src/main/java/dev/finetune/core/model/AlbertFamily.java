@@ -36,7 +36,7 @@ import java.util.Set;
  *     // "encoder.albert_layer_groups.0.albert_layers.0.attention.query"
  * }</pre>
  */
-public final class AlbertFamily implements ModelType {
+public final class AlbertFamily extends DeclaredFamily {
 
   /** ALBERT's module names; the layer index is the layer group's. */
   public static final EncoderLayout LAYOUT =
@@ -62,24 +62,15 @@ public final class AlbertFamily implements ModelType {
       Map.of("classifier_dropout", "classifier_dropout_prob");
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public AlbertFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "albert";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "albert.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "AlbertForSequenceClassification";
+  public AlbertFamily() {
+    // defaultLoraTargets: PEFT's default: [query, value].
+    // defaultIa3Targets: PEFT has no IA3 default for ALBERT; BERT's choice (key, value, the second FFN projection) in ALBERT's names.
+    // defaultIa3FeedForward: The second FFN projection, ffn_output.
+    // pretrainingHeads: The masked-LM and sentence-order heads of AlbertForPreTraining.
+    super(new Declaration("albert", "albert.", "AlbertForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("query", "value"), List.of("key", "value", "ffn_output"),
+        List.of("ffn_output"), List.of("predictions.", "sop_classifier.")));
   }
 
   /**
@@ -92,18 +83,6 @@ public final class AlbertFamily implements ModelType {
     builder.vocabSize(30000).embeddingSize(128).hiddenSize(4096).numHeads(64)
         .intermediateSize(16384).hiddenAct(HiddenActivation.GELU_NEW).hiddenDropout(0f)
         .attentionDropout(0f).classifierDropout(0.1f);
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
   }
 
   /** Always CLS: {@code AlbertForSequenceClassification} classifies the pooled first token. */
@@ -159,36 +138,4 @@ public final class AlbertFamily implements ModelType {
     return 1;
   }
 
-  /** PEFT's default: {@code [query, value]}. */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("query", "value");
-  }
-
-  /**
-   * PEFT has no IA3 default for ALBERT; BERT's choice (key, value, the second FFN projection) in
-   * ALBERT's names.
-   */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("key", "value", "ffn_output");
-  }
-
-  /** The second FFN projection, {@code ffn_output}. */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("ffn_output");
-  }
-
-  /** The masked-LM and sentence-order heads of {@code AlbertForPreTraining}. */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("predictions.", "sop_classifier.");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

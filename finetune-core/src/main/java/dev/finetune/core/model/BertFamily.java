@@ -13,45 +13,21 @@ import java.util.Set;
  * ModelType.BERT.headLayout().poolerName();   // "pooler.dense"
  * }</pre>
  */
-public final class BertFamily implements ModelType {
+public final class BertFamily extends DeclaredFamily {
 
   private static final HeadLayout HEAD = new HeadLayout("pooler.dense", "classifier", false);
 
-  BertFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "bert";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "bert.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "BertForSequenceClassification";
+  BertFamily() {
+    // pretrainingHeads: BERT's masked-LM and next-sentence-prediction heads (cls.predictions, ...).
+    super(new Declaration("bert", "bert.", "BertForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("query", "value"), List.of("key", "value", "output.dense"),
+        List.of("output.dense"), List.of("cls.")));
   }
 
   /** Nothing to do: the builder's defaults are BERT-base's. */
   @Override
   public void applyConfigDefaults(EncoderConfig.Builder builder) {}
-
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
-  }
 
   /**
    * CLS + pooler when the checkpoint has pooler weights, else mean (MiniLM sentence-embedding
@@ -64,33 +40,4 @@ public final class BertFamily implements ModelType {
         : Pooling.MEAN;
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("query", "value");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("key", "value", "output.dense");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("output.dense");
-  }
-
-  /** BERT's masked-LM and next-sentence-prediction heads ({@code cls.predictions}, ...). */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("cls.");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

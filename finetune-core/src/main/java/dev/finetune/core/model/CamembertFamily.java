@@ -14,17 +14,7 @@ package dev.finetune.core.model;
 public final class CamembertFamily extends RobertaFamily {
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public CamembertFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "camembert";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "CamembertForSequenceClassification";
+  public CamembertFamily() {
+    super("camembert", "CamembertForSequenceClassification");
   }
 }

@@ -40,7 +40,7 @@ import java.util.Set;
  * t.encoderLayout().query();          // "attention.self.query_proj"
  * }</pre>
  */
-public final class DebertaV2Family implements ModelType {
+public final class DebertaV2Family extends DeclaredFamily {
 
   /** DeBERTa-v2's module names (BERT's, with {@code query_proj}, {@code key_proj}, ...). */
   public static final EncoderLayout LAYOUT =
@@ -65,24 +65,15 @@ public final class DebertaV2Family implements ModelType {
   private static final Map<String, String> KEYS = Map.of("classifier_dropout", "cls_dropout");
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public DebertaV2Family() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "deberta-v2";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "deberta.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "DebertaV2ForSequenceClassification";
+  public DebertaV2Family() {
+    // defaultLoraTargets: PEFT's default: [query_proj, value_proj].
+    // defaultIa3Targets: PEFT's default: [key_proj, value_proj, output.dense].
+    // defaultIa3FeedForward: PEFT's default: [output.dense].
+    // pretrainingHeads: The masked-LM heads (lm_predictions.*; mask_predictions.* of v3's replaced-token detection), and the absolute position table a v3 checkpoint may carry although position_biased_input is false (Hugging Face ignores it on load as well).
+    super(new Declaration("deberta-v2", "deberta.", "DebertaV2ForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("query_proj", "value_proj"), List.of("key_proj", "value_proj", "output.dense"),
+        List.of("output.dense"), List.of("lm_predictions.", "mask_predictions.", "embeddings.position_embeddings.")));
   }
 
   /**
@@ -93,18 +84,6 @@ public final class DebertaV2Family implements ModelType {
   public void applyConfigDefaults(EncoderConfig.Builder builder) {
     builder.vocabSize(128100).hiddenSize(1536).numLayers(24).numHeads(24).intermediateSize(6144)
         .typeVocabSize(0).layerNormEps(1e-7);
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
   }
 
   /** Always CLS: the {@code ContextPooler} reads the first token, whatever the checkpoint. */
@@ -123,34 +102,6 @@ public final class DebertaV2Family implements ModelType {
   @Override
   public Map<String, String> configKeys() {
     return KEYS;
-  }
-
-  /**
-   * The masked-LM heads ({@code lm_predictions.*}; {@code mask_predictions.*} of v3's
-   * replaced-token detection), and the absolute position table a v3 checkpoint may carry although
-   * {@code position_biased_input} is false (Hugging Face ignores it on load as well).
-   */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("lm_predictions.", "mask_predictions.", "embeddings.position_embeddings.");
-  }
-
-  /** PEFT's default: {@code [query_proj, value_proj]}. */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("query_proj", "value_proj");
-  }
-
-  /** PEFT's default: {@code [key_proj, value_proj, output.dense]}. */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("key_proj", "value_proj", "output.dense");
-  }
-
-  /** PEFT's default: {@code [output.dense]}. */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("output.dense");
   }
 
   /** {@code position_biased_input} (Hugging Face's default true; false in v3). */
@@ -271,9 +222,4 @@ public final class DebertaV2Family implements ModelType {
     return e.getAsString();
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * t.encoderLayout().layer(0);         // "transformer.layer.0."
  * }</pre>
  */
-public final class DistilBertFamily implements ModelType {
+public final class DistilBertFamily extends DeclaredFamily {
 
   /** DistilBERT's module names. */
   public static final EncoderLayout LAYOUT =
@@ -61,42 +61,21 @@ public final class DistilBertFamily implements ModelType {
   private static final String POSITIONS = "embeddings.position_embeddings.weight";
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public DistilBertFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "distilbert";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "distilbert.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "DistilBertForSequenceClassification";
+  public DistilBertFamily() {
+    // defaultLoraTargets: PEFT's default: [q_lin, v_lin].
+    // defaultIa3Targets: PEFT has no IA3 default for DistilBERT; BERT's choice (key, value, the second FFN projection) in DistilBERT's names.
+    // defaultIa3FeedForward: The second FFN projection, ffn.lin2.
+    // pretrainingHeads: The masked-LM head of DistilBertForMaskedLM.
+    super(new Declaration("distilbert", "distilbert.", "DistilBertForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("q_lin", "v_lin"), List.of("k_lin", "v_lin", "lin2"),
+        List.of("lin2"), List.of("vocab_transform.", "vocab_layer_norm.", "vocab_projector.")));
   }
 
   /** {@code DistilBertConfig}'s defaults: 6 layers, FFN 3072, {@code seq_classif_dropout} 0.2. */
   @Override
   public void applyConfigDefaults(EncoderConfig.Builder builder) {
     builder.numLayers(6).intermediateSize(3072).classifierDropout(0.2f).typeVocabSize(1);
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
   }
 
   /** Always CLS: DistilBERT's head reads the first token, whatever the checkpoint. */
@@ -115,33 +94,6 @@ public final class DistilBertFamily implements ModelType {
   @Override
   public Map<String, String> configKeys() {
     return KEYS;
-  }
-
-  /** The masked-LM head of {@code DistilBertForMaskedLM}. */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("vocab_transform.", "vocab_layer_norm.", "vocab_projector.");
-  }
-
-  /** PEFT's default: {@code [q_lin, v_lin]}. */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("q_lin", "v_lin");
-  }
-
-  /**
-   * PEFT has no IA3 default for DistilBERT; BERT's choice (key, value, the second FFN
-   * projection) in DistilBERT's names.
-   */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("k_lin", "v_lin", "lin2");
-  }
-
-  /** The second FFN projection, {@code ffn.lin2}. */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("lin2");
   }
 
   /**
@@ -189,9 +141,4 @@ public final class DistilBertFamily implements ModelType {
     return out;
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

@@ -20,30 +20,20 @@ import java.util.Set;
  * t.headLayout();            // classifier.dense + GELU, classifier.out_proj
  * }</pre>
  */
-public final class ElectraFamily implements ModelType {
+public final class ElectraFamily extends DeclaredFamily {
 
   private static final HeadLayout HEAD =
       new HeadLayout("classifier.dense", "classifier.out_proj", true, HeadLayout.Activation.GELU);
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public ElectraFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "electra";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "electra.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "ElectraForSequenceClassification";
+  public ElectraFamily() {
+    // defaultLoraTargets: PEFT's default: [query, value].
+    // defaultIa3Targets: PEFT has no IA3 default for ELECTRA; BERT's choice (ELECTRA has BERT's layer names).
+    // pretrainingHeads: The discriminator's and the generator's pre-training heads.
+    super(new Declaration("electra", "electra.", "ElectraForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("query", "value"), List.of("key", "value", "output.dense"),
+        List.of("output.dense"), List.of("discriminator_predictions.", "generator_predictions.", "generator_lm_head.")));
   }
 
   /**
@@ -53,18 +43,6 @@ public final class ElectraFamily implements ModelType {
   @Override
   public void applyConfigDefaults(EncoderConfig.Builder builder) {
     builder.embeddingSize(128).hiddenSize(256).numHeads(4).intermediateSize(1024);
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
   }
 
   /** Always CLS: ELECTRA's head reads the first token, whatever the checkpoint. */
@@ -79,33 +57,4 @@ public final class ElectraFamily implements ModelType {
     return Optional.of("embeddings_project");
   }
 
-  /** PEFT's default: {@code [query, value]}. */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("query", "value");
-  }
-
-  /** PEFT has no IA3 default for ELECTRA; BERT's choice (ELECTRA has BERT's layer names). */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("key", "value", "output.dense");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("output.dense");
-  }
-
-  /** The discriminator's and the generator's pre-training heads. */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("discriminator_predictions.", "generator_predictions.", "generator_lm_head.");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

@@ -33,7 +33,7 @@ import java.util.Set;
  * t.encoderLayout().layer(0);         // "layers.0."
  * }</pre>
  */
-public final class ModernBertFamily implements ModelType, EncoderParts {
+public final class ModernBertFamily extends DeclaredFamily implements EncoderParts {
 
   /**
    * ModernBERT's module names; the fused {@code attn.Wqkv} stands for query, key and value, and
@@ -70,24 +70,16 @@ public final class ModernBertFamily implements ModelType, EncoderParts {
   private static final String FINAL_NORM = "final_norm";
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public ModernBertFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "modernbert";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "model.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "ModernBertForSequenceClassification";
+  public ModernBertFamily() {
+    // positionIds: Sequential: rotary positions 0..T-1 (padding included), as the eager path numbers them.
+    // defaultLoraTargets: [Wqkv]: PEFT has no default for ModernBERT; this is its choice for MPT, whose fused Wqkv ModernBERT shares (one LoRA pair on the whole projection, as PEFT wraps the Linear: A (r, H), B (3H, r)).
+    // defaultIa3Targets: [Wqkv, mlp.Wo]: PEFT has no default for ModernBERT; as for its fused families (BLOOM, Falcon) the fused projection's output (3H) and the feed-forward output's input are scaled.
+    // defaultIa3FeedForward: The feed-forward output, mlp.Wo.
+    // pretrainingHeads: The masked-LM decoder of ModernBertForMaskedLM.
+    super(new Declaration("modernbert", "model.", "ModernBertForSequenceClassification",
+        PositionIds.SEQUENTIAL, HEAD,
+        List.of("Wqkv"), List.of("Wqkv", "mlp.Wo"),
+        List.of("mlp.Wo"), List.of("decoder.")));
   }
 
   /** {@code ModernBertConfig}'s defaults (ModernBERT-base). */
@@ -97,18 +89,6 @@ public final class ModernBertFamily implements ModelType, EncoderParts {
         .hiddenAct(HiddenActivation.GELU).maxPositionEmbeddings(8192).layerNormEps(1e-5)
         .padTokenId(50283).hiddenDropout(0f).attentionDropout(0f).classifierDropout(0f)
         .typeVocabSize(1).initializerRange(0.02);
-  }
-
-  /** Sequential: rotary positions 0..T-1 (padding included), as the eager path numbers them. */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.SEQUENTIAL;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
   }
 
   /** CLS, {@code ModernBertConfig}'s default. */
@@ -137,31 +117,6 @@ public final class ModernBertFamily implements ModelType, EncoderParts {
     }
   }
 
-  /**
-   * {@code [Wqkv]}: PEFT has no default for ModernBERT; this is its choice for MPT, whose fused
-   * {@code Wqkv} ModernBERT shares (one LoRA pair on the whole projection, as PEFT wraps the
-   * Linear: A (r, H), B (3H, r)).
-   */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("Wqkv");
-  }
-
-  /**
-   * {@code [Wqkv, mlp.Wo]}: PEFT has no default for ModernBERT; as for its fused families (BLOOM,
-   * Falcon) the fused projection's output (3H) and the feed-forward output's input are scaled.
-   */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("Wqkv", "mlp.Wo");
-  }
-
-  /** The feed-forward output, {@code mlp.Wo}. */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("mlp.Wo");
-  }
-
   /** {@inheritDoc} */
   @Override
   public EncoderLayout encoderLayout() {
@@ -172,12 +127,6 @@ public final class ModernBertFamily implements ModelType, EncoderParts {
   @Override
   public Map<String, String> configKeys() {
     return KEYS;
-  }
-
-  /** The masked-LM {@code decoder} of {@code ModernBertForMaskedLM}. */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("decoder.");
   }
 
   /** {@code final_norm}, above the last layer. */
@@ -281,12 +230,6 @@ public final class ModernBertFamily implements ModelType, EncoderParts {
       throw new CheckpointException("config.json: " + key + " must be a string, got " + e);
     }
     return e.getAsString().toLowerCase(Locale.ROOT);
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
   }
 
   /**

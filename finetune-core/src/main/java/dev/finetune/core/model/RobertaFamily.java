@@ -16,29 +16,29 @@ import java.util.Set;
  * ModelType.ROBERTA.positionIds().firstPosition(1);   // 2
  * }</pre>
  */
-public class RobertaFamily implements ModelType {
+public class RobertaFamily extends DeclaredFamily {
 
   private static final HeadLayout HEAD =
       new HeadLayout("classifier.dense", "classifier.out_proj", true);
 
-  RobertaFamily() {}
+  private static final Declaration DECLARATION = new Declaration("roberta", "roberta.", "RobertaForSequenceClassification",
+      PositionIds.PADDING_AWARE, HEAD,
+      List.of("query", "value"), List.of("key", "value", "output.dense"),
+      List.of("output.dense"), List.of("lm_head."));
 
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "roberta";
+  RobertaFamily() {
+    // pretrainingHeads: RoBERTa's masked-LM head (lm_head.dense, lm_head.decoder, ...).
+    super(DECLARATION);
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public String checkpointPrefix() {
-    return "roberta.";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "RobertaForSequenceClassification";
+  /**
+   * A family with RoBERTa's architecture under its own names (XLM-RoBERTa, CamemBERT).
+   *
+   * @param hfName the {@code model_type}
+   * @param architecture the sequence-classification architecture
+   */
+  RobertaFamily(String hfName, String architecture) {
+    super(DECLARATION.named(hfName, architecture));
   }
 
   /** Hugging Face {@code RobertaConfig}'s values where they differ from BERT's. */
@@ -47,51 +47,10 @@ public class RobertaFamily implements ModelType {
     builder.padTokenId(1).typeVocabSize(1).maxPositionEmbeddings(514).layerNormEps(1e-5);
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public PositionIds positionIds() {
-    return PositionIds.PADDING_AWARE;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public HeadLayout headLayout() {
-    return HEAD;
-  }
-
   /** Always CLS: RoBERTa's head is {@code RobertaClassificationHead}, whatever the checkpoint. */
   @Override
   public Pooling defaultPooling(Set<String> checkpointTensors) {
     return Pooling.CLS_POOLER;
   }
 
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultLoraTargets() {
-    return List.of("query", "value");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultIa3Targets() {
-    return List.of("key", "value", "output.dense");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public List<String> defaultIa3FeedForward() {
-    return List.of("output.dense");
-  }
-
-  /** RoBERTa's masked-LM head ({@code lm_head.dense}, {@code lm_head.decoder}, ...). */
-  @Override
-  public List<String> pretrainingHeads() {
-    return List.of("lm_head.");
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String toString() {
-    return hfName();
-  }
 }

@@ -14,17 +14,7 @@ package dev.finetune.core.model;
 public final class XlmRobertaFamily extends RobertaFamily {
 
   /** Creates the family (the registry holds one instance; {@link ModelTypes#fromHf} finds it). */
-  public XlmRobertaFamily() {}
-
-  /** {@inheritDoc} */
-  @Override
-  public String hfName() {
-    return "xlm-roberta";
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public String sequenceClassificationArchitecture() {
-    return "XLMRobertaForSequenceClassification";
+  public XlmRobertaFamily() {
+    super("xlm-roberta", "XLMRobertaForSequenceClassification");
   }
 }
