@@ -70,7 +70,8 @@ public final class AlbertFamily extends DeclaredFamily {
     super(new Declaration("albert", "albert.", "AlbertForSequenceClassification",
         PositionIds.SEQUENTIAL, HEAD,
         List.of("query", "value"), List.of("key", "value", "ffn_output"),
-        List.of("ffn_output"), List.of("predictions.", "sop_classifier.")));
+        List.of("ffn_output"), List.of("predictions.", "sop_classifier."))
+        .withLayout(LAYOUT, KEYS));
   }
 
   /**
@@ -89,18 +90,6 @@ public final class AlbertFamily extends DeclaredFamily {
   @Override
   public Pooling defaultPooling(Set<String> checkpointTensors) {
     return Pooling.CLS_POOLER;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public EncoderLayout encoderLayout() {
-    return LAYOUT;
-  }
-
-  /** {@code classifier_dropout_prob}. */
-  @Override
-  public Map<String, String> configKeys() {
-    return KEYS;
   }
 
   /** {@code encoder.embedding_hidden_mapping_in}. */

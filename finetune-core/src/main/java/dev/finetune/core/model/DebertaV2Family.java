@@ -73,7 +73,8 @@ public final class DebertaV2Family extends DeclaredFamily {
     super(new Declaration("deberta-v2", "deberta.", "DebertaV2ForSequenceClassification",
         PositionIds.SEQUENTIAL, HEAD,
         List.of("query_proj", "value_proj"), List.of("key_proj", "value_proj", "output.dense"),
-        List.of("output.dense"), List.of("lm_predictions.", "mask_predictions.", "embeddings.position_embeddings.")));
+        List.of("output.dense"), List.of("lm_predictions.", "mask_predictions.", "embeddings.position_embeddings."))
+        .withLayout(LAYOUT, KEYS));
   }
 
   /**
@@ -90,18 +91,6 @@ public final class DebertaV2Family extends DeclaredFamily {
   @Override
   public Pooling defaultPooling(Set<String> checkpointTensors) {
     return Pooling.CLS_POOLER;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public EncoderLayout encoderLayout() {
-    return LAYOUT;
-  }
-
-  /** {@code cls_dropout} for the classifier's dropout. */
-  @Override
-  public Map<String, String> configKeys() {
-    return KEYS;
   }
 
   /** {@code position_biased_input} (Hugging Face's default true; false in v3). */

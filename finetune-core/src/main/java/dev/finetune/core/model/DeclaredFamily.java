@@ -1,11 +1,13 @@
 package dev.finetune.core.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A family whose plain facts are one {@link Declaration}: its names, checkpoint prefix, head
- * architecture, position ids, head layout, PEFT's default target modules and pre-training heads.
+ * architecture, position ids, head layout, PEFT's default target modules, pre-training heads,
+ * layer names and config keys.
  * The built-in families extend it and override only what they compute (config defaults, pooling,
  * layouts, their own layers); a family of your own may too, or implement {@link ModelType}
  * directly.
@@ -37,6 +39,10 @@ public abstract class DeclaredFamily implements ModelType {
    * @param ia3Targets the default IA3 target modules
    * @param ia3FeedForward the IA3 targets that are feed-forward modules (scaled on their input)
    * @param pretrainingHeads prefixes of pre-training heads to skip when loading
+   * @param encoderLayout the layers' module names ({@link EncoderLayout#BERT} unless the family
+   *     names them otherwise)
+   * @param configKeys the family's {@code config.json} names of the common keys (HF's
+   *     {@code attribute_map}; empty when they are BERT's)
    */
   public record Declaration(
       String hfName,
@@ -47,10 +53,14 @@ public abstract class DeclaredFamily implements ModelType {
       List<String> loraTargets,
       List<String> ia3Targets,
       List<String> ia3FeedForward,
-      List<String> pretrainingHeads) {
+      List<String> pretrainingHeads,
+      EncoderLayout encoderLayout,
+      Map<String, String> configKeys) {
 
     /** Checks for nulls and copies the lists. */
     public Declaration {
+      Objects.requireNonNull(encoderLayout, "encoderLayout");
+      configKeys = Map.copyOf(configKeys);
       Objects.requireNonNull(hfName, "hfName");
       Objects.requireNonNull(checkpointPrefix, "checkpointPrefix");
       Objects.requireNonNull(sequenceClassificationArchitecture, "sequenceClassificationArchitecture");
@@ -63,6 +73,40 @@ public abstract class DeclaredFamily implements ModelType {
     }
 
     /**
+     * A declaration with BERT's layer names and config keys.
+     *
+     * @param hfName the {@code model_type} in {@code config.json}
+     * @param checkpointPrefix the prefix of the encoder's tensors in task checkpoints
+     * @param sequenceClassificationArchitecture HF's {@code architectures} entry
+     * @param positionIds how position ids are counted
+     * @param headLayout the head's names and computation
+     * @param loraTargets PEFT's default LoRA target modules
+     * @param ia3Targets the default IA3 target modules
+     * @param ia3FeedForward the IA3 targets that are feed-forward modules
+     * @param pretrainingHeads prefixes of pre-training heads to skip when loading
+     */
+    public Declaration(String hfName, String checkpointPrefix,
+        String sequenceClassificationArchitecture, PositionIds positionIds, HeadLayout headLayout,
+        List<String> loraTargets, List<String> ia3Targets, List<String> ia3FeedForward,
+        List<String> pretrainingHeads) {
+      this(hfName, checkpointPrefix, sequenceClassificationArchitecture, positionIds, headLayout,
+          loraTargets, ia3Targets, ia3FeedForward, pretrainingHeads, EncoderLayout.BERT, Map.of());
+    }
+
+    /**
+     * The same facts with the family's own layer names and config keys.
+     *
+     * @param layout the layers' module names
+     * @param keys the family's names of the common config keys
+     * @return the declaration
+     */
+    public Declaration withLayout(EncoderLayout layout, Map<String, String> keys) {
+      return new Declaration(hfName, checkpointPrefix, sequenceClassificationArchitecture,
+          positionIds, headLayout, loraTargets, ia3Targets, ia3FeedForward, pretrainingHeads,
+          layout, keys);
+    }
+
+    /**
      * The same facts under another name (XLM-RoBERTa and CamemBERT are RoBERTa's architecture).
      *
      * @param name the {@code model_type}
@@ -71,7 +115,7 @@ public abstract class DeclaredFamily implements ModelType {
      */
     public Declaration named(String name, String architecture) {
       return new Declaration(name, checkpointPrefix, architecture, positionIds, headLayout,
-          loraTargets, ia3Targets, ia3FeedForward, pretrainingHeads);
+          loraTargets, ia3Targets, ia3FeedForward, pretrainingHeads, encoderLayout, configKeys);
     }
   }
 
@@ -138,6 +182,18 @@ public abstract class DeclaredFamily implements ModelType {
   @Override
   public List<String> pretrainingHeads() {
     return declaration.pretrainingHeads();
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public EncoderLayout encoderLayout() {
+    return declaration.encoderLayout();
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Map<String, String> configKeys() {
+    return declaration.configKeys();
   }
 
   /** The {@code model_type}. */

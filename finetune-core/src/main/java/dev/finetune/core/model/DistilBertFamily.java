@@ -69,7 +69,8 @@ public final class DistilBertFamily extends DeclaredFamily {
     super(new Declaration("distilbert", "distilbert.", "DistilBertForSequenceClassification",
         PositionIds.SEQUENTIAL, HEAD,
         List.of("q_lin", "v_lin"), List.of("k_lin", "v_lin", "lin2"),
-        List.of("lin2"), List.of("vocab_transform.", "vocab_layer_norm.", "vocab_projector.")));
+        List.of("lin2"), List.of("vocab_transform.", "vocab_layer_norm.", "vocab_projector."))
+        .withLayout(LAYOUT, KEYS));
   }
 
   /** {@code DistilBertConfig}'s defaults: 6 layers, FFN 3072, {@code seq_classif_dropout} 0.2. */
@@ -82,18 +83,6 @@ public final class DistilBertFamily extends DeclaredFamily {
   @Override
   public Pooling defaultPooling(Set<String> checkpointTensors) {
     return Pooling.CLS_POOLER;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public EncoderLayout encoderLayout() {
-    return LAYOUT;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public Map<String, String> configKeys() {
-    return KEYS;
   }
 
   /**

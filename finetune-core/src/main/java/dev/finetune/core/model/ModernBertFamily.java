@@ -79,7 +79,8 @@ public final class ModernBertFamily extends DeclaredFamily implements EncoderPar
     super(new Declaration("modernbert", "model.", "ModernBertForSequenceClassification",
         PositionIds.SEQUENTIAL, HEAD,
         List.of("Wqkv"), List.of("Wqkv", "mlp.Wo"),
-        List.of("mlp.Wo"), List.of("decoder.")));
+        List.of("mlp.Wo"), List.of("decoder."))
+        .withLayout(LAYOUT, KEYS));
   }
 
   /** {@code ModernBertConfig}'s defaults (ModernBERT-base). */
@@ -115,18 +116,6 @@ public final class ModernBertFamily extends DeclaredFamily implements EncoderPar
     if (pooling == Pooling.CLS_POOLER || pooling == Pooling.MEAN) {
       config.addProperty("classifier_pooling", pooling == Pooling.MEAN ? "mean" : "cls");
     }
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public EncoderLayout encoderLayout() {
-    return LAYOUT;
-  }
-
-  /** {@inheritDoc} */
-  @Override
-  public Map<String, String> configKeys() {
-    return KEYS;
   }
 
   /** {@code final_norm}, above the last layer. */
