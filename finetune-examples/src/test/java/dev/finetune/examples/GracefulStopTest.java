@@ -30,15 +30,8 @@ class GracefulStopTest {
     // 80 examples / batch 4 = 20 steps per epoch, 2 epochs; periodic checkpoints every 2 steps
     Process stopped = start(data, model, checkpoints, dir.resolve("never"), dir.resolve("report"));
     Path state = checkpoints.resolve("last/state.json");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (!Files.exists(state) && stopped.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(stopped.isAlive()).as("the run ended before its first checkpoint").isTrue();
-    stopped.destroy(); // SIGTERM
-    assertThat(stopped.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    String err = Files.readString(dir.resolve("stderr-0.txt"));
-    assertThat(stopped.exitValue()).as(err).isEqualTo(ExitCodes.STOPPED);
+    String err = children().stopWhenExists(stopped, state,
+        "the run ended before its first checkpoint", 0);
     assertThat(err).contains("stopping: a signal (SIGTERM or Ctrl-C) arrived",
         "error: stopped by a signal (SIGTERM or Ctrl-C) after step ",
         "run the same command again to continue");
@@ -58,29 +51,27 @@ class GracefulStopTest {
         .isEqualTo(Files.readAllBytes(dir.resolve("straight/model.safetensors")));
   }
 
-  private int started;
+  private ChildMains children;
 
   private Process start(Path data, Path model, Path checkpoints, Path save, Path output)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), Quickstart.class.getName(),
+    List<String> args = new ArrayList<>(List.of(
         "--data", data.toString(), "--model", model.toString(), "--train-size", "0",
         "--epochs", "2", "--batch-size", "4", "--max-length", "16", "--lr", "1e-3", "--quiet",
         "--save", save.toString()));
     if (checkpoints != null) {
-      command.addAll(List.of("--checkpoints", checkpoints.toString(), "--checkpoint-every-steps", "2"));
+      args.addAll(List.of("--checkpoints", checkpoints.toString(), "--checkpoint-every-steps", "2"));
     }
     if (output != null) {
-      command.addAll(List.of("--output", output.toString()));
+      args.addAll(List.of("--output", output.toString()));
     }
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(dir.resolve("stdout-" + started + ".txt").toFile())
-        .redirectError(dir.resolve("stderr-" + started + ".txt").toFile());
-    started++;
-    // the same reduction order in every run (see ResumeAfterKillTest)
-    builder.environment().put("MKL_DYNAMIC", "FALSE");
-    builder.environment().put("OMP_DYNAMIC", "FALSE");
-    return builder.start();
+    return children().start(Quickstart.class, args);
+  }
+
+  private ChildMains children() {
+    if (children == null) {
+      children = new ChildMains(dir);
+    }
+    return children;
   }
 }

@@ -39,15 +39,8 @@ class GridGracefulStopTest {
 
     Process stopped = start(config, out);
     Path state = out.resolve("checkpoints/full__s42/last/state.json"); // written after epoch 1
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (!Files.exists(state) && stopped.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(stopped.isAlive()).as("the grid ended before the first cell's first epoch").isTrue();
-    stopped.destroy(); // SIGTERM
-    assertThat(stopped.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    String err = Files.readString(dir.resolve("stderr-0.txt"));
-    assertThat(stopped.exitValue()).as(err).isEqualTo(ExitCodes.STOPPED);
+    String err = children().stopWhenExists(stopped, state,
+        "the grid ended before the first cell's first epoch", 0);
     assertThat(err).contains("stopping: a signal (SIGTERM or Ctrl-C) arrived",
         "stopped by a signal (SIGTERM or Ctrl-C) during cell", "run the same command again to continue");
     String stoppedCell = Files.exists(out.resolve("cells/full__s42.json")) ? "bitfit__s42" : "full__s42";
@@ -84,20 +77,17 @@ class GridGracefulStopTest {
     return rows;
   }
 
-  private int started;
+  private ChildMains children;
 
   private Process start(Path config, Path out) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = List.of(java, "-Dai.djl.offline=true", "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), GridMain.class.getName(),
-        "--config", config.toString(), "--output", out.toString());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(dir.resolve("stdout-" + started + ".txt").toFile())
-        .redirectError(dir.resolve("stderr-" + started + ".txt").toFile());
-    started++;
-    // the same reduction order in every run (see ResumeAfterKillTest)
-    builder.environment().put("MKL_DYNAMIC", "FALSE");
-    builder.environment().put("OMP_DYNAMIC", "FALSE");
-    return builder.start();
+    return children().start(GridMain.class,
+        List.of("--config", config.toString(), "--output", out.toString()));
+  }
+
+  private ChildMains children() {
+    if (children == null) {
+      children = new ChildMains(dir);
+    }
+    return children;
   }
 }
