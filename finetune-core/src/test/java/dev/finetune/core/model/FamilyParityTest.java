@@ -18,10 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each family against an independent implementation: the fixtures of
@@ -38,9 +39,13 @@ class FamilyParityTest {
 
   @TempDir Path dir;
 
+  /** Every fixture family but ModernBERT, whose own test also checks its pooling kinds. */
+  static Stream<String> families() {
+    return ParityFixtures.FAMILIES.stream().filter(family -> !family.equals("modernbert"));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert",
-      "deberta-v2"})
+  @MethodSource("families")
   void loadsStrictlyAndMatchesTheReferenceForward(String family) {
     Path folder = ParityFixtures.copy(family, dir);
     ParityFixtures.Expected expected = ParityFixtures.expected(folder);
@@ -71,8 +76,7 @@ class FamilyParityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"roberta", "xlm-roberta", "camembert", "distilbert", "electra", "albert",
-      "deberta-v2"})
+  @MethodSource("families")
   void savesAsTheFamilysTaskCheckpointAndReloadsEqual(String family) throws IOException {
     Path folder = ParityFixtures.copy(family, dir);
     ParityFixtures.Expected expected = ParityFixtures.expected(folder);
