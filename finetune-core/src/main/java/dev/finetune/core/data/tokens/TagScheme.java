@@ -116,7 +116,9 @@ public enum TagScheme {
     if (tag.equals(TagSet.OUTSIDE)) {
       return;
     }
-    if (tag.length() < 3 || (!tag.startsWith("B-") && !tag.startsWith("I-"))) {
+    if (tag.length() < 3
+        || (!tag.startsWith("B-") && !tag.startsWith("I-"))
+        || !TagSet.isEntityType(tag.substring(2))) {
       throw new IllegalArgumentException(
           "malformed tag '"
               + tag

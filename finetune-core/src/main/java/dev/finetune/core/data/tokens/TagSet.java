@@ -33,7 +33,7 @@ public final class TagSet {
     List<String> list = new ArrayList<>();
     list.add(OUTSIDE);
     for (String type : sorted) {
-      if (type.isBlank() || type.equals("_")) {
+      if (!isEntityType(type)) {
         throw new IllegalArgumentException("entity type must be a non-blank name, got '" + type + "'");
       }
       list.add("B-" + type);
@@ -46,6 +46,17 @@ public final class TagSet {
       map.put(names.get(i), i);
     }
     this.ids = map;
+  }
+
+  /**
+   * Whether a string can name an entity type: not blank, and not {@code _}, which the entity
+   * metrics use for a tag without a type.
+   *
+   * @param type the text after {@code B-} or {@code I-}
+   * @return true when it is a usable type name
+   */
+  public static boolean isEntityType(String type) {
+    return !type.isBlank() && !type.equals("_");
   }
 
   /**

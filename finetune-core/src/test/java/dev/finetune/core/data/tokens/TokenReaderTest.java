@@ -114,6 +114,11 @@ class TokenReaderTest {
     assertThatThrownBy(() -> TokenReader.conll().read(malformed))
         .isInstanceOf(DataException.class)
         .hasMessageContaining("line 1: malformed tag 'ORG'");
+    // '_' is what the entity metrics call a tag without a type: refused here, as a bad row
+    Path untyped = write("t.txt", "EU NNP I-NP B-ORG\nrejects VBZ I-VP B-_\n");
+    assertThatThrownBy(() -> TokenReader.conll().read(untyped))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("line 2: malformed tag 'B-_'");
   }
 
   @Test
