@@ -2,11 +2,14 @@ package dev.finetune.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
+import dev.finetune.core.data.Glue;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.EncoderConfig;
 import dev.finetune.core.model.Pooling;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.model.WordPieceVocabulary;
+import dev.finetune.core.predict.Predictor;
 import dev.finetune.core.report.MemoryProbe;
 import dev.finetune.core.train.FineTune;
 import dev.finetune.core.train.TrainingContext;
@@ -30,15 +33,23 @@ import java.util.Locale;
  * prints, after the warm-up (the first 10% of the steps), the range of live arrays and the growth
  * of native memory per 1,000 steps (least-squares slope); flat means neither grows.
  *
+ * <p>{@code --mode predict} soaks prediction instead: a frozen {@link Predictor} (fused weights, the
+ * oneDNN kernels on the CPU) over the embedded MiniLM answers every sentence of {@code --data}
+ * (default the SST-2 dev set) {@code --rounds} times, sampling after each round; a "step" is then
+ * one batch.
+ *
  * <pre>{@code
  * java -cp "$CP" dev.finetune.bench.SoakBenchmark --steps 10000 --every 100 --out docs/results/bench/soak.csv
  * RESULT soak steps=10000 live_arrays_min=... live_arrays_max=... native_mib_per_1000_steps=...
+ * java -Xmx1g -cp "$CP" dev.finetune.bench.SoakBenchmark --mode predict --rounds 50 --batch 8
  * }</pre>
  */
 public final class SoakBenchmark {
 
   private static final String USAGE =
-      "usage: SoakBenchmark [--steps N (10000)] [--every N (100)] [--batch N (8)] [--out FILE.csv]";
+      "usage: SoakBenchmark [--mode train|predict (train)] [--steps N (10000)] [--every N (100)]"
+          + " [--rounds N (50, predict)] [--data SST2.tsv (../shared/data/sst2/dev.tsv, predict)]"
+          + " [--batch N (8)] [--out FILE.csv]";
 
   /** Tokens per row at most: short batches. */
   private static final int LENGTH = 32;
@@ -65,11 +76,22 @@ public final class SoakBenchmark {
     int every = Integer.parseInt(arg(args, "--every", "100"));
     int batch = Integer.parseInt(arg(args, "--batch", "8"));
     Path out = Path.of(arg(args, "--out", "benchmarks/results/soak.csv"));
-    if (steps < 10 * every || every < 1 || batch < 1) {
-      System.err.println("error: --steps must be at least 10 x --every, both positive\n" + USAGE);
+    boolean predict = arg(args, "--mode", "train").equals("predict");
+    int rounds = Integer.parseInt(arg(args, "--rounds", "50"));
+    if (steps < 10 * every || every < 1 || batch < 1 || rounds < 10) {
+      System.err.println("error: --steps must be at least 10 x --every, both positive; --rounds"
+          + " at least 10\n" + USAGE);
       System.exit(2);
     }
-    List<Sample> samples = run(steps, every, batch);
+    List<Sample> samples;
+    if (predict) {
+      TextDataset data = Glue.readSst2(
+          Path.of(arg(args, "--data", "../shared/data/sst2/dev.tsv")), "sst2-dev");
+      samples = predict(data, rounds, batch);
+      steps = (int) samples.get(samples.size() - 1).step();
+    } else {
+      samples = run(steps, every, batch);
+    }
     Files.createDirectories(out.toAbsolutePath().getParent());
     List<String> lines = new ArrayList<>();
     lines.add("step,seconds,rss_mib,native_mib,heap_used_mib,live_arrays");
@@ -103,13 +125,7 @@ public final class SoakBenchmark {
         @Override
         public void onStepEnd(TrainingContext context, double loss) {
           if (context.globalStep() % every == 0) {
-            System.gc();
-            Runtime runtime = Runtime.getRuntime();
-            long rss = MemoryProbe.residentBytes().orElse(-1L);
-            samples.add(new Sample(context.globalStep(), (System.nanoTime() - started) / 1e9, rss,
-                rss < 0 ? -1 : rss - runtime.totalMemory(), runtime.totalMemory() - runtime.freeMemory(),
-                manager.getManagedArrays().size()));
-            System.out.println("sample " + samples.get(samples.size() - 1).csv());
+            samples.add(sample(context.globalStep(), started, manager));
           }
         }
       };
@@ -118,6 +134,42 @@ public final class SoakBenchmark {
           .fit(train, dev);
     }
     return samples;
+  }
+
+  /**
+   * Predicts every text of {@code data} {@code rounds} times with a frozen predictor over the
+   * embedded MiniLM and samples after each round.
+   *
+   * @param data the texts
+   * @param rounds passes over them
+   * @param batch texts per forward pass
+   * @return one sample per round; step = batches so far
+   */
+  static List<Sample> predict(TextDataset data, int rounds, int batch) {
+    List<Sample> samples = new ArrayList<>();
+    long started = System.nanoTime();
+    long batchesPerRound = (data.size() + batch - 1) / batch;
+    try (SequenceClassifier model = Encoders.embeddedMiniLm().classifier().numLabels(2)
+            .pooling(Pooling.MEAN).seed(42).build();
+        Predictor predictor = Predictor.builder(model).batchSize(batch).frozen().build()) {
+      BaseNDManager manager = (BaseNDManager) model.manager();
+      for (int r = 1; r <= rounds; r++) {
+        predictor.predict(data);
+        samples.add(sample(r * batchesPerRound, started, manager));
+      }
+    }
+    return samples;
+  }
+
+  private static Sample sample(long step, long started, BaseNDManager manager) {
+    System.gc();
+    Runtime runtime = Runtime.getRuntime();
+    long rss = MemoryProbe.residentBytes().orElse(-1L);
+    Sample s = new Sample(step, (System.nanoTime() - started) / 1e9, rss,
+        rss < 0 ? -1 : rss - runtime.totalMemory(), runtime.totalMemory() - runtime.freeMemory(),
+        manager.getManagedArrays().size());
+    System.out.println("sample " + s.csv());
+    return s;
   }
 
   /** The RESULT line: live-array range and native-memory slope after the warm-up. */

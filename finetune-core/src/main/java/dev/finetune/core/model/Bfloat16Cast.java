@@ -9,15 +9,14 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * The one way to make a bfloat16 tensor through DJL 0.35.1's PyTorch engine: its native layer
  * has no bfloat16 data type (naming one in {@code toType}, {@code zeros} or {@code cumProd} ends
  * the JVM), but it runs TorchScript, and tensors it gets back keep their type (DJL reports it as
  * {@code UNKNOWN}; libtorch's ops work on it). So the cast is a tiny scripted module,
- * {@code x.to(torch.bfloat16)} ({@code to_bfloat16.pt}, written by
- * {@code finetune-core/tools/make_to_bfloat16.py}), loaded once per JVM; autograd records it, so
+ * {@code x.to(torch.bfloat16)} ({@code ToBfloat16.torchscript}, compiled by
+ * {@link TorchScriptModules}), loaded once per JVM; autograd records it, so
  * the gradient returns in the source's type. The way back is any cast DJL can name (float32).
  *
  * <pre>{@code
@@ -26,7 +25,7 @@ import java.io.InputStream;
  */
 final class Bfloat16Cast {
 
-  private static final String RESOURCE = "to_bfloat16.pt";
+  private static final String RESOURCE = "ToBfloat16.torchscript";
 
   private Bfloat16Cast() {}
 
@@ -39,11 +38,8 @@ final class Bfloat16Cast {
       PtSymbolBlock module = null;
       RuntimeException failure = null;
       NDManager owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-      try (InputStream in = Bfloat16Cast.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IOException("resource " + RESOURCE + " is missing from the jar");
-        }
-        module = JniUtils.loadModule((PtNDManager) owner, in, true, false);
+      try {
+        module = TorchScriptModules.load(RESOURCE, (PtNDManager) owner);
         JniUtils.enableTrainingMode(module);
       } catch (IOException | RuntimeException e) {
         owner.close();

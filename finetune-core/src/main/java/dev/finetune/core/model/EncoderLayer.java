@@ -274,6 +274,22 @@ public final class EncoderLayer extends InsertionPoints {
     return scale;
   }
 
+  Parameter attentionNormWeight() {
+    return attentionNormWeight;
+  }
+
+  Parameter attentionNormBias() {
+    return attentionNormBias;
+  }
+
+  Parameter outputNormWeight() {
+    return outputNormWeight;
+  }
+
+  Parameter outputNormBias() {
+    return outputNormBias;
+  }
+
   NDArray attentionNorm(ForwardContext ctx, NDArray x) {
     return layerNorm(ctx, x, attentionNormWeight, attentionNormBias);
   }

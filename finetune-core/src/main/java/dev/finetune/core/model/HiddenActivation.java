@@ -59,6 +59,21 @@ public enum HiddenActivation {
   }
 
   /**
+   * The oneDNN post-op of {@code mkldnn::_linear_pointwise} that computes this activation
+   * ({@link CpuKernels}).
+   *
+   * @return {attr, algorithm}: exact GELU is {@code gelu}/{@code none}, the tanh GELU
+   *     {@code gelu}/{@code tanh}
+   */
+  String[] oneDnnPostOp() {
+    return switch (this) {
+      case GELU -> new String[] {"gelu", "none"};
+      case GELU_NEW -> new String[] {"gelu", "tanh"};
+      case RELU -> new String[] {"relu", ""};
+    };
+  }
+
+  /**
    * Parses a Hugging Face {@code hidden_act}.
    *
    * @param name the value from {@code config.json}

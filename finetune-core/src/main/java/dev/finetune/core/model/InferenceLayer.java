@@ -1,5 +1,6 @@
 package dev.finetune.core.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -12,7 +13,8 @@ import ai.djl.nn.core.Linear;
  * (libtorch runs a 3-D {@code linear} as {@code t}, {@code mm} and a separate bias {@code add_});
  * residual sums and the attention mask are added in place into arrays the layer itself made; no
  * dropout call is made at all. With {@link InferenceWeights} in the pass, query, key and value
- * come from one matrix product with the scale folded in.
+ * come from one matrix product with the scale folded in, and on the CPU a layer with packed
+ * weights runs as one call of {@link CpuKernels#postNormLayer} (oneDNN).
  *
  * <p>Wrapped projections (LoRA, IA3), inserted blocks and key/value prefixes see (B, T, ·)
  * arrays as in training. Without fused weights the result equals the training forward's
@@ -37,6 +39,12 @@ final class InferenceLayer {
    * @return (B, T, H)
    */
   static NDArray forward(EncoderLayer layer, ForwardContext ctx, NDArray x, NDArray additiveMask) {
+    InferenceWeights fused = ctx.inferenceWeights();
+    CpuKernels.PackedLayer packed = fused == null ? null : fused.packed(layer);
+    if (packed != null && Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+      return CpuKernels.postNormLayer(
+          x, additiveMask == null ? fused.noMask() : additiveMask, packed, ctx.manager());
+    }
     EncoderConfig config = layer.config();
     long[] shape = x.getShape().getShape();
     long batch = shape[0];
@@ -46,7 +54,6 @@ final class InferenceLayer {
     int headSize = config.headSize();
     NDArray rows = x.reshape(batch * t, hidden);
 
-    InferenceWeights fused = ctx.inferenceWeights();
     NDArray qkvWeight = fused == null ? null : fused.qkvWeight(layer);
     NDArray q;
     NDArray k;

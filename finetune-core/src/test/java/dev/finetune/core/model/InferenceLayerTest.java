@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * The evaluation forward ({@link InferenceLayer}) against the training forward
  * ({@link EncoderLayer#forward}, run with every dropout rate 0 so it computes the same function):
  * bit for bit without fused weights, within float rounding (1e-5, same argmax) with
- * {@link InferenceWeights}; for the BERT, RoBERTa and DistilBERT families, with and without
- * padding, GELU and the tanh GELU.
+ * {@link InferenceWeights}, eager or through the oneDNN kernels ({@link CpuKernels}); for the
+ * BERT, RoBERTa and DistilBERT families, with and without padding, GELU, the tanh GELU and ReLU.
  */
 class InferenceLayerTest {
 
@@ -71,24 +71,28 @@ class InferenceLayerTest {
   @ParameterizedTest
   @EnumSource(Family.class)
   void evaluationForwardIsTheTrainingForwardBitForBitAndFusedWithinRounding(Family family) {
-    for (HiddenActivation act : new HiddenActivation[] {HiddenActivation.GELU,
-        HiddenActivation.GELU_NEW}) {
+    for (HiddenActivation act : HiddenActivation.values()) {
       for (boolean padded : new boolean[] {false, true}) {
         for (Pooling pooling : new Pooling[] {Pooling.CLS_POOLER, Pooling.MEAN}) {
-          try (SequenceClassifier model = SequenceClassifier.randomInit(
-                  config(family, act), 3, pooling, 7, Device.cpu());
-              NoGradScope ignored = NoGradScope.enter();
-              NDManager m = model.manager().newSubManager();
-              InferenceWeights fused = InferenceWeights.of(model)) {
-            NDList in = batch(m, family.pad, padded);
-            float[] training = model.forward(in, true).singletonOrThrow().toFloatArray();
-            float[] evaluation = model.forward(in, false).singletonOrThrow().toFloatArray();
-            float[] prediction =
-                model.forwardForPrediction(in, fused).singletonOrThrow().toFloatArray();
-            String what = family + " " + act + " " + pooling + (padded ? " padded" : "");
-            assertThat(evaluation).as(what).containsExactly(training);
-            assertThat(TinyFixtures.maxAbsDiff(prediction, training)).as(what).isLessThan(1e-5);
-            assertThat(argmaxes(prediction, 3)).as(what).containsExactly(argmaxes(training, 3));
+          for (boolean kernels : new boolean[] {false, true}) {
+            try (SequenceClassifier model = SequenceClassifier.randomInit(
+                    config(family, act), 3, pooling, 7, Device.cpu());
+                NoGradScope ignored = NoGradScope.enter();
+                NDManager m = model.manager().newSubManager();
+                InferenceWeights fused = InferenceWeights.of(model, kernels)) {
+              // the oneDNN path is taken when asked for (and must compile on this engine)
+              assertThat(fused.packed(model.encoder().layer(0)) != null).isEqualTo(kernels);
+              NDList in = batch(m, family.pad, padded);
+              float[] training = model.forward(in, true).singletonOrThrow().toFloatArray();
+              float[] evaluation = model.forward(in, false).singletonOrThrow().toFloatArray();
+              float[] prediction =
+                  model.forwardForPrediction(in, fused).singletonOrThrow().toFloatArray();
+              String what = family + " " + act + " " + pooling + (padded ? " padded" : "")
+                  + (kernels ? " oneDNN" : "");
+              assertThat(evaluation).as(what).containsExactly(training);
+              assertThat(TinyFixtures.maxAbsDiff(prediction, training)).as(what).isLessThan(1e-5);
+              assertThat(argmaxes(prediction, 3)).as(what).containsExactly(argmaxes(training, 3));
+            }
           }
         }
       }
@@ -111,6 +115,8 @@ class InferenceLayerTest {
       layer.insertAfterAttention((ctx, h) -> h.add(0.25f));
       layer.insertParallelToFfn((ctx, h) -> h.mul(0f).add(0.5f));
       layer.insertAfterFfn((ctx, h) -> h.sub(0.125f));
+      assertThat(fused.packed(layer)).isNull(); // the oneDNN layer steps aside too
+      assertThat(fused.packed(model.encoder().layer(0))).isNotNull();
       float[] training = model.forward(in, true).singletonOrThrow().toFloatArray();
       float[] evaluation = model.forward(in, false).singletonOrThrow().toFloatArray();
       float[] prediction = model.forwardForPrediction(in, fused).singletonOrThrow().toFloatArray();

@@ -1,0 +1,146 @@
+package dev.finetune.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prediction kernels for the CPU that DJL does not expose: libtorch's oneDNN linear layers with
+ * fused epilogues ({@code mkldnn::_linear_pointwise}: bias + GELU, bias + residual) over weights
+ * packed once ({@code mkldnn::_reorder_linear_weight}), and
+ * {@code scaled_dot_product_attention}, run as a whole post-norm encoder layer in one TorchScript
+ * call ({@code CpuKernels.torchscript}). DJL's own matrix products go through MKL, which on AMD
+ * processors takes its AVX2 path; oneDNN uses AVX-512 where the processor has it (≈ 2× the
+ * GFLOP/s of the MKL path on the EPYC build machines, docs/PERFORMANCE.md).
+ *
+ * <p>Used only by {@link InferenceWeights} (frozen predictors): packed weights are copies for a
+ * model that no longer changes. When the engine cannot compile the kernels (a libtorch built
+ * without oneDNN), {@link #available()} is false and predictors run the eager evaluation forward.
+ *
+ * <pre>{@code
+ * if (CpuKernels.available()) {
+ *   NDArray packed = CpuKernels.pack(weight, manager);
+ * }
+ * }</pre>
+ */
+final class CpuKernels {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CpuKernels.class);
+  private static final String RESOURCE = "CpuKernels.torchscript";
+
+  private CpuKernels() {}
+
+  /** Compiles the module on first use; a failure is logged once and turns the kernels off. */
+  private static final class Holder {
+    static final PtSymbolBlock MODULE;
+
+    static {
+      PtSymbolBlock module = null;
+      NDManager owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+      try {
+        module = TorchScriptModules.load(RESOURCE, (PtNDManager) owner);
+      } catch (IOException | RuntimeException e) {
+        owner.close();
+        LOG.info("the oneDNN prediction kernels are off on this engine ({}); frozen predictors"
+            + " run the eager evaluation forward", e.getMessage());
+      }
+      MODULE = module;
+    }
+  }
+
+  /**
+   * Tells whether the kernels compiled on this engine.
+   *
+   * @return true when {@link #pack} and {@link #postNormLayer} can run
+   */
+  static boolean available() {
+    return Holder.MODULE != null;
+  }
+
+  /**
+   * Packs a linear layer's weight into oneDNN's blocked layout.
+   *
+   * @param weight (out, in), float32, on the CPU
+   * @param owner the manager that owns the packed copy
+   * @return an opaque oneDNN tensor: pass it only to {@link #postNormLayer}
+   */
+  static NDArray pack(NDArray weight, NDManager owner) {
+    return call(owner, "pack", weight);
+  }
+
+  /** A BERT-shaped post-norm layer's weights, the linear ones packed; query/key/value fused. */
+  record PackedLayer(
+      NDArray qkvWeight, NDArray qkvBias, NDArray outWeight, NDArray outBias,
+      NDArray norm1Weight, NDArray norm1Bias, NDArray inWeight, NDArray inBias,
+      NDArray ffnWeight, NDArray ffnBias, NDArray norm2Weight, NDArray norm2Bias,
+      int heads, double eps, String activation, String activationAlgorithm) {}
+
+  /**
+   * One post-norm encoder layer: fused query-key-value projection, scaled dot-product attention
+   * (scale 1/√d), output projection + residual, LayerNorm, intermediate projection + activation,
+   * output projection + residual, LayerNorm.
+   *
+   * @param x (B, T, H) hidden states
+   * @param additiveMask (B, 1, 1, T), or an array with no elements when no row is padded
+   * @param layer the packed weights
+   * @param owner the manager of the result
+   * @return (B, T, H)
+   */
+  static NDArray postNormLayer(NDArray x, NDArray additiveMask, PackedLayer layer,
+      NDManager owner) {
+    IValue[] in = new IValue[18];
+    try {
+      in[0] = IValue.from((PtNDArray) x);
+      in[1] = IValue.from((PtNDArray) additiveMask);
+      in[2] = IValue.from((long) layer.heads());
+      in[3] = IValue.from(layer.eps());
+      in[4] = IValue.from(layer.activation());
+      in[5] = IValue.from(layer.activationAlgorithm());
+      NDArray[] weights = {layer.qkvWeight(), layer.qkvBias(), layer.outWeight(),
+          layer.outBias(), layer.norm1Weight(), layer.norm1Bias(), layer.inWeight(),
+          layer.inBias(), layer.ffnWeight(), layer.ffnBias(), layer.norm2Weight(),
+          layer.norm2Bias()};
+      for (int i = 0; i < weights.length; i++) {
+        in[6 + i] = IValue.from((PtNDArray) weights[i]);
+      }
+      return run(owner, "post_norm_layer", in);
+    } finally {
+      close(in);
+    }
+  }
+
+  private static NDArray call(NDManager owner, String method, NDArray x) {
+    IValue[] in = {IValue.from((PtNDArray) x)};
+    try {
+      return run(owner, method, in);
+    } finally {
+      close(in);
+    }
+  }
+
+  private static NDArray run(NDManager owner, String method, IValue[] in) {
+    if (Holder.MODULE == null) {
+      throw new IllegalStateException("the oneDNN prediction kernels are not available on this"
+          + " engine; check CpuKernels.available() first");
+    }
+    try (IValue out = IValueUtils.runMethod(Holder.MODULE, method, in)) {
+      return out.toTensor((PtNDManager) owner);
+    }
+  }
+
+  private static void close(IValue[] values) {
+    for (IValue v : values) {
+      if (v != null) {
+        v.close();
+      }
+    }
+  }
+}
