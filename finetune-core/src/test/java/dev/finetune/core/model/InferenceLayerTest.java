@@ -18,12 +18,14 @@ import org.junit.jupiter.api.Test;
  * ({@link EncoderLayer#forward}, run with every dropout rate 0 so it computes the same function):
  * bit for bit without fused weights, within float rounding (1e-5, same argmax) with
  * {@link InferenceWeights}, eager or through the oneDNN kernels ({@link CpuKernels}); for the
- * BERT, RoBERTa and DistilBERT families, with and without padding, GELU, the tanh GELU and ReLU.
+ * BERT, RoBERTa, DistilBERT, ELECTRA and ALBERT (one layer's weights applied at every depth)
+ * families, with and without padding, GELU, the tanh GELU and ReLU.
  */
 class InferenceLayerTest {
 
   enum Family {
-    BERT(ModelType.BERT, 0), ROBERTA(ModelType.ROBERTA, 1), DISTILBERT(new DistilBertFamily(), 0);
+    BERT(ModelType.BERT, 0), ROBERTA(ModelType.ROBERTA, 1), DISTILBERT(new DistilBertFamily(), 0),
+    ELECTRA(new ElectraFamily(), 0), ALBERT(new AlbertFamily(), 0);
 
     final ModelType type;
     final int pad;
