@@ -86,6 +86,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
   private HuggingFaceTokenizer tokenizer;
   private boolean closed;
   private volatile double[] thresholds;
+  private volatile InferenceWeights frozenWeights;
 
   SequenceClassifier(
       EncoderConfig config,
@@ -283,7 +284,51 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
+    InferenceWeights frozen = frozenWeights;
+    if (frozen != null) {
+      if (!training && precisionOf(params) == Precision.FP32) {
+        return forwardForPrediction(inputs, frozen);
+      }
+      if (training) {
+        unfreeze(); // the weights are about to change: the copies would go stale
+      }
+    }
     return new NDList(run(context(parameterStore, inputs, training, precisionOf(params)), inputs));
+  }
+
+  /**
+   * Makes every later float32 evaluation forward of this model ({@code forward(inputs, false)},
+   * DJL predictors over this block) run on copies of its current weights fused for prediction
+   * ({@link InferenceWeights}: faster, within ≈ 1e-6 of the plain forward). For a model that only
+   * predicts from now on, as a DJL {@code ZooModel} loaded from a saved folder: a training forward
+   * drops the copies, but weights changed in other ways (loading, writing arrays) are not seen.
+   *
+   * <pre>{@code
+   * model.freezeForPrediction();
+   * NDArray logits = model.forward(inputs, false).singletonOrThrow();  // fused
+   * }</pre>
+   */
+  public synchronized void freezeForPrediction() {
+    if (frozenWeights == null) {
+      frozenWeights = InferenceWeights.of(this);
+    }
+  }
+
+  /**
+   * Tells whether evaluation forwards run on fused copies ({@link #freezeForPrediction()}).
+   *
+   * @return true until a training forward or {@link #close()}
+   */
+  public boolean isFrozenForPrediction() {
+    return frozenWeights != null;
+  }
+
+  private synchronized void unfreeze() {
+    InferenceWeights frozen = frozenWeights;
+    frozenWeights = null;
+    if (frozen != null) {
+      frozen.close();
+    }
   }
 
   /**
@@ -969,6 +1014,7 @@ public final class SequenceClassifier extends AbstractBlock implements AutoClose
       return;
     }
     closed = true;
+    unfreeze();
     if (tokenizer != null) {
       tokenizer.close();
       tokenizer = null;

@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * DJL's {@link BlockFactory} that loads a folder this library saved (a whole or merged model, or
  * an adapter folder with its recorded base) as a {@link SequenceClassifier} block on the DJL
- * model's device, as {@link Predictor#load} does. The classifier is closed with the DJL model.
+ * model's device, as {@link Predictor#load} does, and {@linkplain
+ * SequenceClassifier#freezeForPrediction() frozen for prediction} (as a frozen {@link Predictor}:
+ * fused weights, on the CPU the oneDNN kernels) unless the Criteria argument {@code frozen} is
+ * {@code false}. The classifier is closed with the DJL model.
  * DJL finds it by the Criteria argument {@code blockFactory}; {@link DjlModels#criteria} sets it.
  *
  * <pre>{@code
@@ -34,6 +37,9 @@ public final class ClassifierBlockFactory implements BlockFactory {
     }
     Predictor predictor = loader.load(modelPath);
     SequenceClassifier classifier = predictor.model();
+    if (!"false".equals(String.valueOf(arguments.get("frozen")))) {
+      classifier.freezeForPrediction(); // a ZooModel predicts: fuse its weights once
+    }
     model.getNDManager().attachInternal("finetune-" + System.identityHashCode(classifier),
         classifier);
     return classifier;

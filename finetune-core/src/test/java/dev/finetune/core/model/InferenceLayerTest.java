@@ -150,6 +150,29 @@ class InferenceLayerTest {
   }
 
   @Test
+  void aModelFrozenForPredictionFusesItsEvaluationForwardsUntilATrainingForward() {
+    try (SequenceClassifier model = SequenceClassifier.randomInit(
+            config(Family.BERT, HiddenActivation.GELU), 3, Pooling.MEAN, 7, Device.cpu());
+        NoGradScope ignored = NoGradScope.enter();
+        NDManager m = model.manager().newSubManager()) {
+      NDList in = batch(m, 0, true);
+      float[] plain = model.forward(in, false).singletonOrThrow().toFloatArray();
+      float[] fused;
+      try (InferenceWeights w = InferenceWeights.of(model)) {
+        fused = model.forwardForPrediction(in, w).singletonOrThrow().toFloatArray();
+      }
+      model.freezeForPrediction();
+      assertThat(model.isFrozenForPrediction()).isTrue();
+      assertThat(model.forward(in, false).singletonOrThrow().toFloatArray())
+          .containsExactly(fused);
+      model.forward(in, true); // a training forward: the weights may change, the copies go
+      assertThat(model.isFrozenForPrediction()).isFalse();
+      assertThat(model.forward(in, false).singletonOrThrow().toFloatArray())
+          .containsExactly(plain);
+    }
+  }
+
+  @Test
   void weightsFusedFromAnotherModelAreRefused() {
     try (SequenceClassifier a = SequenceClassifier.randomInit(EncoderConfig.tiny(), 2, 1,
             Device.cpu());

@@ -57,6 +57,11 @@ class DjlModelsTest {
         Predictor<String, Classifications> predictor = model.newPredictor()) {
       assertThat(predictor.predict("good movie").best().getClassName())
           .isEqualTo(ours.get(0).label());
+      assertThat(((SequenceClassifier) model.getBlock()).isFrozenForPrediction()).isTrue();
+    }
+    try (ZooModel<String, Classifications> model = DjlModels.criteria(dir)
+        .optArgument("frozen", "false").build().loadModel()) {
+      assertThat(((SequenceClassifier) model.getBlock()).isFrozenForPrediction()).isFalse();
     }
   }
 
