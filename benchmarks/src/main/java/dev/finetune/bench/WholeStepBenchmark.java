@@ -124,12 +124,12 @@ public final class WholeStepBenchmark {
           "RESULT impl=java method=%s shape=%s weights=%s precision=%s batch=%d length=%d steps=%d"
               + " median_s=%.4f min_s=%.4f max_s=%.4f tokens_per_step=%d tokens_per_s=%.1f"
               + " gflop_per_step=%.3f trainable=%d total=%d peak_rss_mb=%.0f"
-              + " median_minor_faults=%d%n",
+              + " median_minor_faults=%d cpu_matmul=%s%n",
           method.id(), shape.id(), weights, precision, batch, length, measured.length, median,
           measured[0],
           measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
           epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0,
-          medianFaults);
+          medianFaults, dev.finetune.core.model.Devices.cpuMatmul());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.finetune.core.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -9,6 +10,9 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * processors takes its AVX2 path; oneDNN uses AVX-512 where the processor has it (≈ 2× the
  * GFLOP/s of the MKL path on the EPYC build machines, docs/PERFORMANCE.md).
  *
- * <p>Used only by {@link InferenceWeights} (frozen predictors): packed weights are copies for a
- * model that no longer changes. When the engine cannot compile the kernels (a libtorch built
- * without oneDNN), {@link #available()} is false and predictors run the eager evaluation forward.
+ * <p>Packed weights are used only by {@link InferenceWeights} (frozen predictors): copies for a
+ * model that no longer changes. {@link #linear} serves every float32 linear layer on the CPU
+ * ({@link ForwardContext#linear}) when {@link #linearLayers()} says so: differentiable, so
+ * training runs on it too. When the engine cannot compile the kernels (a libtorch built without
+ * oneDNN), {@link #available()} is false and everything runs on libtorch's default kernels.
  *
  * <pre>{@code
  * if (CpuKernels.available()) {
@@ -63,6 +69,55 @@ final class CpuKernels {
    */
   static boolean available() {
     return Holder.MODULE != null;
+  }
+
+  /** The system property that chooses the library for float32 linear layers on the CPU. */
+  static final String MATMUL_PROPERTY = "finetune.cpu.matmul";
+
+  /** Whether the processor is an x86 one with AVX-512 whose vendor is not Intel, read once. */
+  private static final boolean AVX512_NOT_INTEL = avx512NotIntel();
+
+  /**
+   * Tells whether float32 linear layers on the CPU (training and evaluation passes) run through
+   * oneDNN ({@link #linear}) rather than libtorch's default, MKL: system property
+   * {@value #MATMUL_PROPERTY} = {@code auto} (default: oneDNN on x86 processors with AVX-512 that
+   * are not Intel's, where MKL takes its AVX2 path; MKL elsewhere), {@code onednn} or
+   * {@code mkl}; oneDNN only when the kernels compiled on this engine.
+   *
+   * @return true for oneDNN
+   * @throws IllegalArgumentException when the property has another value
+   */
+  static boolean linearLayers() {
+    String choice = System.getProperty(MATMUL_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    return switch (choice) {
+      case "auto" -> AVX512_NOT_INTEL && available();
+      case "onednn" -> available();
+      case "mkl" -> false;
+      default -> throw new IllegalArgumentException("system property " + MATMUL_PROPERTY + "="
+          + System.getProperty(MATMUL_PROPERTY) + " is not one of auto, onednn, mkl");
+    };
+  }
+
+  private static boolean avx512NotIntel() {
+    String arch = System.getProperty("os.arch", "");
+    if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+      return false;
+    }
+    try {
+      String vendor = null;
+      boolean avx512 = false;
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (vendor == null && line.startsWith("vendor_id")) {
+          vendor = line.substring(line.indexOf(':') + 1).trim();
+        } else if (line.startsWith("flags")) {
+          avx512 = (" " + line.substring(line.indexOf(':') + 1) + " ").contains(" avx512f ");
+          break;
+        }
+      }
+      return avx512 && vendor != null && !vendor.equals("GenuineIntel");
+    } catch (IOException | RuntimeException e) {
+      return false; // not Linux, or unreadable: keep libtorch's default
+    }
   }
 
   /**
@@ -115,6 +170,37 @@ final class CpuKernels {
     } finally {
       close(in);
     }
+  }
+
+  /**
+   * {@code x Wᵀ + b} through oneDNN ({@code mkldnn_linear} between {@code to_mkldnn} and
+   * {@code to_dense}, all differentiable). Autograd records it unless the thread is in a no-grad
+   * scope, as for DJL's own operators (the module runs in the caller's grad mode, never in
+   * libtorch's inference mode, whose tensors refuse the in-place updates of later ops).
+   *
+   * @param x (..., in) float32 on the CPU
+   * @param weight (out, in)
+   * @param bias (out), or null
+   * @param scope the pass's manager, owner of the views made for the call
+   * @return (..., out), owned by {@code x}'s manager
+   */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias, NDManager scope) {
+    NDArray b = bias != null ? unnamed(bias, scope) : scope.create(new float[0]);
+    return IValueUtils.forward(Holder.MODULE,
+        new NDList(unnamed(x, scope), unnamed(weight, scope), b), true).singletonOrThrow();
+  }
+
+  /**
+   * DJL hands a named array (a parameter's) to TorchScript inside a dictionary: pass a view
+   * without a name, owned by the pass's scope rather than the parameter's manager.
+   */
+  private static NDArray unnamed(NDArray a, NDManager scope) {
+    if (a.getName() == null) {
+      return a;
+    }
+    NDArray view = a.reshape(a.getShape());
+    view.attach(scope);
+    return view;
   }
 
   private static NDArray call(NDManager owner, String method, NDArray x) {

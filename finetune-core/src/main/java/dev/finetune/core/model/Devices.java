@@ -88,6 +88,24 @@ public final class Devices {
   }
 
   /**
+   * The library that runs float32 linear layers on the CPU: {@code onednn} (libtorch's oneDNN,
+   * through the library's TorchScript kernels) or {@code mkl} (libtorch's default). Chosen by the
+   * system property {@code finetune.cpu.matmul} ({@code auto}, {@code onednn}, {@code mkl}):
+   * {@code auto} takes oneDNN on x86 processors with AVX-512 that are not Intel's (AMD EPYC,
+   * where MKL runs its AVX2 code: about 2x slower products) and MKL elsewhere.
+   *
+   * <pre>{@code
+   * String lib = Devices.cpuMatmul();   // "onednn" on an AVX-512 AMD machine
+   * }</pre>
+   *
+   * @return {@code onednn} or {@code mkl}
+   * @throws IllegalArgumentException when the property names neither
+   */
+  public static String cpuMatmul() {
+    return CpuKernels.linearLayers() ? "onednn" : "mkl";
+  }
+
+  /**
    * What the engine is, for the message about a missing GPU: its name and version, the
    * {@code PYTORCH_FLAVOR} and {@code PYTORCH_LIBRARY_PATH} it was started with, and whether a
    * CUDA driver answered.

@@ -87,6 +87,10 @@ public final class ForwardContext {
    */
   public NDArray linear(NDArray x, NDArray w, NDArray b) {
     if (!precision.isMixed()) {
+      if (x.getDataType() == DataType.FLOAT32
+          && Device.Type.CPU.equals(x.getDevice().getDeviceType()) && CpuKernels.linearLayers()) {
+        return CpuKernels.linear(x, w, b, manager);
+      }
       return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
     }
     DataType half = precision.computeType();
