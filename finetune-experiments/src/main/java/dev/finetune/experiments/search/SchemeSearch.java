@@ -100,8 +100,13 @@ public final class SchemeSearch {
         drawn = drawn.subList(0, Math.min(trialsToDraw, drawn.size()));
       }
     } else {
+      if (b.firstTrials.size() > toDraw) {
+        throw new IllegalArgumentException("first_trials holds " + b.firstTrials.size()
+            + " trials but the search runs " + toDraw + "; raise trials or give fewer");
+      }
+      drawn.addAll(b.firstTrials);
       Random random = new Random(seed);
-      for (int i = 0; i < toDraw; i++) {
+      for (int i = b.firstTrials.size(); i < toDraw; i++) {
         drawn.add(space.sample(random));
       }
     }
@@ -326,6 +331,7 @@ public final class SchemeSearch {
     private long seed = 42;
     private String metric = "accuracy";
     private Function<Trial, JsonObject> trialConfig = Trial::toJson;
+    private List<Map<String, JsonElement>> firstTrials = List.of();
 
     private Builder(String name, SearchSpace space, TrialRunner runner) {
       if (name == null || name.isBlank()) {
@@ -401,6 +407,21 @@ public final class SchemeSearch {
     }
 
     /**
+     * Sets trials to run before the sampled ones, as Ray Tune's {@code points_to_evaluate}: a
+     * grid's rows or a configuration known to work, so that the search starts from them and
+     * early stopping decides between them and the samples. They count towards {@code trials};
+     * the sampled trials after them are the plain search's first draws (same seed). Not for grid
+     * sampling, which runs every combination anyway.
+     *
+     * @param values per trial, a value for every option of the space, checked by the caller
+     * @return this
+     */
+    public Builder firstTrials(List<Map<String, JsonElement>> values) {
+      firstTrials = List.copyOf(values);
+      return this;
+    }
+
+    /**
      * Sets how a trial is written as a config that reproduces it (default: its values alone;
      * {@link SearchConfig} writes the full grid config file).
      *
@@ -423,6 +444,10 @@ public final class SchemeSearch {
         throw new IllegalArgumentException("hyperband draws the trials its brackets need (e.g. 143"
             + " for 5 rungs and eta 3); leave out trials and set the rungs with min_steps, max_steps"
             + " and eta");
+      }
+      if (strategy == Strategy.GRID && !firstTrials.isEmpty()) {
+        throw new IllegalArgumentException("grid sampling runs every combination; first_trials is"
+            + " for random sampling, successive halving, ASHA and Hyperband");
       }
       int count = trials != null ? trials : strategy == Strategy.GRID ? 0 : 9;
       if (count == 0 && strategy != Strategy.GRID && strategy != Strategy.HYPERBAND) {

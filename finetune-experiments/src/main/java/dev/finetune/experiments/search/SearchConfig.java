@@ -1,5 +1,6 @@
 package dev.finetune.experiments.search;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +47,8 @@ import java.util.Map;
 public final class SearchConfig {
 
   private static final List<String> SEARCH_KEYS =
-      List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric");
+      List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric",
+          "first_trials");
 
   private SearchConfig() {}
 
@@ -164,12 +168,55 @@ public final class SearchConfig {
       b.eta((int) whole(search, "eta", 3, source));
       b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));
       b.seed(whole(search, "seed", 42, source));
+      if (search.has("first_trials")) {
+        b.firstTrials(firstTrials(search.get("first_trials"), space, source));
+      }
       return b.build();
     } catch (GridConfigException e) {
       throw e;
     } catch (IllegalArgumentException e) {
       throw new GridConfigException(source, "search", "valid search settings", e.getMessage());
     }
+  }
+
+  /**
+   * The {@code first_trials} array: objects giving a value for every option of the space, each
+   * value checked as a grid file's would be.
+   */
+  static List<Map<String, JsonElement>> firstTrials(JsonElement e, SearchSpace space,
+      String source) {
+    String key = "search.first_trials";
+    if (!e.isJsonArray()) {
+      throw new GridConfigException(source, key, "an array of objects option -> value",
+          e.toString());
+    }
+    List<String> options = space.dimensions().stream().map(SearchSpace.Dimension::key).toList();
+    List<Map<String, JsonElement>> out = new ArrayList<>();
+    JsonArray a = e.getAsJsonArray();
+    for (int i = 0; i < a.size(); i++) {
+      String at = key + "[" + i + "]";
+      if (!a.get(i).isJsonObject()) {
+        throw new GridConfigException(source, at, "an object option -> value", a.get(i).toString());
+      }
+      JsonObject point = a.get(i).getAsJsonObject();
+      for (String option : point.keySet()) {
+        if (!options.contains(option)) {
+          throw new GridConfigException(source, at + "." + option, "one of the axes " + options,
+              "an option the space does not search");
+        }
+      }
+      Map<String, JsonElement> values = new LinkedHashMap<>();
+      for (String option : options) {
+        if (!point.has(option)) {
+          throw new GridConfigException(source, at + "." + option,
+              "a value for every axis " + options, "none");
+        }
+        GridConfig.option(source, option, point.get(option), at + "." + option);
+        values.put(option, point.get(option));
+      }
+      out.add(values);
+    }
+    return out;
   }
 
   /** The grid config of one trial: the base with the trial's values at the top level. */

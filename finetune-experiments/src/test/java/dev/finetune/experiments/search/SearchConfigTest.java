@@ -51,4 +51,46 @@ class SearchConfigTest {
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"full\", \"bitfit\"", ""), "search.json", BASE))
         .hasMessageContaining("axes.method");
   }
+
+  @Test
+  void firstTrialsRunBeforeTheSampledOnesWhichStayThePlainSearchsDraws() {
+    String points = "\"metric\": \"mcc\", \"first_trials\": [{\"method\": \"full\","
+        + " \"learning_rate\": 1e-4}, {\"method\": \"bitfit\", \"learning_rate\": 0.01}]";
+    SchemeSearch plain = SearchConfig.parse(FILE, "search.json", BASE);
+    SchemeSearch seeded = SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"", points),
+        "search.json", BASE);
+    assertThat(seeded.trials()).hasSize(9);
+    assertThat(seeded.trials().get(0).values().get("method").getAsString()).isEqualTo("full");
+    assertThat(seeded.trials().get(0).values().get("learning_rate").getAsDouble())
+        .isEqualTo(1e-4);
+    // a first trial may lie outside a range (the grid's Nesterov LR, say): it is a given point
+    assertThat(seeded.trials().get(1).values().get("learning_rate").getAsDouble())
+        .isEqualTo(0.01);
+    for (int i = 2; i < 9; i++) {
+      assertThat(seeded.trials().get(i).values()).isEqualTo(plain.trials().get(i - 2).values());
+    }
+  }
+
+  @Test
+  void badFirstTrialsFailNamingTheKey() {
+    String ok = "{\"method\": \"full\", \"learning_rate\": 1e-4}";
+    java.util.function.Function<String, String> with = list ->
+        FILE.replace("\"metric\": \"mcc\"", "\"metric\": \"mcc\", \"first_trials\": " + list);
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{}"), "search.json", BASE))
+        .hasMessageContaining("search.first_trials").hasMessageContaining("an array");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("[{\"method\": \"full\"}]"),
+        "search.json", BASE))
+        .hasMessageContaining("search.first_trials[0].learning_rate")
+        .hasMessageContaining("a value for every axis");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("[" + ok + ", {\"method\": \"full\","
+        + " \"learning_rate\": 1e-4, \"epochs\": 2}]"), "search.json", BASE))
+        .hasMessageContaining("search.first_trials[1].epochs")
+        .hasMessageContaining("an option the space does not search");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("[{\"method\": \"lora(-1)\","
+        + " \"learning_rate\": 1e-4}]"), "search.json", BASE))
+        .hasMessageContaining("search.first_trials[0].method");
+    String ten = String.join(", ", java.util.Collections.nCopies(10, ok));
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("[" + ten + "]"), "search.json", BASE))
+        .hasMessageContaining("first_trials holds 10 trials but the search runs 9");
+  }
 }
