@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prediction kernels for the CPU that DJL does not expose: libtorch's oneDNN linear layers with
- * fused epilogues ({@code mkldnn::_linear_pointwise}: bias + GELU, bias + residual) over weights
- * packed once ({@code mkldnn::_reorder_linear_weight}), and
- * {@code scaled_dot_product_attention}, run as a whole post-norm encoder layer in one TorchScript
- * call ({@code CpuKernels.torchscript}). DJL's own matrix products go through MKL, which on AMD
+ * CPU kernels that DJL does not expose, in one TorchScript module ({@code CpuKernels.torchscript}):
+ * for prediction, libtorch's oneDNN linear layers with fused epilogues
+ * ({@code mkldnn::_linear_pointwise}: bias + GELU, bias + residual) over weights packed once
+ * ({@code mkldnn::_reorder_linear_weight}) and {@code scaled_dot_product_attention}, run as a
+ * whole post-norm encoder layer in one call; for training, a differentiable oneDNN linear layer
+ * ({@link #linear}). DJL's own matrix products go through MKL, which on AMD
  * processors takes its AVX2 path; oneDNN uses AVX-512 where the processor has it (≈ 2× the
  * GFLOP/s of the MKL path on the EPYC build machines, docs/PERFORMANCE.md).
  *
@@ -55,8 +56,9 @@ final class CpuKernels {
         module = TorchScriptModules.load(RESOURCE, (PtNDManager) owner);
       } catch (IOException | RuntimeException e) {
         owner.close();
-        LOG.info("the oneDNN prediction kernels are off on this engine ({}); frozen predictors"
-            + " run the eager evaluation forward", e.getMessage());
+        LOG.info("the oneDNN kernels are off on this engine ({}); linear layers run on"
+            + " libtorch's default kernels and frozen predictors the eager evaluation forward",
+            e.getMessage());
       }
       MODULE = module;
     }
