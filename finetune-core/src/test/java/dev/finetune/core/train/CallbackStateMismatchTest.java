@@ -3,7 +3,6 @@ package dev.finetune.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.model.SequenceClassifier;
@@ -16,9 +15,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,20 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallbackStateMismatchTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   private static TrainingListener crashAfter(long step) {
     return new TrainingListener() {
@@ -57,7 +44,7 @@ class CallbackStateMismatchTest {
   /** One epoch of 3 steps (24 examples, batch 8), a checkpoint every 2 steps. */
   private TrainingReport fit(Path checkpoints, List<TrainingListener> callbacks) {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      return FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(1).batchSize(8)
+      return FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(1).batchSize(8)
           .progressBar(false).callbacks(callbacks.toArray(TrainingListener[]::new))
           .checkpoints(checkpoints, 2)
           .fit(TinySetup.toyTask("toy", 24, 31), TinySetup.toyTask("dev", 8, 32));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.EpochRecord;
 import dev.finetune.core.report.EvaluationRecord;
@@ -21,9 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,20 +38,9 @@ class CallbackStateResumeTest {
 
   private static final double TOLERANCE = 1e-6;
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   private record Outcome(Map<String, float[]> weights, TrainingReport report) {}
 
@@ -71,7 +58,7 @@ class CallbackStateResumeTest {
 
   private Outcome fit(int epochs, Path checkpoints, List<TrainingListener> callbacks) {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      FineTune chain = FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(epochs)
+      FineTune chain = FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(epochs)
           .batchSize(8).progressBar(false).callbacks(callbacks.toArray(TrainingListener[]::new));
       if (checkpoints != null) {
         chain.checkpoints(checkpoints, 3);

@@ -3,15 +3,13 @@ package dev.finetune.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.TrainingReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,24 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CheckpointChecksumTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
-
   private TrainingReport fit() {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      return FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(1).batchSize(8)
+      return FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(1).batchSize(8)
           .progressBar(false).checkpoints(dir.resolve("ckpt"), 0)
           .fit(TinySetup.toyTask("toy", 24, 31), TinySetup.toyTask("dev", 8, 32));
     }

@@ -3,7 +3,6 @@ package dev.finetune.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.TrainingReport;
 import java.io.IOException;
@@ -14,9 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,25 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CheckpointFolderTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   /** One epoch of 3 steps (24 examples, batch 8), a checkpoint every 2 steps. */
   private TrainingReport fit(Path checkpoints, TrainingListener... callbacks) {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      return FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(1).batchSize(8)
+      return FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(1).batchSize(8)
           .progressBar(false).callbacks(callbacks)
           .checkpoints(checkpoints, 2)
           .fit(TinySetup.toyTask("toy", 24, 31), TinySetup.toyTask("dev", 8, 32));

@@ -4,36 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.data.TextDataset;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.report.TrainingReport;
 import dev.finetune.schedules.ParameterSelector;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The LR range test: suggestion and stop rules on a hand-made curve, and a real sweep on the tiny encoder. */
 class LrFinderTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   private static List<Double> lrs(int n) {
     List<Double> out = new ArrayList<>();
@@ -85,7 +70,7 @@ class LrFinderTest {
       Map<String, float[]> before = TinySetup.snapshot(model);
       List<String> trainableBefore = model.parameters().trainable().stream().map(ModelParameter::hfName).toList();
       LrFinder finder = LrFinder.builder().minLr(1e-5).maxLr(10).steps(16).build();
-      LrFinderResult r = FineTune.of(model).tokenizer(tokenizer).batchSize(8).findLearningRate(train, finder);
+      LrFinderResult r = FineTune.of(model).tokenizer(TOKENIZER.get()).batchSize(8).findLearningRate(train, finder);
 
       Map<String, float[]> after = TinySetup.snapshot(model);
       before.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
@@ -105,7 +90,7 @@ class LrFinderTest {
   void theLrFinderSettingTrainsWithTheSuggestion() {
     TextDataset train = TinySetup.toyTask("toy", 32, 3);
     try (SequenceClassifier model = TinySetup.model(0f, 5)) {
-      TrainingReport report = FineTune.of(model).tokenizer(tokenizer).batchSize(8).epochs(1)
+      TrainingReport report = FineTune.of(model).tokenizer(TOKENIZER.get()).batchSize(8).epochs(1)
           .progressBar(false).lrFinder(LrFinder.builder().minLr(1e-4).maxLr(1).steps(8).build())
           .set("lr_finder", "valley").fit(train, TinySetup.toyTask("dev", 8, 4));
       double lr = Double.parseDouble(String.valueOf(report.settings().get("learning_rate")));

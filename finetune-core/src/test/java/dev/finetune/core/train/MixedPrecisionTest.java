@@ -3,7 +3,6 @@ package dev.finetune.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,9 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,20 +46,9 @@ class MixedPrecisionTest {
   private static final Map<Precision, Double> LOSS_TOLERANCE =
       Map.of(Precision.FP16, 2e-4, Precision.BF16, 7e-4);
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   @Test
   void halfPrecisionLogitsAgreeWithFloat32() {
@@ -198,7 +185,7 @@ class MixedPrecisionTest {
               .anyMatch(e -> TinySetup.maxAbsDiff(e.getValue(), after.get(e.getKey())) > 0));
         }
       };
-      run.report = FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(2)
+      run.report = FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(2)
           .batchSize(8).progressBar(false).precision(precision).loss(injecting)
           .callbacks(recorder)
           .fit(TinySetup.toyTask("toy", 80, 31), TinySetup.toyTask("dev", 16, 32));

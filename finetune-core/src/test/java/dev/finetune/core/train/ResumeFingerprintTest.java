@@ -3,7 +3,6 @@ package dev.finetune.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.finetune.core.data.TextDataset;
@@ -12,9 +11,8 @@ import dev.finetune.core.report.TrainingReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,20 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeFingerprintTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   private static final TextDataset TRAIN = TinySetup.toyTask("toy", 24, 31);
   private static final TextDataset DEV = TinySetup.toyTask("dev", 8, 32);
@@ -45,7 +32,7 @@ class ResumeFingerprintTest {
   /** One epoch of 3 steps (24 examples, batch 8) at lr 2e-3, changed by {@code change}. */
   private TrainingReport fit(TextDataset train, UnaryOperator<FineTune> change) {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      FineTune chain = FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(1)
+      FineTune chain = FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(1)
           .batchSize(8).progressBar(false).checkpoints(dir.resolve("ckpt"), 0);
       return change.apply(chain).fit(train, DEV);
     }

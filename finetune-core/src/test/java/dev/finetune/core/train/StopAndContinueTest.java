@@ -2,7 +2,6 @@ package dev.finetune.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.params.ModelParameter;
 import dev.finetune.core.report.TrainingReport;
@@ -10,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,20 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StopAndContinueTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   /** Stops at a step; records the global step and one parameter's optimizer step count at start. */
   private static final class StopAt implements TrainingListener {
@@ -67,7 +54,7 @@ class StopAndContinueTest {
 
   private Outcome fit(Path checkpoints, TrainingListener... callbacks) {
     try (SequenceClassifier model = TinySetup.model(0.1f, 23)) {
-      FineTune chain = FineTune.of(model).tokenizer(tokenizer).learningRate(2e-3).epochs(2)
+      FineTune chain = FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(2e-3).epochs(2)
           .batchSize(8).progressBar(false).callbacks(callbacks);
       if (checkpoints != null) {
         chain.checkpoints(checkpoints, 0);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,9 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,20 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenClassificationTest {
 
-  @TempDir static Path shared;
-  private static HuggingFaceTokenizer tokenizer;
+  @RegisterExtension static final TinyTokenizer TOKENIZER = new TinyTokenizer();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void openTokenizer() {
-    tokenizer = TinySetup.tokenizer(shared.resolve("tok"));
-  }
-
-  @AfterAll
-  static void closeTokenizer() {
-    tokenizer.close();
-  }
 
   @Test
   void theHeadIsOneClassifierOverEveryHiddenStateWithHfNames() {
@@ -90,7 +77,7 @@ class TokenClassificationTest {
   }
 
   private static FineTune chain(SequenceClassifier model) {
-    return FineTune.of(model).tokenizer(tokenizer).learningRate(3e-3).batchSize(8).epochs(3)
+    return FineTune.of(model).tokenizer(TOKENIZER.get()).learningRate(3e-3).batchSize(8).epochs(3)
         .progressBar(false);
   }
 
