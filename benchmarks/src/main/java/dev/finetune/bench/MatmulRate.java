@@ -31,8 +31,6 @@ import java.util.Locale;
  */
 public final class MatmulRate {
 
-  private static final String PROPERTY = "finetune.cpu.matmul";
-
   private MatmulRate() {}
 
   /**
@@ -43,14 +41,14 @@ public final class MatmulRate {
   public static void main(String[] args) {
     double seconds = Double.parseDouble(WholeStepBenchmark.arg(args, "--seconds", "3"));
     String inUse = Devices.cpuMatmul();
-    String before = System.getProperty(PROPERTY);
+    String before = System.getProperty(Devices.CPU_MATMUL_PROPERTY);
     double best = 0;
     double square = 0;
     double ffn = 0;
     String bestWhat = "";
     try {
       for (String library : new String[] {"mkl", "onednn"}) {
-        System.setProperty(PROPERTY, library);
+        System.setProperty(Devices.CPU_MATMUL_PROPERTY, library);
         if (!Devices.cpuMatmul().equals(library)) {
           System.out.println("# " + library + ": not available on this engine");
           continue;
@@ -68,9 +66,9 @@ public final class MatmulRate {
       }
     } finally {
       if (before == null) {
-        System.clearProperty(PROPERTY);
+        System.clearProperty(Devices.CPU_MATMUL_PROPERTY);
       } else {
-        System.setProperty(PROPERTY, before);
+        System.setProperty(Devices.CPU_MATMUL_PROPERTY, before);
       }
     }
     System.out.printf(Locale.ROOT, "MATMUL_PEAK gflops=%.1f square=%.1f ffn=%.1f %s in_use=%s%n",

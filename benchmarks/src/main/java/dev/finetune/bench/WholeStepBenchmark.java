@@ -2,6 +2,7 @@ package dev.finetune.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
 import dev.finetune.core.data.TextDataset;
+import dev.finetune.core.model.Devices;
 import dev.finetune.core.model.Encoders;
 import dev.finetune.core.model.SequenceClassifier;
 import dev.finetune.core.report.EpochRecord;
@@ -129,7 +130,7 @@ public final class WholeStepBenchmark {
           measured[0],
           measured[measured.length - 1], tokensPerStep, tokensPerStep / median, flops / 1e9,
           epoch.trainableParameters(), epoch.totalParameters(), epoch.peakRssBytes() / 1048576.0,
-          medianFaults, dev.finetune.core.model.Devices.cpuMatmul());
+          medianFaults, Devices.cpuMatmul());
     }
   }
 

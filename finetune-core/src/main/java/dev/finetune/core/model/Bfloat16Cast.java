@@ -1,10 +1,7 @@
 package dev.finetune.core.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
@@ -37,12 +34,10 @@ final class Bfloat16Cast {
     static {
       PtSymbolBlock module = null;
       RuntimeException failure = null;
-      NDManager owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try {
-        module = TorchScriptModules.load(RESOURCE, (PtNDManager) owner);
+        module = TorchScriptModules.load(RESOURCE);
         JniUtils.enableTrainingMode(module);
       } catch (IOException | RuntimeException e) {
-        owner.close();
         failure = new IllegalStateException("precision bf16 needs the TorchScript cast "
             + RESOURCE + ", which the engine could not load (" + e.getMessage() + "); use"
             + " precision fp16 or fp32", e);

@@ -1,6 +1,5 @@
 package dev.finetune.core.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -51,11 +50,9 @@ final class CpuKernels {
 
     static {
       PtSymbolBlock module = null;
-      NDManager owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try {
-        module = TorchScriptModules.load(RESOURCE, (PtNDManager) owner);
+        module = TorchScriptModules.load(RESOURCE);
       } catch (IOException | RuntimeException e) {
-        owner.close();
         LOG.info("the oneDNN kernels are off on this engine ({}); linear layers run on"
             + " libtorch's default kernels and frozen predictors the eager evaluation forward",
             e.getMessage());
@@ -73,16 +70,14 @@ final class CpuKernels {
     return Holder.MODULE != null;
   }
 
-  /** The system property that chooses the library for float32 linear layers on the CPU. */
-  static final String MATMUL_PROPERTY = "finetune.cpu.matmul";
-
   /** Whether the processor is an x86 one with AVX-512 whose vendor is not Intel, read once. */
   private static final boolean AVX512_NOT_INTEL = avx512NotIntel();
 
   /**
    * Tells whether float32 linear layers on the CPU (training and evaluation passes) run through
    * oneDNN ({@link #linear}) rather than libtorch's default, MKL: system property
-   * {@value #MATMUL_PROPERTY} = {@code auto} (default: oneDNN on x86 processors with AVX-512 that
+   * {@value Devices#CPU_MATMUL_PROPERTY} = {@code auto} (default: oneDNN on x86 processors with
+   * AVX-512 that
    * are not Intel's, where MKL takes its AVX2 path; MKL elsewhere), {@code onednn} or
    * {@code mkl}; oneDNN only when the kernels compiled on this engine.
    *
@@ -90,13 +85,15 @@ final class CpuKernels {
    * @throws IllegalArgumentException when the property has another value
    */
   static boolean linearLayers() {
-    String choice = System.getProperty(MATMUL_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    String choice = System.getProperty(Devices.CPU_MATMUL_PROPERTY, "auto").trim()
+        .toLowerCase(Locale.ROOT);
     return switch (choice) {
       case "auto" -> AVX512_NOT_INTEL && available();
       case "onednn" -> available();
       case "mkl" -> false;
-      default -> throw new IllegalArgumentException("system property " + MATMUL_PROPERTY + "="
-          + System.getProperty(MATMUL_PROPERTY) + " is not one of auto, onednn, mkl");
+      default -> throw new IllegalArgumentException("system property "
+          + Devices.CPU_MATMUL_PROPERTY + "=" + System.getProperty(Devices.CPU_MATMUL_PROPERTY)
+          + " is not one of auto, onednn, mkl");
     };
   }
 

@@ -33,6 +33,9 @@ public final class Devices {
   /** What device names look like, for messages. */
   public static final String NAMES = "cpu, gpu, gpu:N or cuda:N";
 
+  /** The system property that chooses the library of float32 linear layers on the CPU. */
+  public static final String CPU_MATMUL_PROPERTY = "finetune.cpu.matmul";
+
   private static final Pattern NAME = Pattern.compile("(cpu|gpu|cuda)(?::(\\d+)|\\((\\d+)\\))?");
 
   private static final Resolver DEFAULT =

@@ -1,5 +1,7 @@
 package dev.finetune.core.model;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
@@ -24,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  * binary is kept in git and nothing is built outside Java.
  *
  * <pre>{@code
- * PtSymbolBlock cast = TorchScriptModules.load("ToBfloat16.torchscript", owner);
+ * PtSymbolBlock cast = TorchScriptModules.load("ToBfloat16.torchscript");
  * }</pre>
  */
 final class TorchScriptModules {
@@ -32,6 +34,25 @@ final class TorchScriptModules {
   private static final Pattern CLASS = Pattern.compile("^class (\\w+)\\(Module\\):", Pattern.MULTILINE);
 
   private TorchScriptModules() {}
+
+  /**
+   * Compiles a module resource for the life of the JVM, owned by a CPU manager of its own (closed
+   * again when loading fails).
+   *
+   * @param resource the file name beside this class, such as {@code CpuKernels.torchscript}
+   * @return the module, in evaluation mode
+   * @throws IOException when the resource is missing or malformed
+   * @throws RuntimeException (libtorch's) when the source does not compile on this engine
+   */
+  static PtSymbolBlock load(String resource) throws IOException {
+    NDManager owner = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    try {
+      return load(resource, (PtNDManager) owner);
+    } catch (IOException | RuntimeException e) {
+      owner.close();
+      throw e;
+    }
+  }
 
   /**
    * Compiles a module resource.

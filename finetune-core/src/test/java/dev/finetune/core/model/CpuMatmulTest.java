@@ -41,15 +41,15 @@ class CpuMatmulTest {
   }
 
   private static <T> T with(String value, Supplier<T> body) {
-    String before = System.getProperty(CpuKernels.MATMUL_PROPERTY);
-    System.setProperty(CpuKernels.MATMUL_PROPERTY, value);
+    String before = System.getProperty(Devices.CPU_MATMUL_PROPERTY);
+    System.setProperty(Devices.CPU_MATMUL_PROPERTY, value);
     try {
       return body.get();
     } finally {
       if (before == null) {
-        System.clearProperty(CpuKernels.MATMUL_PROPERTY);
+        System.clearProperty(Devices.CPU_MATMUL_PROPERTY);
       } else {
-        System.setProperty(CpuKernels.MATMUL_PROPERTY, before);
+        System.setProperty(Devices.CPU_MATMUL_PROPERTY, before);
       }
     }
   }
