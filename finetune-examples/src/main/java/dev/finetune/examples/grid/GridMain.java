@@ -238,7 +238,7 @@ public final class GridMain {
       return ExitCodes.of(e);
     }
     try {
-      out.println("search: " + search.trials().size() + " trials, rungs of " + search.rungSteps()
+      out.println("search: " + search.trialCount() + " trials (" + search.sampler().spec() + "), rungs of " + search.rungSteps()
           + " steps -> " + output.toAbsolutePath());
       SearchResults results = search.run(output);
       List<Path> files = SearchReport.write(results, output);

@@ -48,12 +48,14 @@ import org.slf4j.LoggerFactory;
 public final class SchemeSearch {
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemeSearch.class);
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues().create();
   /** The folder (under the output folder) holding one folder per trial. */
   public static final String TRIALS_DIR = "trials";
   /** The file describing the search: strategy, rungs, trials. */
   public static final String SEARCH_FILE = "search.json";
+  /** Under a trial's folder, the values a learning sampler (TPE) drew for it. */
+  public static final String TRIAL_FILE = "trial.json";
 
   private final String name;
   private final SearchSpace space;
@@ -65,6 +67,8 @@ public final class SchemeSearch {
   private final long maxSteps;
   private final long seed;
   private final String metric;
+  private final Sampler sampler;
+  private final SearchSpace samplingSpace;
   private final Function<Trial, JsonObject> trialConfig;
   private final List<Trial> trials;
   private final List<Long> rungSteps;
@@ -79,6 +83,8 @@ public final class SchemeSearch {
     maxSteps = b.maxSteps;
     seed = b.seed;
     metric = b.metric;
+    sampler = b.sampler;
+    samplingSpace = b.space;
     trialConfig = b.trialConfig;
     if (maxSteps < 1 || (strategy.halving() && (minSteps < 1 || minSteps > maxSteps))) {
       throw new IllegalArgumentException("the step budgets must satisfy 1 <= min_steps <= max_steps,"
@@ -106,7 +112,9 @@ public final class SchemeSearch {
       }
       drawn.addAll(b.firstTrials);
       Random random = new Random(seed);
-      for (int i = b.firstTrials.size(); i < toDraw; i++) {
+      int upFront = sampler instanceof TpeSampler tpe
+          ? Math.min(toDraw, Math.max(b.firstTrials.size(), tpe.startupTrials())) : toDraw;
+      for (int i = b.firstTrials.size(); i < upFront; i++) {
         drawn.add(space.sample(random));
       }
     }
@@ -115,7 +123,7 @@ public final class SchemeSearch {
       out.add(new Trial(out.size(), values));
     }
     trials = List.copyOf(out);
-    trialCount = trials.size();
+    trialCount = strategy == Strategy.GRID ? trials.size() : toDraw;
   }
 
   /**
@@ -130,9 +138,25 @@ public final class SchemeSearch {
     return new Builder(name, space, runner);
   }
 
-  /** @return the trials in sampling order */
+  /**
+   * The trials drawn before the search trains, in sampling order: all of them with random or grid
+   * sampling; with TPE, the first trials and the random startup trials (the others are drawn as
+   * results arrive, and {@link SearchResults#trials()} lists every trial).
+   *
+   * @return the trials
+   */
   public List<Trial> trials() {
     return trials;
+  }
+
+  /** @return how many trials the search runs in all */
+  public int trialCount() {
+    return trialCount;
+  }
+
+  /** @return how the trials' values are chosen */
+  public Sampler sampler() {
+    return sampler;
   }
 
   /** @return what trains a trial in process (the search file's grid runner, or the one given) */
@@ -187,6 +211,7 @@ public final class SchemeSearch {
     writeOrCheckDescription(outputDir);
     Scheduler scheduler = scheduler();
     List<SearchResults.Event> events = new ArrayList<>();
+    List<Trial> drawn = new ArrayList<>(trials);
     int trained = 0;
     while (true) {
       List<TrialJob> batch = new ArrayList<>();
@@ -196,12 +221,15 @@ public final class SchemeSearch {
           break;
         }
         Job job = next.get();
-        Trial trial = trials.get(job.trial());
+        while (drawn.size() <= job.trial()) {
+          drawn.add(drawTrial(outputDir, drawn, events));
+        }
+        Trial trial = drawn.get(job.trial());
         long budget = rungSteps.get(job.rung());
         Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
         TrialResult done = read(rungFile(trialDir, job));
         if (done != null) {
-          record(scheduler, events, job, budget, done);
+          record(scheduler, drawn, events, job, budget, done);
           continue;
         }
         Files.createDirectories(trialDir);
@@ -222,7 +250,7 @@ public final class SchemeSearch {
         TrialResult result = Objects.requireNonNull(results.get(i), "the executor returned a null result");
         write(rungFile(j.trialDir(), j.job()), j.job(), j.steps(), result);
         trained++;
-        record(scheduler, events, j.job(), j.steps(), result);
+        record(scheduler, drawn, events, j.job(), j.steps(), result);
       }
     }
     if (!scheduler.finished()) {
@@ -230,17 +258,57 @@ public final class SchemeSearch {
           + " finished (a bug: every job handed out was reported)");
     }
     LOG.info("search {}: {} rung results, {} trained now", name, events.size(), trained);
-    return new SearchResults(name, strategy, metric, rungSteps, trials, events,
-        trials.stream().map(trialConfig).toList());
+    return new SearchResults(name, strategy, sampler.spec(), metric, rungSteps, drawn, events,
+        drawn.stream().map(trialConfig).toList());
+  }
+
+  /**
+   * Draws the next trial with a sampler that learns from results (TPE), from the results so far,
+   * and writes its values to {@code trials/<id>/trial.json}; a search continued on the folder
+   * reads them back from there instead of drawing again.
+   */
+  private Trial drawTrial(Path outputDir, List<Trial> drawn, List<SearchResults.Event> events)
+      throws IOException {
+    int index = drawn.size();
+    TpeSampler tpe = (TpeSampler) sampler;
+    Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(new Trial(index, Map.of()).id());
+    Path file = trialDir.resolve(TRIAL_FILE);
+    if (Files.exists(file)) {
+      JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      Map<String, JsonElement> values = new LinkedHashMap<>();
+      o.getAsJsonObject("values").entrySet().forEach(e -> values.put(e.getKey(), e.getValue()));
+      return new Trial(index, values);
+    }
+    Map<Integer, Sampler.Observation> reached = new LinkedHashMap<>();
+    for (SearchResults.Event e : events) {
+      Sampler.Observation before = reached.get(e.job().trial());
+      if (before == null || e.job().rung() >= before.rung()) {
+        reached.put(e.job().trial(), new Sampler.Observation(drawn.get(e.job().trial()).values(),
+            e.job().rung(), score(e.result().metric())));
+      }
+    }
+    List<Sampler.Observation> observations = TpeSampler.bestFirst(reached);
+    Trial trial = new Trial(index, tpe.draw(samplingSpace, observations,
+        new Random(seed * 0x9E3779B97F4A7C15L + index)));
+    JsonObject o = new JsonObject();
+    o.addProperty("id", trial.id());
+    o.addProperty("sampler", tpe.spec());
+    o.addProperty("observations", observations.size());
+    o.add("values", trial.toJson());
+    Files.createDirectories(trialDir);
+    AtomicFiles.write(file, GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
+    LOG.info("search {}: drew trial {} from {} results ({})", name, trial.id(), observations.size(),
+        tpe.spec());
+    return trial;
   }
 
   private static Path rungFile(Path trialDir, Job job) {
     return trialDir.resolve("rung-" + job.rung() + ".json");
   }
 
-  private void record(Scheduler scheduler, List<SearchResults.Event> events, Job job, long budget,
-      TrialResult result) {
-    LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, trials.get(job.trial()).id(),
+  private void record(Scheduler scheduler, List<Trial> drawn, List<SearchResults.Event> events,
+      Job job, long budget, TrialResult result) {
+    LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, drawn.get(job.trial()).id(),
         job.rung(), metric, result.metric(), result.steps());
     scheduler.report(job, score(result.metric()));
     events.add(new SearchResults.Event(job, budget, result));
@@ -257,6 +325,10 @@ public final class SchemeSearch {
     o.addProperty("seed", seed);
     o.addProperty("eta", eta);
     o.addProperty("metric", metric);
+    if (sampler != Sampler.random()) {
+      o.addProperty("sampler", sampler.spec());
+      o.addProperty("trials_in_all", trialCount);
+    }
     o.add("rung_steps", GSON.toJsonTree(rungSteps));
     JsonArray list = new JsonArray();
     for (Trial t : trials) {
@@ -332,6 +404,7 @@ public final class SchemeSearch {
     private String metric = "accuracy";
     private Function<Trial, JsonObject> trialConfig = Trial::toJson;
     private List<Map<String, JsonElement>> firstTrials = List.of();
+    private Sampler sampler = Sampler.random();
 
     private Builder(String name, SearchSpace space, TrialRunner runner) {
       if (name == null || name.isBlank()) {
@@ -422,6 +495,18 @@ public final class SchemeSearch {
     }
 
     /**
+     * Sets how trials are chosen (default {@link Sampler#random()}); {@link Sampler#tpe()} draws
+     * each trial after its random startup trials from the results so far. Not for grid sampling.
+     *
+     * @param value the sampler
+     * @return this
+     */
+    public Builder sampler(Sampler value) {
+      sampler = Objects.requireNonNull(value, "sampler");
+      return this;
+    }
+
+    /**
      * Sets how a trial is written as a config that reproduces it (default: its values alone;
      * {@link SearchConfig} writes the full grid config file).
      *
@@ -448,6 +533,10 @@ public final class SchemeSearch {
       if (strategy == Strategy.GRID && !firstTrials.isEmpty()) {
         throw new IllegalArgumentException("grid sampling runs every combination; first_trials is"
             + " for random sampling, successive halving, ASHA and Hyperband");
+      }
+      if (strategy == Strategy.GRID && sampler != Sampler.random()) {
+        throw new IllegalArgumentException("grid sampling runs every combination; sampler "
+            + sampler.spec() + " is for random sampling, successive halving, ASHA and Hyperband");
       }
       int count = trials != null ? trials : strategy == Strategy.GRID ? 0 : 9;
       if (count == 0 && strategy != Strategy.GRID && strategy != Strategy.HYPERBAND) {

@@ -28,7 +28,9 @@ import java.util.Map;
  * trials} (default 9), {@code eta} (default 3), {@code min_steps} and {@code max_steps} (the first
  * and the full budget in optimizer steps, default 10 and 90), {@code seed} (sampling, default 42),
  * {@code metric} (default: the task's main metric, {@code Tasks.Task.mainMetric()}: {@code accuracy}
- * for SST-2, {@code mcc} for CoLA, {@code f1} for CoNLL-2003's entities, ...). Each trial is the grid config with its values at the
+ * for SST-2, {@code mcc} for CoLA, {@code f1} for CoNLL-2003's entities, ...), {@code
+ * first_trials} (configurations to try first) and {@code sampler} ({@code random}, the default, or
+ * {@code tpe(...)}: {@link Sampler#parse}). Each trial is the grid config with its values at the
  * top level; the winner's is written as {@code best.json}, a grid config that reproduces it.
  *
  * <pre>{@code
@@ -48,7 +50,7 @@ public final class SearchConfig {
 
   private static final List<String> SEARCH_KEYS =
       List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric",
-          "first_trials");
+          "first_trials", "sampler");
 
   private SearchConfig() {}
 
@@ -168,6 +170,15 @@ public final class SearchConfig {
       b.eta((int) whole(search, "eta", 3, source));
       b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));
       b.seed(whole(search, "seed", 42, source));
+      if (search.has("sampler")) {
+        String sampler = text(search, "sampler", source);
+        try {
+          b.sampler(Sampler.parse(sampler));
+        } catch (IllegalArgumentException e) {
+          throw new GridConfigException(source, "search.sampler", "one of " + Sampler.NAMES
+              + ", e.g. \"tpe(startup_trials=10, gamma=0.1, candidates=24)\"", e.getMessage());
+        }
+      }
       if (search.has("first_trials")) {
         b.firstTrials(firstTrials(search.get("first_trials"), space, source));
       }

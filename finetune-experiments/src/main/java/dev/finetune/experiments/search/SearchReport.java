@@ -38,7 +38,7 @@ public final class SearchReport {
   public static final List<String> FILES = List.of("leaderboard.md", "leaderboard.csv",
       "leaderboard.json", "best.json", "learning_curves.png");
 
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues().create();
 
   private SearchReport() {}
@@ -88,9 +88,9 @@ public final class SearchReport {
     List<String> options = options(r);
     StringBuilder sb = new StringBuilder();
     sb.append("# ").append(r.name()).append("\n\n");
-    sb.append(String.format(Locale.ROOT, "%s, %d trials, rungs of %s steps; %d optimizer steps in all;"
-            + " ranked by validation %s.%n%n", r.strategy().key(), r.leaderboard().size(), r.rungSteps(),
-        r.totalSteps(), r.metric()));
+    sb.append(String.format(Locale.ROOT, "%s, %d trials (sampler: %s), rungs of %s steps; %d optimizer"
+            + " steps in all; ranked by validation %s.%n%n", r.strategy().key(), r.leaderboard().size(),
+        r.sampler(), r.rungSteps(), r.totalSteps(), r.metric()));
     sb.append("| rank | trial | ").append(String.join(" | ", options)).append(" | rung | steps | ")
         .append(r.metric()).append(" | status |\n");
     sb.append("|---|---|").append("---|".repeat(options.size())).append("---|---|---|---|\n");
@@ -142,6 +142,7 @@ public final class SearchReport {
     JsonObject o = new JsonObject();
     o.addProperty("name", r.name());
     o.addProperty("strategy", r.strategy().key());
+    o.addProperty("sampler", r.sampler());
     o.addProperty("metric", r.metric());
     o.add("rung_steps", GSON.toJsonTree(r.rungSteps()));
     o.addProperty("total_steps", r.totalSteps());

@@ -21,13 +21,14 @@ import java.util.Map;
  *
  * @param name the search's name
  * @param strategy its strategy
+ * @param sampler how its trials were chosen ({@link Sampler#spec()})
  * @param metric the ranking metric
  * @param rungSteps the budget of each rung
  * @param trials the trials in sampling order
  * @param events the results in order
  * @param configs per trial, the config that reproduces it
  */
-public record SearchResults(String name, Strategy strategy, String metric, List<Long> rungSteps,
+public record SearchResults(String name, Strategy strategy, String sampler, String metric, List<Long> rungSteps,
     List<Trial> trials, List<Event> events, List<JsonObject> configs) {
 
   /** Copies the lists. */

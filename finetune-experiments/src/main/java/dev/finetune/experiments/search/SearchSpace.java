@@ -60,7 +60,20 @@ public final class SearchSpace {
    * @param high the upper bound
    * @param logScale whether to draw the logarithm uniformly
    */
-  public record Range(String key, double low, double high, boolean logScale) implements Dimension {}
+  public record Range(String key, double low, double high, boolean logScale) implements Dimension {
+
+    /**
+     * A drawn number as a trial gets it: rounded to 4 significant digits (configs read well),
+     * kept within the bounds.
+     *
+     * @param x the drawn number
+     * @return the trial's value
+     */
+    public double rounded(double x) {
+      double r = new BigDecimal(x).round(new MathContext(4)).doubleValue();
+      return Math.min(high, Math.max(low, r));
+    }
+  }
 
   private final List<Dimension> dimensions;
 
@@ -157,8 +170,7 @@ public final class SearchSpace {
         double x = r.logScale()
             ? Math.exp(Math.log(r.low()) + u * (Math.log(r.high()) - Math.log(r.low())))
             : r.low() + u * (r.high() - r.low());
-        double rounded = new BigDecimal(x).round(new MathContext(4)).doubleValue();
-        out.put(r.key(), new JsonPrimitive(Math.min(r.high(), Math.max(r.low(), rounded))));
+        out.put(r.key(), new JsonPrimitive(r.rounded(x)));
       }
     }
     return out;

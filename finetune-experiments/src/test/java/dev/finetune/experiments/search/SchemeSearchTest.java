@@ -100,6 +100,28 @@ class SchemeSearchTest {
   }
 
   @Test
+  void aKilledTpeSearchResumesWithTheTrialsItDrewAndTheSameLeaderboard() throws Exception {
+    java.util.function.Function<TrialRunner, SchemeSearch> tpe = runner -> SchemeSearch.builder("fake",
+        space(), runner).strategy(Strategy.ASHA).trials(18).eta(3).steps(10, 90).seed(3)
+        .sampler(TpeSampler.builder().startupTrials(5).build()).build();
+    SearchResults whole = tpe.apply(new FakeCurves()).run(dir.resolve("whole"));
+    assertThat(whole.trials()).hasSize(18);
+    assertThat(tpe.apply(new FakeCurves()).trials()).hasSize(5);
+    FakeCurves killed = new FakeCurves();
+    killed.failAtCall = 12;
+    assertThatThrownBy(() -> tpe.apply(killed).run(dir.resolve("part"))).hasMessageContaining("simulated kill");
+    FakeCurves rest = new FakeCurves();
+    rest.stepsSoFar.putAll(killed.stepsSoFar);
+    SearchResults resumed = tpe.apply(rest).run(dir.resolve("part"));
+    assertThat(rest.calls).hasSize(whole.events().size() - 12);
+    assertThat(resumed.trials()).isEqualTo(whole.trials());
+    assertThat(SearchReport.csv(resumed)).isEqualTo(SearchReport.csv(whole));
+    // a TPE search and a random one are different searches
+    assertThatThrownBy(() -> search(Strategy.ASHA, 3, new FakeCurves()).run(dir.resolve("part")))
+        .hasMessageContaining("describes another search");
+  }
+
+  @Test
   void aKilledHyperbandSearchResumesToTheSameLeaderboard() throws Exception {
     SchemeSearch.Builder hb = SchemeSearch.builder("fake", space(), new FakeCurves())
         .strategy(Strategy.HYPERBAND).eta(3).steps(10, 90).seed(3);

@@ -72,6 +72,25 @@ class SearchConfigTest {
   }
 
   @Test
+  void theSamplerIsNamedInTheSearchObjectAndABadOneFailsNamingTheKey() {
+    SchemeSearch tpe = SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
+        "\"metric\": \"mcc\", \"sampler\": \"tpe(startup_trials=4)\""), "search.json", BASE);
+    assertThat(tpe.sampler().spec()).isEqualTo("tpe(startup_trials=4,gamma=0.1,candidates=24)");
+    assertThat(tpe.trialCount()).isEqualTo(9);
+    // the 4 random startup trials are drawn before anything trains: the plain search's first 4
+    assertThat(tpe.trials()).isEqualTo(SearchConfig.parse(FILE, "search.json", BASE).trials().subList(0, 4));
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
+        "\"metric\": \"mcc\", \"sampler\": \"bohb\""), "search.json", BASE))
+        .hasMessageContaining("search.sampler").hasMessageContaining("unknown sampler 'bohb'");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
+        "\"metric\": \"mcc\", \"sampler\": \"tpe(candidates=0)\""), "search.json", BASE))
+        .hasMessageContaining("search.sampler").hasMessageContaining("candidates must be at least 1");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
+        "\"metric\": \"mcc\", \"sampler\": 3"), "search.json", BASE))
+        .hasMessageContaining("search.sampler").hasMessageContaining("a string");
+  }
+
+  @Test
   void badFirstTrialsFailNamingTheKey() {
     String ok = "{\"method\": \"full\", \"learning_rate\": 1e-4}";
     java.util.function.Function<String, String> with = list ->
