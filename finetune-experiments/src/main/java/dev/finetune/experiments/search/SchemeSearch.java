@@ -67,6 +67,7 @@ public final class SchemeSearch {
   private final long maxSteps;
   private final long seed;
   private final String metric;
+  private final long maxTotalSteps;
   private final Sampler sampler;
   private final SearchSpace samplingSpace;
   private final Function<Trial, JsonObject> trialConfig;
@@ -84,6 +85,7 @@ public final class SchemeSearch {
     seed = b.seed;
     metric = b.metric;
     sampler = b.sampler;
+    maxTotalSteps = b.maxTotalSteps;
     samplingSpace = b.space;
     trialConfig = b.trialConfig;
     if (maxSteps < 1 || (strategy.halving() && (minSteps < 1 || minSteps > maxSteps))) {
@@ -213,14 +215,26 @@ public final class SchemeSearch {
     List<SearchResults.Event> events = new ArrayList<>();
     List<Trial> drawn = new ArrayList<>(trials);
     int trained = 0;
-    while (true) {
+    boolean atBudget = false;
+    while (!atBudget) {
       List<TrialJob> batch = new ArrayList<>();
+      long committed = 0;
       while (batch.size() < parallelism) {
         Optional<Job> next = scheduler.next();
         if (next.isEmpty()) {
           break;
         }
         Job job = next.get();
+        long needs = rungSteps.get(job.rung()) - reachedSteps(events, job.trial());
+        long used = usedSteps(events);
+        if (maxTotalSteps > 0 && used + committed + needs > maxTotalSteps) {
+          LOG.info("search {}: stopped at its budget of {} steps ({} used; trial t{} to rung {} would"
+              + " need {} more)", name, maxTotalSteps, used + committed, String.format(Locale.ROOT,
+              "%03d", job.trial()), job.rung(), needs);
+          atBudget = true;
+          break;
+        }
+        committed += needs;
         while (drawn.size() <= job.trial()) {
           drawn.add(drawTrial(outputDir, drawn, events));
         }
@@ -253,13 +267,31 @@ public final class SchemeSearch {
         record(scheduler, drawn, events, j.job(), j.steps(), result);
       }
     }
-    if (!scheduler.finished()) {
+    if (!atBudget && !scheduler.finished()) {
       throw new IllegalStateException("search " + name + ": the scheduler has no job but is not"
           + " finished (a bug: every job handed out was reported)");
     }
     LOG.info("search {}: {} rung results, {} trained now", name, events.size(), trained);
     return new SearchResults(name, strategy, sampler.spec(), metric, rungSteps, drawn, events,
-        drawn.stream().map(trialConfig).toList());
+        drawn.stream().map(trialConfig).toList(), maxTotalSteps, atBudget);
+  }
+
+  /** The steps a trial has trained so far: its latest result's (0 before its first). */
+  private static long reachedSteps(List<SearchResults.Event> events, int trial) {
+    long steps = 0;
+    for (SearchResults.Event e : events) {
+      if (e.job().trial() == trial) {
+        steps = e.result().steps();
+      }
+    }
+    return steps;
+  }
+
+  /** The steps all trials trained so far (a promoted trial's count once). */
+  private static long usedSteps(List<SearchResults.Event> events) {
+    Map<Integer, Long> perTrial = new LinkedHashMap<>();
+    events.forEach(e -> perTrial.put(e.job().trial(), e.result().steps()));
+    return perTrial.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
@@ -325,6 +357,9 @@ public final class SchemeSearch {
     o.addProperty("seed", seed);
     o.addProperty("eta", eta);
     o.addProperty("metric", metric);
+    if (maxTotalSteps > 0) {
+      o.addProperty("max_total_steps", maxTotalSteps);
+    }
     if (sampler != Sampler.random()) {
       o.addProperty("sampler", sampler.spec());
       o.addProperty("trials_in_all", trialCount);
@@ -405,6 +440,7 @@ public final class SchemeSearch {
     private Function<Trial, JsonObject> trialConfig = Trial::toJson;
     private List<Map<String, JsonElement>> firstTrials = List.of();
     private Sampler sampler = Sampler.random();
+    private long maxTotalSteps;
 
     private Builder(String name, SearchSpace space, TrialRunner runner) {
       if (name == null || name.isBlank()) {
@@ -455,6 +491,22 @@ public final class SchemeSearch {
     public Builder steps(long min, long max) {
       minSteps = min;
       maxSteps = max;
+      return this;
+    }
+
+    /**
+     * Caps the optimizer steps of the whole search (default: none): it ends when the next job
+     * would take the steps trained in all past the cap, and ranks what ran (Ray Tune's {@code
+     * time_budget_s}, in steps). A promoted trial counts the steps it adds.
+     *
+     * @param value the cap, at least the first rung's budget
+     * @return this
+     */
+    public Builder maxTotalSteps(long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("max_total_steps must be at least 1, got " + value);
+      }
+      maxTotalSteps = value;
       return this;
     }
 
@@ -537,6 +589,12 @@ public final class SchemeSearch {
       if (strategy == Strategy.GRID && sampler != Sampler.random()) {
         throw new IllegalArgumentException("grid sampling runs every combination; sampler "
             + sampler.spec() + " is for random sampling, successive halving, ASHA and Hyperband");
+      }
+      long firstJob = strategy.halving() ? minSteps : maxSteps;
+      if (maxTotalSteps > 0 && maxTotalSteps < firstJob) {
+        throw new IllegalArgumentException("max_total_steps " + maxTotalSteps + " is below the first"
+            + " job's " + firstJob + " steps, so nothing would train; raise it or lower "
+            + (strategy.halving() ? "min_steps" : "max_steps"));
       }
       int count = trials != null ? trials : strategy == Strategy.GRID ? 0 : 9;
       if (count == 0 && strategy != Strategy.GRID && strategy != Strategy.HYPERBAND) {

@@ -29,7 +29,8 @@ import java.util.Map;
  * and the full budget in optimizer steps, default 10 and 90), {@code seed} (sampling, default 42),
  * {@code metric} (default: the task's main metric, {@code Tasks.Task.mainMetric()}: {@code accuracy}
  * for SST-2, {@code mcc} for CoLA, {@code f1} for CoNLL-2003's entities, ...), {@code
- * first_trials} (configurations to try first) and {@code sampler} ({@code random}, the default, or
+ * first_trials} (configurations to try first), {@code max_total_steps} (a cap on all trials'
+ * steps together) and {@code sampler} ({@code random}, the default, or
  * {@code tpe(...)}: {@link Sampler#parse}). Each trial is the grid config with its values at the
  * top level; the winner's is written as {@code best.json}, a grid config that reproduces it.
  *
@@ -50,7 +51,7 @@ public final class SearchConfig {
 
   private static final List<String> SEARCH_KEYS =
       List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric",
-          "first_trials", "sampler");
+          "first_trials", "sampler", "max_total_steps");
 
   private SearchConfig() {}
 
@@ -170,6 +171,14 @@ public final class SearchConfig {
       b.eta((int) whole(search, "eta", 3, source));
       b.steps(whole(search, "min_steps", 10, source), whole(search, "max_steps", 90, source));
       b.seed(whole(search, "seed", 42, source));
+      if (search.has("max_total_steps")) {
+        long cap = whole(search, "max_total_steps", 0, source);
+        if (cap < 1) {
+          throw new GridConfigException(source, "search.max_total_steps", "a whole number >= 1 (the"
+              + " optimizer steps of all trials together)", String.valueOf(cap));
+        }
+        b.maxTotalSteps(cap);
+      }
       if (search.has("sampler")) {
         String sampler = text(search, "sampler", source);
         try {

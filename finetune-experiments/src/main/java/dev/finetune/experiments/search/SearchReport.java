@@ -91,6 +91,11 @@ public final class SearchReport {
     sb.append(String.format(Locale.ROOT, "%s, %d trials (sampler: %s), rungs of %s steps; %d optimizer"
             + " steps in all; ranked by validation %s.%n%n", r.strategy().key(), r.leaderboard().size(),
         r.sampler(), r.rungSteps(), r.totalSteps(), r.metric()));
+    if (r.maxTotalSteps() > 0) {
+      sb.append(String.format(Locale.ROOT, "Budget: %d steps in all; %s.%n%n", r.maxTotalSteps(),
+          r.stoppedAtBudget() ? "the search stopped there (the next job would have passed it)"
+              : "the search finished within it"));
+    }
     sb.append("| rank | trial | ").append(String.join(" | ", options)).append(" | rung | steps | ")
         .append(r.metric()).append(" | status |\n");
     sb.append("|---|---|").append("---|".repeat(options.size())).append("---|---|---|---|\n");
@@ -146,6 +151,10 @@ public final class SearchReport {
     o.addProperty("metric", r.metric());
     o.add("rung_steps", GSON.toJsonTree(r.rungSteps()));
     o.addProperty("total_steps", r.totalSteps());
+    if (r.maxTotalSteps() > 0) {
+      o.addProperty("max_total_steps", r.maxTotalSteps());
+      o.addProperty("stopped_at_budget", r.stoppedAtBudget());
+    }
     JsonArray rows = new JsonArray();
     for (SearchResults.Row row : r.leaderboard()) {
       JsonObject j = new JsonObject();

@@ -27,9 +27,12 @@ import java.util.Map;
  * @param trials the trials in sampling order
  * @param events the results in order
  * @param configs per trial, the config that reproduces it
+ * @param maxTotalSteps the search's cap on the steps of all trials, 0 for none
+ * @param stoppedAtBudget whether it ended at that cap rather than with its schedule
  */
 public record SearchResults(String name, Strategy strategy, String sampler, String metric, List<Long> rungSteps,
-    List<Trial> trials, List<Event> events, List<JsonObject> configs) {
+    List<Trial> trials, List<Event> events, List<JsonObject> configs, long maxTotalSteps,
+    boolean stoppedAtBudget) {
 
   /** Copies the lists. */
   public SearchResults {

@@ -122,6 +122,40 @@ class SchemeSearchTest {
   }
 
   @Test
+  void aStepBudgetEndsTheSearchBeforeTheJobThatWouldPassItAndResumesToTheSameEnd() throws Exception {
+    SearchResults whole = search(Strategy.ASHA, 3, new FakeCurves()).run(dir.resolve("whole"));
+    long cap = whole.totalSteps() / 2;
+    java.util.function.Function<TrialRunner, SchemeSearch> capped = runner -> SchemeSearch.builder("fake",
+        space(), runner).strategy(Strategy.ASHA).trials(9).eta(3).steps(10, 90).seed(3)
+        .maxTotalSteps(cap).build();
+    SearchResults r = capped.apply(new FakeCurves()).run(dir.resolve("capped"));
+    assertThat(r.stoppedAtBudget()).isTrue();
+    assertThat(r.totalSteps()).isLessThanOrEqualTo(cap);
+    // the same decisions as without the cap, up to the job that would pass it
+    int n = r.events().size();
+    assertThat(r.events()).isEqualTo(whole.events().subList(0, n));
+    SearchResults.Event next = whole.events().get(n);
+    long before = r.events().stream().filter(e -> e.job().trial() == next.job().trial())
+        .mapToLong(e -> e.result().steps()).max().orElse(0);
+    assertThat(r.totalSteps() + next.budget() - before).isGreaterThan(cap);
+    assertThat(SearchReport.markdown(r)).contains("Budget: " + cap + " steps in all; the search stopped there");
+    // killed before the cap, continued: the same end
+    FakeCurves killed = new FakeCurves();
+    killed.failAtCall = 4;
+    assertThatThrownBy(() -> capped.apply(killed).run(dir.resolve("part"))).hasMessageContaining("simulated kill");
+    FakeCurves rest = new FakeCurves();
+    rest.stepsSoFar.putAll(killed.stepsSoFar);
+    assertThat(SearchReport.csv(capped.apply(rest).run(dir.resolve("part")))).isEqualTo(SearchReport.csv(r));
+    // a cap the search does not reach changes nothing
+    SearchResults roomy = SchemeSearch.builder("fake", space(), new FakeCurves()).strategy(Strategy.ASHA)
+        .trials(9).eta(3).steps(10, 90).seed(3).maxTotalSteps(whole.totalSteps()).build().run(dir.resolve("roomy"));
+    assertThat(roomy.stoppedAtBudget()).isFalse();
+    assertThat(SearchReport.csv(roomy)).isEqualTo(SearchReport.csv(whole));
+    assertThatThrownBy(() -> SchemeSearch.builder("fake", space(), new FakeCurves()).strategy(Strategy.ASHA)
+        .steps(10, 90).maxTotalSteps(5).build()).hasMessageContaining("below the first job's 10 steps");
+  }
+
+  @Test
   void aKilledHyperbandSearchResumesToTheSameLeaderboard() throws Exception {
     SchemeSearch.Builder hb = SchemeSearch.builder("fake", space(), new FakeCurves())
         .strategy(Strategy.HYPERBAND).eta(3).steps(10, 90).seed(3);

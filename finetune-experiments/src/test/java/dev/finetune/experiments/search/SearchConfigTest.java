@@ -50,6 +50,12 @@ class SearchConfigTest {
         .hasMessageContaining("min_steps <= max_steps");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"full\", \"bitfit\"", ""), "search.json", BASE))
         .hasMessageContaining("axes.method");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"seed\": 7", "\"seed\": 7, \"max_total_steps\": 0"),
+        "search.json", BASE)).hasMessageContaining("search.max_total_steps").hasMessageContaining(">= 1");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"seed\": 7", "\"seed\": 7, \"max_total_steps\": 5"),
+        "search.json", BASE)).hasMessageContaining("search").hasMessageContaining("below the first job's 10 steps");
+    assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"seed\": 7", "\"seed\": 7, \"max_total_steps\": \"lots\""),
+        "search.json", BASE)).hasMessageContaining("search.max_total_steps").hasMessageContaining("whole number");
   }
 
   @Test
