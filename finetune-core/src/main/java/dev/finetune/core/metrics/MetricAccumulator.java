@@ -1,6 +1,8 @@
 package dev.finetune.core.metrics;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,10 +43,19 @@ public final class MetricAccumulator {
   /** Key of the mean loss; present once a loss was added. */
   public static final String LOSS = "loss";
 
+  /**
+   * Key of the area under the ROC curve of a binary classifier (the positive class's logit
+   * margin as the score); present once logits were added.
+   */
+  public static final String AUC = "auc";
+
   private final int classes;
   private final int positiveClass;
   private final long[] counts;
   private final MeanAccumulator loss = new MeanAccumulator();
+  private double[] scores = new double[0];
+  private int[] scoreLabels = new int[0];
+  private int scored;
 
   private MetricAccumulator(int classes, int positiveClass) {
     if (classes < 2) {
@@ -101,7 +112,72 @@ public final class MetricAccumulator {
           "logits have " + logits.getShape().get(1) + " columns but the metrics expect " + classes
               + " classes");
     }
-    add(Predictions.classes(labels), Predictions.argmax(logits));
+    int[] truth = Predictions.classes(labels);
+    add(truth, Predictions.argmax(logits));
+    if (classes == 2 && logits.getShape().dimension() == 2) {
+      float[] values;
+      if (logits.getDataType() == DataType.FLOAT32) {
+        values = logits.toFloatArray();
+      } else {
+        try (NDArray asFloat = logits.toType(DataType.FLOAT32, false)) {
+          values = asFloat.toFloatArray();
+        }
+      }
+      int other = 1 - positiveClass;
+      for (int i = 0; i < truth.length; i++) {
+        addScore(values[2 * i + positiveClass] - (double) values[2 * i + other], truth[i]);
+      }
+    }
+  }
+
+  private void addScore(double score, int label) {
+    if (scored == scores.length) {
+      int size = Math.max(64, scored * 2);
+      scores = Arrays.copyOf(scores, size);
+      scoreLabels = Arrays.copyOf(scoreLabels, size);
+    }
+    scores[scored] = score;
+    scoreLabels[scored] = label;
+    scored++;
+  }
+
+  /**
+   * The area under the ROC curve of scores for the positive class: the probability that a
+   * positive example scores above a negative one, ties counting half (the Mann-Whitney U
+   * statistic over average ranks, as scikit-learn's {@code roc_auc_score}).
+   *
+   * @param scores the scores, higher meaning more likely positive
+   * @param positive per example, whether it is positive
+   * @return the area, NaN when one of the two classes has no example
+   */
+  public static double rocAuc(double[] scores, boolean[] positive) {
+    int n = scores.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+    double positiveRanks = 0;
+    long positives = 0;
+    for (int i = 0; i < n; ) {
+      int j = i;
+      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+        j++;
+      }
+      double rank = (i + j) / 2.0 + 1;
+      for (int k = i; k <= j; k++) {
+        if (positive[order[k]]) {
+          positiveRanks += rank;
+          positives++;
+        }
+      }
+      i = j + 1;
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    return (positiveRanks - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 
   /**
@@ -135,7 +211,8 @@ public final class MetricAccumulator {
   /**
    * The metrics so far: {@value #ACCURACY}, {@value #PRECISION}, {@value #RECALL}, {@value #F1}
    * (for the positive class with two classes, macro averages otherwise), {@value #MACRO_F1},
-   * {@value #MCC}, and {@value #LOSS} once a loss was added.
+   * {@value #MCC}, {@value #AUC} for two classes once logits were added (NaN while one class has
+   * no example), and {@value #LOSS} once a loss was added.
    *
    * @return an unmodifiable map in that order
    */
@@ -149,6 +226,13 @@ public final class MetricAccumulator {
     results.put(F1, binary ? matrix.f1(positiveClass) : matrix.macroF1());
     results.put(MACRO_F1, matrix.macroF1());
     results.put(MCC, matrix.matthewsCorrelation());
+    if (scored > 0) {
+      boolean[] positive = new boolean[scored];
+      for (int i = 0; i < scored; i++) {
+        positive[i] = scoreLabels[i] == positiveClass;
+      }
+      results.put(AUC, rocAuc(Arrays.copyOf(scores, scored), positive));
+    }
     if (loss.count() > 0) {
       results.put(LOSS, loss.mean());
     }
@@ -157,7 +241,8 @@ public final class MetricAccumulator {
 
   /** Forgets all batches, for the next evaluation. */
   public void reset() {
-    java.util.Arrays.fill(counts, 0);
+    Arrays.fill(counts, 0);
+    scored = 0;
     loss.reset();
   }
 }

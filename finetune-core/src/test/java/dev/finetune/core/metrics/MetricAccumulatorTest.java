@@ -49,6 +49,40 @@ class MetricAccumulatorTest {
   }
 
   @Test
+  void rocAucIsThePairwiseOrderingWithTiesCountingHalf() {
+    // scikit-learn's roc_auc_score example: 3 of 4 (positive, negative) pairs ordered right
+    assertThat(MetricAccumulator.rocAuc(new double[] {0.1, 0.4, 0.35, 0.8},
+        new boolean[] {false, false, true, true})).isCloseTo(0.75, within(1e-12));
+    // pairs (0.5, 0.5) tie = 1/2, (0.5, 0.2), (0.9, 0.5), (0.9, 0.2) right: 3.5 / 4
+    assertThat(MetricAccumulator.rocAuc(new double[] {0.5, 0.5, 0.2, 0.9},
+        new boolean[] {false, true, false, true})).isCloseTo(0.875, within(1e-12));
+    assertThat(MetricAccumulator.rocAuc(new double[] {0.3, 0.1}, new boolean[] {true, true})).isNaN();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      // a classifier that predicts the majority class for every row still ranks them: its argmax
+      // metrics are those of a constant, its AUC is not
+      NDArray logits = manager.create(new float[] {2f, 0.1f, 2f, 1.0f, 2f, 0.4f, 2f, 0.3f}, new Shape(4, 2));
+      NDArray labels = manager.create(new long[] {0, 1, 0, 1});
+      MetricAccumulator metrics = MetricAccumulator.forClasses(2);
+      metrics.add(logits, labels);
+      assertThat(metrics.results().get("mcc")).isZero();
+      // margins l1 - l0: -1.9, -1.0 (positive), -1.6, -1.7 (positive): 3 of 4 pairs right
+      assertThat(metrics.results().get("auc")).isCloseTo(0.75, within(1e-12));
+      MetricAccumulator negative = MetricAccumulator.binary(0);
+      negative.add(logits, labels);
+      assertThat(negative.results().get("auc")).isCloseTo(0.75, within(1e-12));
+      metrics.add(manager.create(new float[] {0f, 3f, 0f, -3f}, new Shape(2, 2)),
+          manager.create(new long[] {1, 0}));
+      // positives -1.0, -1.7, 3 against negatives -1.9, -1.6, -3: 3 + 2 + 3 of 9 pairs right
+      assertThat(metrics.results().get("auc")).isCloseTo(8 / 9.0, within(1e-12));
+      metrics.reset();
+      assertThat(metrics.results()).doesNotContainKey("auc");
+      // from class predictions alone there is no score, so no AUC
+      metrics.add(new int[] {0, 1}, new int[] {0, 1});
+      assertThat(metrics.results()).doesNotContainKey("auc");
+    }
+  }
+
+  @Test
   void logitsAreReducedByArgmaxAndLabelsOfAnyIntegerType() {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray logits =
