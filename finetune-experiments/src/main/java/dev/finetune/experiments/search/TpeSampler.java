@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The tree-structured Parzen estimator (Bergstra et al. 2011, "Algorithms for hyper-parameter
@@ -99,16 +101,7 @@ public final class TpeSampler implements Sampler {
       if (d instanceof SearchSpace.Choice c) {
         ParzenEstimator.Categorical l = ParzenEstimator.Categorical.of(indices(c, below), c.values().size());
         ParzenEstimator.Categorical g = ParzenEstimator.Categorical.of(indices(c, above), c.values().size());
-        int best = -1;
-        double bestGain = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < candidates; i++) {
-          int x = l.sample(random);
-          double gain = l.logPdf(x) - g.logPdf(x);
-          if (gain > bestGain) {
-            best = x;
-            bestGain = gain;
-          }
-        }
+        int best = (int) bestCandidate(() -> l.sample(random), x -> l.logPdf((int) x) - g.logPdf((int) x));
         out.put(c.key(), c.values().get(best));
       } else {
         SearchSpace.Range r = (SearchSpace.Range) d;
@@ -116,20 +109,29 @@ public final class TpeSampler implements Sampler {
         double high = internal(r, r.high());
         ParzenEstimator.Numeric l = ParzenEstimator.Numeric.of(points(r, below), low, high);
         ParzenEstimator.Numeric g = ParzenEstimator.Numeric.of(points(r, above), low, high);
-        double best = Double.NaN;
-        double bestGain = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < candidates; i++) {
-          double x = l.sample(random);
-          double gain = l.logPdf(x) - g.logPdf(x);
-          if (gain > bestGain) {
-            best = x;
-            bestGain = gain;
-          }
-        }
+        double best = bestCandidate(() -> l.sample(random), x -> l.logPdf(x) - g.logPdf(x));
         out.put(r.key(), new JsonPrimitive(r.rounded(r.logScale() ? Math.exp(best) : best)));
       }
     }
     return out;
+  }
+
+  /**
+   * Of {@code candidates} draws, the one with the largest gain {@code log l(x) - log g(x)} (the
+   * first on ties).
+   */
+  private double bestCandidate(DoubleSupplier draw, DoubleUnaryOperator gain) {
+    double best = Double.NaN;
+    double bestGain = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < candidates; i++) {
+      double x = draw.getAsDouble();
+      double value = gain.applyAsDouble(x);
+      if (value > bestGain) {
+        best = x;
+        bestGain = value;
+      }
+    }
+    return best;
   }
 
   /**
