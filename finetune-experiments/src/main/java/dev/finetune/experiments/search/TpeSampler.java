@@ -203,10 +203,11 @@ public final class TpeSampler implements Sampler {
       return this;
     }
 
-    /** @param value draws per option, at least 1 (default 24) @return this */
+    /** @param value draws per option, 1 to 10,000 (default 24) @return this */
     public Builder candidates(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("candidates must be at least 1, got " + value);
+      if (value < 1 || value > 10_000) {
+        throw new IllegalArgumentException("candidates must be between 1 and 10000 (draws per option"
+            + " for each new trial), got " + value);
       }
       candidates = value;
       return this;

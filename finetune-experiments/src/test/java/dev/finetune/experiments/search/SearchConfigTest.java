@@ -90,7 +90,7 @@ class SearchConfigTest {
         .hasMessageContaining("search.sampler").hasMessageContaining("unknown sampler 'bohb'");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
         "\"metric\": \"mcc\", \"sampler\": \"tpe(candidates=0)\""), "search.json", BASE))
-        .hasMessageContaining("search.sampler").hasMessageContaining("candidates must be at least 1");
+        .hasMessageContaining("search.sampler").hasMessageContaining("candidates must be between 1 and 10000");
     assertThatThrownBy(() -> SearchConfig.parse(FILE.replace("\"metric\": \"mcc\"",
         "\"metric\": \"mcc\", \"sampler\": 3"), "search.json", BASE))
         .hasMessageContaining("search.sampler").hasMessageContaining("a string");

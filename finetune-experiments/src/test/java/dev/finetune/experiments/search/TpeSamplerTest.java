@@ -118,6 +118,8 @@ class TpeSamplerTest {
     assertThatThrownBy(() -> Sampler.parse("tpe(startup_trials=0)")).hasMessageContaining("startup_trials must be at least 1");
     assertThatThrownBy(() -> Sampler.parse("tpe(gamma=1.5)")).hasMessageContaining("gamma");
     assertThatThrownBy(() -> Sampler.parse("tpe(warmup=3)")).hasMessageContaining("no argument 'warmup'");
+    assertThatThrownBy(() -> Sampler.parse("tpe(candidates=1e9)")).hasMessageContaining("between 1 and 10000");
+    assertThatThrownBy(() -> Sampler.parse("tpe(gamma=NaN)")).hasMessageContaining("gamma");
     assertThatThrownBy(() -> Sampler.parse("tpe((")).hasMessageContaining("is not a sampler");
     SearchSpace lists = SearchSpace.parse(JsonParser.parseString("{\"method\": [\"full\", \"bitfit\"]}")
         .getAsJsonObject(), "t");
