@@ -118,7 +118,7 @@ public final class TpeSampler implements Sampler {
 
   /**
    * Of {@code candidates} draws, the one with the largest gain {@code log l(x) - log g(x)} (the
-   * first on ties).
+   * first on ties, and the first draw when no gain is a number).
    */
   private double bestCandidate(DoubleSupplier draw, DoubleUnaryOperator gain) {
     double best = Double.NaN;
@@ -126,9 +126,9 @@ public final class TpeSampler implements Sampler {
     for (int i = 0; i < candidates; i++) {
       double x = draw.getAsDouble();
       double value = gain.applyAsDouble(x);
-      if (value > bestGain) {
+      if (Double.isNaN(best) || value > bestGain) {
         best = x;
-        bestGain = value;
+        bestGain = Double.isNaN(value) ? Double.NEGATIVE_INFINITY : value;
       }
     }
     return best;
