@@ -151,29 +151,16 @@ public final class MetricAccumulator {
    * @return the area, NaN when one of the two classes has no example
    */
   public static double rocAuc(double[] scores, boolean[] positive) {
-    int n = scores.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+    double[] ranks = RegressionMetrics.averageRanks(scores);
     double positiveRanks = 0;
     long positives = 0;
-    for (int i = 0; i < n; ) {
-      int j = i;
-      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
-        j++;
+    for (int i = 0; i < scores.length; i++) {
+      if (positive[i]) {
+        positiveRanks += ranks[i];
+        positives++;
       }
-      double rank = (i + j) / 2.0 + 1;
-      for (int k = i; k <= j; k++) {
-        if (positive[order[k]]) {
-          positiveRanks += rank;
-          positives++;
-        }
-      }
-      i = j + 1;
     }
-    long negatives = n - positives;
+    long negatives = scores.length - positives;
     if (positives == 0 || negatives == 0) {
       return Double.NaN;
     }
