@@ -213,6 +213,7 @@ public final class SchemeSearch {
     writeOrCheckDescription(outputDir);
     Scheduler scheduler = scheduler();
     List<SearchResults.Event> events = new ArrayList<>();
+    Map<Integer, SearchResults.Event> latest = new LinkedHashMap<>();
     List<Trial> drawn = new ArrayList<>(trials);
     int trained = 0;
     boolean atBudget = false;
@@ -225,8 +226,9 @@ public final class SchemeSearch {
           break;
         }
         Job job = next.get();
-        long needs = rungSteps.get(job.rung()) - reachedSteps(events, job.trial());
-        long used = usedSteps(events);
+        SearchResults.Event before = latest.get(job.trial());
+        long needs = rungSteps.get(job.rung()) - (before == null ? 0 : before.result().steps());
+        long used = latest.values().stream().mapToLong(e -> e.result().steps()).sum();
         if (maxTotalSteps > 0 && used + committed + needs > maxTotalSteps) {
           LOG.info("search {}: stopped at its budget of {} steps ({} used; trial t{} to rung {} would"
               + " need {} more)", name, maxTotalSteps, used + committed, String.format(Locale.ROOT,
@@ -236,14 +238,14 @@ public final class SchemeSearch {
         }
         committed += needs;
         while (drawn.size() <= job.trial()) {
-          drawn.add(drawTrial(outputDir, drawn, events));
+          drawn.add(drawTrial(outputDir, drawn, latest));
         }
         Trial trial = drawn.get(job.trial());
         long budget = rungSteps.get(job.rung());
         Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
         TrialResult done = read(rungFile(trialDir, job));
         if (done != null) {
-          record(scheduler, drawn, events, job, budget, done);
+          record(scheduler, drawn, events, latest, job, budget, done);
           continue;
         }
         Files.createDirectories(trialDir);
@@ -264,7 +266,7 @@ public final class SchemeSearch {
         TrialResult result = Objects.requireNonNull(results.get(i), "the executor returned a null result");
         write(rungFile(j.trialDir(), j.job()), j.job(), j.steps(), result);
         trained++;
-        record(scheduler, drawn, events, j.job(), j.steps(), result);
+        record(scheduler, drawn, events, latest, j.job(), j.steps(), result);
       }
     }
     if (!atBudget && !scheduler.finished()) {
@@ -276,30 +278,12 @@ public final class SchemeSearch {
         drawn.stream().map(trialConfig).toList(), maxTotalSteps, atBudget);
   }
 
-  /** The steps a trial has trained so far: its latest result's (0 before its first). */
-  private static long reachedSteps(List<SearchResults.Event> events, int trial) {
-    long steps = 0;
-    for (SearchResults.Event e : events) {
-      if (e.job().trial() == trial) {
-        steps = e.result().steps();
-      }
-    }
-    return steps;
-  }
-
-  /** The steps all trials trained so far (a promoted trial's count once). */
-  private static long usedSteps(List<SearchResults.Event> events) {
-    Map<Integer, Long> perTrial = new LinkedHashMap<>();
-    events.forEach(e -> perTrial.put(e.job().trial(), e.result().steps()));
-    return perTrial.values().stream().mapToLong(Long::longValue).sum();
-  }
-
   /**
    * Draws the next trial with a sampler that learns from results (TPE), from the results so far,
    * and writes its values to {@code trials/<id>/trial.json}; a search continued on the folder
    * reads them back from there instead of drawing again.
    */
-  private Trial drawTrial(Path outputDir, List<Trial> drawn, List<SearchResults.Event> events)
+  private Trial drawTrial(Path outputDir, List<Trial> drawn, Map<Integer, SearchResults.Event> latest)
       throws IOException {
     int index = drawn.size();
     TpeSampler tpe = (TpeSampler) sampler;
@@ -312,13 +296,8 @@ public final class SchemeSearch {
       return new Trial(index, values);
     }
     Map<Integer, Sampler.Observation> reached = new LinkedHashMap<>();
-    for (SearchResults.Event e : events) {
-      Sampler.Observation before = reached.get(e.job().trial());
-      if (before == null || e.job().rung() >= before.rung()) {
-        reached.put(e.job().trial(), new Sampler.Observation(drawn.get(e.job().trial()).values(),
-            e.job().rung(), score(e.result().metric())));
-      }
-    }
+    latest.forEach((t, e) -> reached.put(t, new Sampler.Observation(drawn.get(t).values(),
+        e.job().rung(), score(e.result().metric()))));
     List<Sampler.Observation> observations = TpeSampler.bestFirst(reached);
     Trial trial = new Trial(index, tpe.draw(samplingSpace, observations,
         new Random(seed * 0x9E3779B97F4A7C15L + index)));
@@ -338,12 +317,18 @@ public final class SchemeSearch {
     return trialDir.resolve("rung-" + job.rung() + ".json");
   }
 
+  /**
+   * Reports a result to the scheduler and keeps it: in order in {@code events}, and as its trial's
+   * latest (highest rung) in {@code latest}, from which the steps used and TPE's observations come.
+   */
   private void record(Scheduler scheduler, List<Trial> drawn, List<SearchResults.Event> events,
-      Job job, long budget, TrialResult result) {
+      Map<Integer, SearchResults.Event> latest, Job job, long budget, TrialResult result) {
     LOG.info("search {}: trial {} rung {}: {} = {} after {} steps", name, drawn.get(job.trial()).id(),
         job.rung(), metric, result.metric(), result.steps());
     scheduler.report(job, score(result.metric()));
-    events.add(new SearchResults.Event(job, budget, result));
+    SearchResults.Event event = new SearchResults.Event(job, budget, result);
+    events.add(event);
+    latest.put(job.trial(), event);
   }
 
   private double score(double value) {

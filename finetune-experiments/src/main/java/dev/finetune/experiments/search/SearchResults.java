@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * What a search did: every (trial, rung) result in the order the search made them, and the
@@ -96,17 +98,33 @@ public record SearchResults(String name, Strategy strategy, String sampler, Stri
       rows.add(new Row(0, trials.get(t.getKey()), rung, last.result().steps(), last.result().metric(),
           curve, rung == rungSteps.size() - 1 ? "completed" : "stopped at rung " + rung));
     }
-    Comparator<Row> order = Comparator.<Row>comparingInt(r -> -r.rung())
-        .thenComparingDouble(r -> Double.isNaN(r.metric()) ? Double.POSITIVE_INFINITY
-            : lower ? r.metric() : -r.metric())
-        .thenComparingInt(r -> r.trial().index());
-    rows.sort(order);
+    rows.sort(bestFirst(Row::rung, r -> lower ? -r.metric() : r.metric(), r -> r.trial().index()));
     List<Row> ranked = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       ranked.add(new Row(i + 1, r.trial(), r.rung(), r.steps(), r.metric(), r.curve(), r.status()));
     }
     return ranked;
+  }
+
+  /**
+   * The search's one ranking of trials (the leaderboard's, and the order TPE learns from): highest
+   * rung first, then score, higher first and NaN last, then trial index.
+   *
+   * @param rung a trial's highest rung
+   * @param score its score there, higher is better (losses negated)
+   * @param index its index
+   * @param <T> what is ranked
+   * @return the order, best first
+   */
+  static <T> Comparator<T> bestFirst(ToIntFunction<T> rung, ToDoubleFunction<T> score,
+      ToIntFunction<T> index) {
+    return Comparator.<T>comparingInt(t -> -rung.applyAsInt(t))
+        .thenComparingDouble(t -> {
+          double v = score.applyAsDouble(t);
+          return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
+        })
+        .thenComparingInt(index);
   }
 
   /**

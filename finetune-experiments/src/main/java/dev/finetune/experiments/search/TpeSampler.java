@@ -3,7 +3,6 @@ package dev.finetune.experiments.search;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,10 +141,8 @@ public final class TpeSampler implements Sampler {
    */
   static List<Observation> bestFirst(Map<Integer, Observation> observations) {
     List<Map.Entry<Integer, Observation>> list = new ArrayList<>(observations.entrySet());
-    list.sort(Comparator.<Map.Entry<Integer, Observation>>comparingInt(e -> -e.getValue().rung())
-        .thenComparingDouble(e -> Double.isNaN(e.getValue().score()) ? Double.POSITIVE_INFINITY
-            : -e.getValue().score())
-        .thenComparingInt(Map.Entry::getKey));
+    list.sort(SearchResults.bestFirst(e -> e.getValue().rung(), e -> e.getValue().score(),
+        Map.Entry::getKey));
     return list.stream().map(Map.Entry::getValue).toList();
   }
 
