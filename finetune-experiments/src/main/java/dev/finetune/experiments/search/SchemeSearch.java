@@ -236,7 +236,6 @@ public final class SchemeSearch {
           atBudget = true;
           break;
         }
-        committed += needs;
         while (drawn.size() <= job.trial()) {
           drawn.add(drawTrial(outputDir, drawn, latest));
         }
@@ -245,9 +244,11 @@ public final class SchemeSearch {
         Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(trial.id());
         TrialResult done = read(rungFile(trialDir, job));
         if (done != null) {
+          // replayed: its steps count in `used` from now on, not also as committed
           record(scheduler, drawn, events, latest, job, budget, done);
           continue;
         }
+        committed += needs;
         Files.createDirectories(trialDir);
         LOG.info("search {}: trial {} ({}) to rung {} ({} steps)", name, trial.id(), trial.describe(),
             job.rung(), budget);

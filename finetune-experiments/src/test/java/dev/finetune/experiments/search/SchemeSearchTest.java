@@ -146,6 +146,10 @@ class SchemeSearchTest {
     FakeCurves rest = new FakeCurves();
     rest.stepsSoFar.putAll(killed.stepsSoFar);
     assertThat(SearchReport.csv(capped.apply(rest).run(dir.resolve("part")))).isEqualTo(SearchReport.csv(r));
+    // run again once finished: every result replayed, none counted twice against the cap
+    FakeCurves replay = new FakeCurves();
+    assertThat(SearchReport.csv(capped.apply(replay).run(dir.resolve("capped")))).isEqualTo(SearchReport.csv(r));
+    assertThat(replay.calls).isEmpty();
     // a cap the search does not reach changes nothing
     SearchResults roomy = SchemeSearch.builder("fake", space(), new FakeCurves()).strategy(Strategy.ASHA)
         .trials(9).eta(3).steps(10, 90).seed(3).maxTotalSteps(whole.totalSteps()).build().run(dir.resolve("roomy"));
