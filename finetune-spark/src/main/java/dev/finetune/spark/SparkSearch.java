@@ -65,8 +65,10 @@ public final class SparkSearch {
     SparkSession spark = SparkSession.builder().appName("finetune search " + Path.of(file).getFileName()).getOrCreate();
     try {
       SearchResults r = run(spark, Path.of(file), Path.of(out), p == null ? 0 : Integer.parseInt(p));
-      System.out.println(r.leaderboard().get(0).trial().describe() + " " + r.metric() + " "
-          + r.leaderboard().get(0).metric() + "; report in " + out);
+      System.out.println(r.winner().id() + " (" + r.winner().describe() + ")"
+          + (r.confirmed().isEmpty() ? " " + r.metric() + " " + r.leaderboard().get(0).metric()
+              : " mean " + r.metric() + " over seeds " + r.confirmed().get(0).stat().format(4))
+          + "; report in " + out);
     } finally {
       spark.stop();
     }

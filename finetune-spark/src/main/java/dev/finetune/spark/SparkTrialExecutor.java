@@ -97,8 +97,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
   public List<TrialResult> run(List<TrialJob> jobs) {
     List<Task> tasks = new ArrayList<>();
     for (TrialJob j : jobs) {
-      tasks.add(new Task(factory, j.trial().index(), j.trial().toJson().toString(), j.steps(),
-          j.trialDir().toAbsolutePath().toString()));
+      tasks.add(new Task(factory, j.trial().index(), j.trial().toJson().toString(), j.trial().seed(),
+          j.steps(), j.trialDir().toAbsolutePath().toString()));
     }
     LOG.info("spark: {} trial(s) as one job of {} task(s)", tasks.size(), tasks.size());
     List<Outcome> outcomes = context.parallelize(tasks, tasks.size()).map(Task::call).collect();
@@ -115,11 +115,12 @@ public final class SparkTrialExecutor implements TrialExecutor {
    * @param factory builds the runner there
    * @param index the trial's index
    * @param valuesJson its values as a JSON object
+   * @param seed its training seed, null for the search's
    * @param steps the budget
    * @param trialDir its folder, absolute
    */
-  record Task(TrialRunnerFactory factory, int index, String valuesJson, long steps, String trialDir)
-      implements Serializable {
+  record Task(TrialRunnerFactory factory, int index, String valuesJson, Long seed, long steps,
+      String trialDir) implements Serializable {
 
     Outcome call() {
       JsonObject o = JsonParser.parseString(valuesJson).getAsJsonObject();
@@ -129,7 +130,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
       // one trial trains at a time in a JVM: the PyTorch engine has one gradient collector and
       // one random generator per process (see the class comment)
       synchronized (Task.class) {
-        r = factory.create().run(new Trial(index, values), steps, Path.of(trialDir));
+        r = factory.create().run(new Trial(index, values, seed), steps, Path.of(trialDir));
       }
       return new Outcome(r.steps(), r.metric(), r.seconds(), new LinkedHashMap<>(r.metrics()));
     }

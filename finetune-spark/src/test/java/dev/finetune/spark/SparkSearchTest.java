@@ -63,9 +63,10 @@ class SparkSearchTest {
   private static SchemeSearch hyperband(TrialRunner runner) {
     SearchSpace space = SearchSpace.parse(JsonParser.parseString(
         "{\"learning_rate\": {\"log_uniform\": [1e-4, 1e-2]}}").getAsJsonObject(), "space");
-    // rungs 3 and 9 steps: bracket s=1 (3 trials at 3 steps, the best to 9), bracket s=0 (2 at 9)
+    // rungs 3 and 9 steps: bracket s=1 (3 trials at 3 steps, the best to 9), bracket s=0 (2 at 9);
+    // then the winner confirmed with seeds 5 and 6 (2 more runs of 9 steps)
     return SchemeSearch.builder("tiny", space, runner).strategy(Strategy.HYPERBAND).metric("loss").eta(3).steps(3, 9)
-        .seed(11).build();
+        .seed(11).confirm(1, 5, 6).build();
   }
 
   @Test
@@ -80,7 +81,8 @@ class SparkSearchTest {
     int sparkJobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length - jobsBefore;
 
     assertThat(onSpark.events()).hasSize(3 + 1 + 2);
-    assertThat(sparkJobs).as("batches of at most 2 trials: 6 jobs in at least 3 Spark jobs").isBetween(3, 6);
+    assertThat(sparkJobs).as("batches of at most 2 trials: 6 jobs in 3 to 6 Spark jobs, then the 2"
+        + " confirmation runs in 1").isBetween(4, 7);
     List<SearchResults.Row> a = local.leaderboard();
     List<SearchResults.Row> b = onSpark.leaderboard();
     assertThat(b).hasSameSizeAs(a);
@@ -91,6 +93,15 @@ class SparkSearchTest {
       assertThat(b.get(i).metric()).isCloseTo(a.get(i).metric(), within(1e-6));
     }
     assertThat(local.totalSteps()).isEqualTo(2 * 3 + 9 + 2 * 9);
+    // the confirmation seeds travel to the executors: the same runs as in process
+    assertThat(onSpark.confirmed()).singleElement().satisfies(c -> {
+      assertThat(c.trial()).isEqualTo(local.confirmed().get(0).trial());
+      assertThat(c.seeds()).containsExactly(5L, 6L);
+      for (int i = 0; i < 2; i++) {
+        assertThat(c.values().get(i)).isCloseTo(local.confirmed().get(0).values().get(i), within(1e-6));
+      }
+      assertThat(c.values().get(0)).as("another seed, another run").isNotCloseTo(c.values().get(1), within(1e-6));
+    });
     // the executors wrote each trial's checkpoint and rung reports into the shared folder
     assertThat(dir.resolve("spark/trials/t000/checkpoint")).isDirectory();
   }

@@ -100,17 +100,18 @@ public final class ExperimentGrid {
     cells = cross();
   }
 
-  private ExperimentGrid(ExperimentGrid other, boolean showProgress, List<Consumer<CellSetup>> base) {
+  private ExperimentGrid(ExperimentGrid other, List<Long> seeds, boolean showProgress,
+      List<Consumer<CellSetup>> base) {
     name = other.name;
     description = other.description;
     axes = other.axes;
-    seeds = other.seeds;
+    this.seeds = List.copyOf(seeds);
     filter = other.filter;
     modelFactory = other.modelFactory;
     data = other.data;
     this.base = List.copyOf(base);
     progressBar = showProgress;
-    cells = other.cells;
+    cells = seeds.equals(other.seeds) ? other.cells : cross();
   }
 
   /**
@@ -128,7 +129,37 @@ public final class ExperimentGrid {
   public ExperimentGrid with(Consumer<CellSetup> configuration) {
     List<Consumer<CellSetup>> more = new ArrayList<>(base);
     more.add(Objects.requireNonNull(configuration, "configuration"));
-    return new ExperimentGrid(this, progressBar, more);
+    return new ExperimentGrid(this, seeds, progressBar, more);
+  }
+
+  /**
+   * The same grid repeated over other seeds (the scheme search trains a trial with fresh seeds
+   * so when it confirms its winner).
+   *
+   * <pre>{@code
+   * ExperimentGrid again = grid.withSeeds(1, 2, 3);   // every cell once per seed
+   * }</pre>
+   *
+   * @param values the seeds, distinct
+   * @return a copy
+   * @throws IllegalArgumentException when none is given or one is given twice
+   */
+  public ExperimentGrid withSeeds(long... values) {
+    return new ExperimentGrid(this, distinctSeeds(values), progressBar, base);
+  }
+
+  private static List<Long> distinctSeeds(long... values) {
+    List<Long> list = new ArrayList<>();
+    for (long v : values) {
+      if (list.contains(v)) {
+        throw new IllegalArgumentException("seed " + v + " is given twice; seeds must be distinct");
+      }
+      list.add(v);
+    }
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("give at least one seed");
+    }
+    return List.copyOf(list);
   }
 
   /**
@@ -138,7 +169,7 @@ public final class ExperimentGrid {
    * @return a copy
    */
   public ExperimentGrid withProgressBar(boolean show) {
-    return new ExperimentGrid(this, show, base);
+    return new ExperimentGrid(this, seeds, show, base);
   }
 
   /**
@@ -506,17 +537,7 @@ public final class ExperimentGrid {
      * @return this
      */
     public Builder seeds(long... values) {
-      List<Long> list = new ArrayList<>();
-      for (long v : values) {
-        if (list.contains(v)) {
-          throw new IllegalArgumentException("seed " + v + " is given twice; seeds must be distinct");
-        }
-        list.add(v);
-      }
-      if (list.isEmpty()) {
-        throw new IllegalArgumentException("give at least one seed");
-      }
-      seeds = List.copyOf(list);
+      seeds = distinctSeeds(values);
       return this;
     }
 

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * steps (the run saves its checkpoint at that stop). The next rung starts the cell again on the
  * same checkpoint: the weights, step counter, optimizer state and position carry over, and the
  * schedule, set for the trial's full epochs, goes on where it was. Each rung is a grid results
- * folder, {@code <trialDir>/rung-<steps>/}, with the cell's full report.
+ * folder, {@code <trialDir>/rung-<steps>/}, with the cell's full report. A trial with a seed
+ * ({@link Trial#withSeed}) trains its one cell with that seed instead of the grid's.
  *
  * <pre>{@code
  * TrialRunner runner = GridTrialRunner.of(baseGrid, "accuracy");            // values applied by name
@@ -94,8 +95,11 @@ public final class GridTrialRunner implements TrialRunner {
   public TrialResult run(Trial trial, long steps, Path trialDir) {
     Path checkpoint = trialDir.resolve("checkpoint");
     StopAtStep budget = new StopAtStep(steps);
-    ExperimentGrid grid = grids.apply(trial)
-        .with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(budget)));
+    ExperimentGrid trialGrid = grids.apply(trial);
+    if (trial.seed() != null) {
+      trialGrid = trialGrid.withSeeds(trial.seed());
+    }
+    ExperimentGrid grid = trialGrid.with(s -> s.chain(c -> c.checkpoints(checkpoint, 0).callbacks(budget)));
     if (grid.cells().size() != 1) {
       throw new IllegalArgumentException("trial " + trial.id() + " must be one cell, but its grid has "
           + grid.cells().size());

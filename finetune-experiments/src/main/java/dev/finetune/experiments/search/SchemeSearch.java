@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Strategy}), whose decisions are always made here. Every (trial, rung) result is written to
  * {@code trials/<id>/rung-<k>.json} as it finishes; a search started again on the same folder
  * replays the results it finds (the schedulers are deterministic) and trains only what is missing,
- * so a killed search ends with the leaderboard of an uninterrupted one.
+ * so a killed search ends with the leaderboard of an uninterrupted one. With {@link
+ * Builder#confirm}, the leaders then train again with fresh seeds and the best mean wins.
  *
  * <p>Rungs: budgets {@code minSteps * eta^k} below {@code maxSteps}, then {@code maxSteps} (the
  * baselines have the one rung {@code maxSteps}). Configure each trial's schedule for the largest
@@ -73,6 +74,8 @@ public final class SchemeSearch {
   private final Function<Trial, JsonObject> trialConfig;
   private final List<Trial> trials;
   private final List<Long> rungSteps;
+  private final int confirmTop;
+  private final List<Long> confirmSeeds;
 
   private SchemeSearch(Builder b, int trialsToDraw) {
     name = b.name;
@@ -88,6 +91,8 @@ public final class SchemeSearch {
     maxTotalSteps = b.maxTotalSteps;
     samplingSpace = b.space;
     trialConfig = b.trialConfig;
+    confirmTop = b.confirmTop;
+    confirmSeeds = b.confirmSeeds;
     if (maxSteps < 1 || (strategy.halving() && (minSteps < 1 || minSteps > maxSteps))) {
       throw new IllegalArgumentException("the step budgets must satisfy 1 <= min_steps <= max_steps,"
           + " got min_steps " + minSteps + ", max_steps " + maxSteps);
@@ -257,15 +262,11 @@ public final class SchemeSearch {
       if (batch.isEmpty()) {
         break;
       }
-      List<TrialResult> results = executor.run(List.copyOf(batch));
-      if (results == null || results.size() != batch.size()) {
-        throw new IllegalStateException("search " + name + ": the executor returned "
-            + (results == null ? "null" : results.size() + " results") + " for " + batch.size() + " jobs");
-      }
+      List<TrialResult> results = train(executor, batch);
       for (int i = 0; i < batch.size(); i++) {
         TrialJob j = batch.get(i);
-        TrialResult result = Objects.requireNonNull(results.get(i), "the executor returned a null result");
-        write(rungFile(j.trialDir(), j.job()), j.job(), j.steps(), result);
+        TrialResult result = results.get(i);
+        write(rungFile(j.trialDir(), j.job()), j.job(), j.steps(), result, null);
         trained++;
         record(scheduler, drawn, events, latest, j.job(), j.steps(), result);
       }
@@ -275,8 +276,70 @@ public final class SchemeSearch {
           + " finished (a bug: every job handed out was reported)");
     }
     LOG.info("search {}: {} rung results, {} trained now", name, events.size(), trained);
-    return new SearchResults(name, strategy, sampler.spec(), metric, rungSteps, drawn, events,
-        drawn.stream().map(trialConfig).toList(), maxTotalSteps, atBudget);
+    List<JsonObject> configs = drawn.stream().map(trialConfig).toList();
+    SearchResults searched = new SearchResults(name, strategy, sampler.spec(), metric, rungSteps, drawn,
+        events, configs, maxTotalSteps, atBudget, List.of());
+    if (confirmSeeds.isEmpty()) {
+      return searched;
+    }
+    return new SearchResults(name, strategy, sampler.spec(), metric, rungSteps, drawn, events, configs,
+        maxTotalSteps, atBudget, confirm(outputDir, executor, searched.leaderboard()));
+  }
+
+  /**
+   * Trains the leaderboard's first {@code confirmTop} trials again from scratch to the full
+   * budget, once per confirmation seed, in {@code trials/<id>/seed-<s>/}, each result written to
+   * {@code trials/<id>/seed-<s>.json} (read back instead of trained when the search runs again).
+   */
+  private List<SearchResults.Confirmation> confirm(Path outputDir, TrialExecutor executor,
+      List<SearchResults.Row> leaderboard) throws IOException {
+    int lastRung = rungSteps.size() - 1;
+    List<SearchResults.Confirmation> out = new ArrayList<>();
+    List<TrialJob> pending = new ArrayList<>();
+    List<Integer> slots = new ArrayList<>();
+    for (SearchResults.Row row : leaderboard.subList(0, Math.min(confirmTop, leaderboard.size()))) {
+      Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(row.trial().id());
+      for (long s : confirmSeeds) {
+        Trial trial = row.trial().withSeed(s);
+        TrialResult done = read(trialDir.resolve("seed-" + s + ".json"));
+        out.add(new SearchResults.Confirmation(trial.index(), s, done));
+        if (done == null) {
+          slots.add(out.size() - 1);
+          pending.add(new TrialJob(new Job(trial.index(), lastRung), trial, maxSteps,
+              trialDir.resolve("seed-" + s)));
+        }
+      }
+    }
+    for (int from = 0; from < pending.size(); from += executor.parallelism()) {
+      List<TrialJob> batch = pending.subList(from, Math.min(pending.size(), from + executor.parallelism()));
+      for (TrialJob j : batch) {
+        Files.createDirectories(j.trialDir());
+        LOG.info("search {}: confirming trial {} ({}), {} steps", name, j.trial().id(),
+            j.trial().describe(), maxSteps);
+      }
+      List<TrialResult> results = train(executor, batch);
+      for (int i = 0; i < batch.size(); i++) {
+        TrialJob j = batch.get(i);
+        TrialResult result = results.get(i);
+        long s = j.trial().seed();
+        write(j.trialDir().resolveSibling("seed-" + s + ".json"), j.job(), maxSteps, result, s);
+        LOG.info("search {}: trial {} seed {}: {} = {} after {} steps", name, j.trial().id(), s, metric,
+            result.metric(), result.steps());
+        out.set(slots.get(from + i), new SearchResults.Confirmation(j.trial().index(), s, result));
+      }
+    }
+    return out;
+  }
+
+  /** Hands a batch to the executor and checks that it returned one result per job. */
+  private List<TrialResult> train(TrialExecutor executor, List<TrialJob> batch) {
+    List<TrialResult> results = executor.run(List.copyOf(batch));
+    if (results == null || results.size() != batch.size()) {
+      throw new IllegalStateException("search " + name + ": the executor returned "
+          + (results == null ? "null" : results.size() + " results") + " for " + batch.size() + " jobs");
+    }
+    results.forEach(r -> Objects.requireNonNull(r, "the executor returned a null result"));
+    return results;
   }
 
   /**
@@ -397,10 +460,13 @@ public final class SchemeSearch {
     }
   }
 
-  private static void write(Path file, Job job, long budget, TrialResult r) {
+  private static void write(Path file, Job job, long budget, TrialResult r, Long trainingSeed) {
     JsonObject o = new JsonObject();
     o.addProperty("trial", job.trial());
     o.addProperty("rung", job.rung());
+    if (trainingSeed != null) {
+      o.addProperty("training_seed", trainingSeed);
+    }
     o.addProperty("budget_steps", budget);
     o.addProperty("steps", r.steps());
     o.addProperty("metric", r.metric());
@@ -427,6 +493,8 @@ public final class SchemeSearch {
     private List<Map<String, JsonElement>> firstTrials = List.of();
     private Sampler sampler = Sampler.random();
     private long maxTotalSteps;
+    private int confirmTop;
+    private List<Long> confirmSeeds = List.of();
 
     private Builder(String name, SearchSpace space, TrialRunner runner) {
       if (name == null || name.isBlank()) {
@@ -541,6 +609,43 @@ public final class SchemeSearch {
      */
     public Builder sampler(Sampler value) {
       sampler = Objects.requireNonNull(value, "sampler");
+      return this;
+    }
+
+    /**
+     * Confirms the leaders over fresh training seeds when the search has ended (SMAC's
+     * intensification; Ray Tune's {@code Repeater}, after the search instead of for every trial):
+     * the leaderboard's first {@code top} trials each train again from scratch to the full budget
+     * once per seed, and the winner ({@link SearchResults#winner()}, {@code best.json}) is the one
+     * with the best mean over those seeds. A search ranks its trials on one training seed, and on
+     * a small validation set that seed's luck can be as large as the differences between the
+     * leaders; the confirmation measures the configuration instead. Its runs go through the same
+     * executor (on Spark, as tasks), are resumable like the rungs, and are not the search's steps:
+     * {@code max_total_steps} does not count them and the report gives them apart. Adding a
+     * confirmation to a finished search's folder and running it again trains only the
+     * confirmation. Use seeds other than the search's own: the leaders were chosen on it.
+     *
+     * <pre>{@code
+     * builder.confirm(2, 1, 2, 3, 4, 5);   // the top 2 trials, 5 fresh seeds each
+     * }</pre>
+     *
+     * @param top how many of the leaderboard's first trials to confirm, at least 1
+     * @param seeds the training seeds, distinct, at least one
+     * @return this
+     */
+    public Builder confirm(int top, long... seeds) {
+      if (top < 1) {
+        throw new IllegalArgumentException("confirm top must be at least 1, got " + top);
+      }
+      if (seeds.length == 0) {
+        throw new IllegalArgumentException("confirm needs at least one seed, e.g. confirm(1, 1, 2, 3)");
+      }
+      List<Long> list = java.util.stream.LongStream.of(seeds).boxed().toList();
+      list.stream().filter(v -> list.indexOf(v) != list.lastIndexOf(v)).findFirst().ifPresent(v -> {
+        throw new IllegalArgumentException("confirmation seed " + v + " is given twice; seeds must be distinct");
+      });
+      confirmTop = top;
+      confirmSeeds = list;
       return this;
     }
 

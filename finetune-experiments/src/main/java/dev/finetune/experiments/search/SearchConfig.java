@@ -30,8 +30,10 @@ import java.util.Map;
  * {@code metric} (default: the task's main metric, {@code Tasks.Task.mainMetric()}: {@code accuracy}
  * for SST-2, {@code mcc} for CoLA, {@code f1} for CoNLL-2003's entities, ...), {@code
  * first_trials} (configurations to try first), {@code max_total_steps} (a cap on all trials'
- * steps together) and {@code sampler} ({@code random}, the default, or
- * {@code tpe(...)}: {@link Sampler#parse}). Each trial is the grid config with its values at the
+ * steps together), {@code sampler} ({@code random}, the default, or
+ * {@code tpe(...)}: {@link Sampler#parse}) and {@code confirm} ({@code {"top": 2, "seeds": [1, 2,
+ * 3]}}: the leaders trained again with fresh seeds, the winner by mean, {@link
+ * SchemeSearch.Builder#confirm}). Each trial is the grid config with its values at the
  * top level; the winner's is written as {@code best.json}, a grid config that reproduces it.
  *
  * <pre>{@code
@@ -51,7 +53,9 @@ public final class SearchConfig {
 
   private static final List<String> SEARCH_KEYS =
       List.of("strategy", "trials", "eta", "min_steps", "max_steps", "seed", "metric",
-          "first_trials", "sampler", "max_total_steps");
+          "first_trials", "sampler", "max_total_steps", "confirm");
+
+  private static final List<String> CONFIRM_KEYS = List.of("top", "seeds");
 
   private SearchConfig() {}
 
@@ -123,10 +127,12 @@ public final class SearchConfig {
         base.addProperty(pathKey, baseDir.resolve(base.get(pathKey).getAsString()).normalize().toString());
       }
     }
-    if (GridConfig.parse(base.toString(), source, baseDir).cells().size() != 1) {
+    var baseCells = GridConfig.parse(base.toString(), source, baseDir).cells();
+    if (baseCells.size() != 1) {
       throw new GridConfigException(source, "seeds", "one seed (every trial trains with it)",
           String.valueOf(root.get("seeds")));
     }
+    long trainingSeed = baseCells.get(0).seed();
     JsonElement axes = root.get("axes");
     if (axes == null || !axes.isJsonObject()) {
       throw new GridConfigException(source, "axes", "the search space: an object of option ->"
@@ -191,6 +197,9 @@ public final class SearchConfig {
       if (search.has("first_trials")) {
         b.firstTrials(firstTrials(search.get("first_trials"), space, source));
       }
+      if (search.has("confirm")) {
+        confirm(b, search.get("confirm"), trainingSeed, source);
+      }
       return b.build();
     } catch (GridConfigException e) {
       throw e;
@@ -237,6 +246,64 @@ public final class SearchConfig {
       out.add(values);
     }
     return out;
+  }
+
+  /**
+   * The {@code confirm} object: {@code top} (default 1) and {@code seeds}, distinct whole numbers
+   * other than the search's training seed.
+   */
+  private static void confirm(SchemeSearch.Builder b, JsonElement e, long trainingSeed, String source) {
+    String key = "search.confirm";
+    if (!e.isJsonObject()) {
+      throw new GridConfigException(source, key, "an object {\"top\": 2, \"seeds\": [1, 2, 3]}",
+          e.toString());
+    }
+    JsonObject o = e.getAsJsonObject();
+    for (String k : o.keySet()) {
+      if (!CONFIRM_KEYS.contains(k)) {
+        throw new GridConfigException(source, key + "." + k, "one of " + CONFIRM_KEYS, "an unknown key");
+      }
+    }
+    long top = 1;
+    if (o.has("top")) {
+      JsonElement t = o.get("top");
+      if (!isWhole(t) || t.getAsDouble() < 1 || t.getAsDouble() > Integer.MAX_VALUE) {
+        throw new GridConfigException(source, key + ".top", "a whole number >= 1 (how many of the"
+            + " leaderboard's first trials to confirm)", t.toString());
+      }
+      top = t.getAsLong();
+    }
+    JsonElement seeds = o.get("seeds");
+    if (seeds == null || !seeds.isJsonArray() || seeds.getAsJsonArray().isEmpty()) {
+      throw new GridConfigException(source, key + ".seeds", "a non-empty array of training seeds,"
+          + " e.g. [1, 2, 3, 4, 5]", String.valueOf(seeds));
+    }
+    JsonArray a = seeds.getAsJsonArray();
+    long[] values = new long[a.size()];
+    for (int i = 0; i < a.size(); i++) {
+      if (!isWhole(a.get(i))) {
+        throw new GridConfigException(source, key + ".seeds[" + i + "]", "a whole number",
+            a.get(i).toString());
+      }
+      values[i] = a.get(i).getAsLong();
+      if (values[i] == trainingSeed) {
+        throw new GridConfigException(source, key + ".seeds[" + i + "]", "a seed other than the"
+            + " search's training seed " + trainingSeed + " (the leaders were chosen on it, so it"
+            + " would count their luck twice)", String.valueOf(values[i]));
+      }
+      for (int j = 0; j < i; j++) {
+        if (values[j] == values[i]) {
+          throw new GridConfigException(source, key + ".seeds[" + i + "]", "distinct seeds",
+              values[i] + ", as seeds[" + j + "]");
+        }
+      }
+    }
+    b.confirm((int) top, values);
+  }
+
+  private static boolean isWhole(JsonElement e) {
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
+        && e.getAsDouble() == Math.rint(e.getAsDouble()) && Math.abs(e.getAsDouble()) < 9.0e15;
   }
 
   /** The grid config of one trial: the base with the trial's values at the top level. */

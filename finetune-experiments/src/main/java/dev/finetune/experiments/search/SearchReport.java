@@ -6,16 +6,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.finetune.core.checkpoint.AtomicFiles;
+import dev.finetune.experiments.grid.Stat;
 import dev.finetune.schedules.plot.SchedulePlots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -23,7 +28,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Writes a search's results: {@code leaderboard.md}, {@code leaderboard.csv}, {@code
- * leaderboard.json} (rank, trial, its values, highest rung, steps, metric, status), {@code
+ * leaderboard.json} (rank, trial, its values, highest rung, steps, metric, status; and, when
+ * the search confirmed its leaders over seeds, their runs, mean and sd), {@code
  * best.json} (the winner as a config that reproduces it: a grid config file for searches read by
  * {@link SearchConfig}, run with {@code GridMain --config best.json}), and {@code
  * learning_curves.png} (the metric against steps for every trial, promotions and stops marked).
@@ -108,6 +114,29 @@ public final class SearchReport {
           .append(String.format(Locale.ROOT, "%.4f", row.metric())).append(" | ").append(row.status())
           .append(" |\n");
     }
+    List<SearchResults.ConfirmedRow> confirmed = r.confirmed();
+    if (!confirmed.isEmpty()) {
+      List<Long> seeds = confirmed.get(0).seeds();
+      sb.append(String.format(Locale.ROOT, "%n## Confirmed over training seeds%n%n"
+              + "The leaderboard's first %d trial(s) trained again from scratch to %d steps with seeds %s;"
+              + " %d optimizer steps, not counted above. Ranked by the mean; the winner (`best.json`) is %s.%n%n",
+          confirmed.size(), r.rungSteps().get(r.rungSteps().size() - 1), seeds, r.confirmationSteps(),
+          r.winner().id()));
+      sb.append("| rank | trial | search rank | search's seed | ");
+      seeds.forEach(seed -> sb.append("seed ").append(seed).append(" | "));
+      sb.append("mean ± sd |\n|---|---|---|---|").append("---|".repeat(seeds.size())).append("---|\n");
+      for (SearchResults.ConfirmedRow row : confirmed) {
+        sb.append("| ").append(row.rank()).append(" | ").append(row.trial().id()).append(" | ")
+            .append(row.searchRank()).append(" | ")
+            .append(String.format(Locale.ROOT, "%.4f", row.searchMetric())).append(" | ");
+        row.values().forEach(v -> sb.append(String.format(Locale.ROOT, "%.4f", v)).append(" | "));
+        sb.append(row.stat().format(4));
+        if (row.diverged() > 0) {
+          sb.append(" (").append(row.diverged()).append(" diverged)");
+        }
+        sb.append(" |\n");
+      }
+    }
     return sb.toString();
   }
 
@@ -121,14 +150,26 @@ public final class SearchReport {
     List<String> options = options(r);
     StringBuilder sb = new StringBuilder("rank,trial");
     options.forEach(o -> sb.append(',').append(o));
-    sb.append(",rung,steps,").append(r.metric()).append(",status\n");
+    sb.append(",rung,steps,").append(r.metric()).append(",status");
+    Map<Integer, SearchResults.ConfirmedRow> confirmed = new HashMap<>();
+    r.confirmed().forEach(c -> confirmed.put(c.trial().index(), c));
+    if (!confirmed.isEmpty()) {
+      sb.append(",confirmed_rank,confirmed_mean,confirmed_sd,confirmed_n");
+    }
+    sb.append('\n');
     for (SearchResults.Row row : r.leaderboard()) {
       sb.append(row.rank()).append(',').append(row.trial().id());
       for (String o : options) {
         sb.append(',').append(quote(value(row, o)));
       }
       sb.append(',').append(row.rung()).append(',').append(row.steps()).append(',')
-          .append(row.metric()).append(',').append(quote(row.status())).append('\n');
+          .append(row.metric()).append(',').append(quote(row.status()));
+      if (!confirmed.isEmpty()) {
+        SearchResults.ConfirmedRow c = confirmed.get(row.trial().index());
+        sb.append(c == null ? ",,,," : "," + c.rank() + "," + c.stat().mean() + "," + c.stat().std() + ","
+            + c.stat().n());
+      }
+      sb.append('\n');
     }
     return sb.toString().stripTrailing();
   }
@@ -169,7 +210,47 @@ public final class SearchReport {
       rows.add(j);
     }
     o.add("leaderboard", rows);
+    List<SearchResults.ConfirmedRow> confirmed = r.confirmed();
+    if (!confirmed.isEmpty()) {
+      JsonObject c = new JsonObject();
+      c.add("seeds", GSON.toJsonTree(confirmed.get(0).seeds()));
+      c.addProperty("steps", r.confirmationSteps());
+      c.addProperty("winner", r.winner().id());
+      JsonArray list = new JsonArray();
+      for (SearchResults.ConfirmedRow row : confirmed) {
+        JsonObject j = new JsonObject();
+        j.addProperty("rank", row.rank());
+        j.addProperty("trial", row.trial().id());
+        j.addProperty("search_rank", row.searchRank());
+        j.addProperty("search_" + r.metric(), row.searchMetric());
+        j.add(r.metric(), GSON.toJsonTree(row.values()));
+        j.addProperty("mean", row.stat().mean());
+        j.addProperty("sd", row.stat().std());
+        j.addProperty("diverged", row.diverged());
+        j.add("means", GSON.toJsonTree(metricMeans(r, row.trial().index())));
+        list.add(j);
+      }
+      c.add("trials", list);
+      o.add("confirmation", c);
+    }
     return o;
+  }
+
+  /**
+   * The mean of every validation metric over a trial's confirmation runs (NaN values left out),
+   * so that a search ranked by loss still shows the accuracy its confirmed trials average.
+   */
+  private static Map<String, Double> metricMeans(SearchResults r, int trial) {
+    Map<String, List<Double>> values = new TreeMap<>();
+    for (SearchResults.Confirmation c : r.confirmations()) {
+      if (c.trial() == trial) {
+        c.result().metrics().forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+      }
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, Stat.of(
+        v.stream().mapToDouble(Double::doubleValue).toArray()).mean()));
+    return out;
   }
 
   /**

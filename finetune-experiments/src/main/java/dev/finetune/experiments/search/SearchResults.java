@@ -3,6 +3,7 @@ package dev.finetune.experiments.search;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.finetune.core.train.callbacks.Mode;
+import dev.finetune.experiments.grid.Stat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,10 +32,12 @@ import java.util.function.ToIntFunction;
  * @param configs per trial, the config that reproduces it
  * @param maxTotalSteps the search's cap on the steps of all trials, 0 for none
  * @param stoppedAtBudget whether it ended at that cap rather than with its schedule
+ * @param confirmations the leaders' runs with fresh training seeds, empty when the search was not
+ *     asked to confirm ({@link SchemeSearch.Builder#confirm})
  */
 public record SearchResults(String name, Strategy strategy, String sampler, String metric, List<Long> rungSteps,
     List<Trial> trials, List<Event> events, List<JsonObject> configs, long maxTotalSteps,
-    boolean stoppedAtBudget) {
+    boolean stoppedAtBudget, List<Confirmation> confirmations) {
 
   /** Copies the lists. */
   public SearchResults {
@@ -42,6 +45,43 @@ public record SearchResults(String name, Strategy strategy, String sampler, Stri
     trials = List.copyOf(trials);
     events = List.copyOf(events);
     configs = List.copyOf(configs);
+    confirmations = List.copyOf(confirmations);
+  }
+
+  /**
+   * One confirmation run: a leading trial trained again from scratch to the full budget with
+   * another training seed.
+   *
+   * @param trial the trial's index
+   * @param seed the training seed
+   * @param result the steps reached and the metrics there
+   */
+  public record Confirmation(int trial, long seed, TrialResult result) {}
+
+  /**
+   * A confirmed trial's line: its runs over the confirmation seeds and their mean, which ranks it.
+   *
+   * @param rank 1 for the best mean
+   * @param trial the trial
+   * @param searchRank its rank in the search's {@link #leaderboard()}
+   * @param searchMetric its metric there (the search's training seed)
+   * @param seeds the confirmation seeds, in order
+   * @param values the metric with each of them (NaN where the run diverged)
+   * @param stat mean and sample standard deviation of the finite values
+   */
+  public record ConfirmedRow(int rank, Trial trial, int searchRank, double searchMetric, List<Long> seeds,
+      List<Double> values, Stat stat) {
+
+    /** Copies the lists. */
+    public ConfirmedRow {
+      seeds = List.copyOf(seeds);
+      values = List.copyOf(values);
+    }
+
+    /** @return how many of its seeds diverged (NaN) */
+    public long diverged() {
+      return values.stream().filter(v -> v.isNaN()).count();
+    }
   }
 
   /**
@@ -138,20 +178,75 @@ public record SearchResults(String name, Strategy strategy, String sampler, Stri
   }
 
   /**
-   * The config that reproduces the best trial (a grid config file when the search came from one).
+   * The confirmed trials, best mean first (a trial with a diverged seed after those without, then
+   * the search's rank); empty when the search did not confirm.
+   *
+   * @return the rows
+   */
+  public List<ConfirmedRow> confirmed() {
+    Map<Integer, List<Confirmation>> byTrial = new LinkedHashMap<>();
+    for (Confirmation c : confirmations) {
+      byTrial.computeIfAbsent(c.trial(), k -> new ArrayList<>()).add(c);
+    }
+    Map<Integer, Row> searched = new LinkedHashMap<>();
+    leaderboard().forEach(r -> searched.put(r.trial().index(), r));
+    boolean lower = lowerIsBetter(metric);
+    List<ConfirmedRow> rows = new ArrayList<>();
+    for (Map.Entry<Integer, List<Confirmation>> t : byTrial.entrySet()) {
+      Row row = searched.get(t.getKey());
+      List<Double> values = t.getValue().stream().map(c -> c.result().metric()).toList();
+      rows.add(new ConfirmedRow(0, trials.get(t.getKey()), row == null ? 0 : row.rank(),
+          row == null ? Double.NaN : row.metric(), t.getValue().stream().map(Confirmation::seed).toList(),
+          values, Stat.of(values.stream().mapToDouble(Double::doubleValue).toArray())));
+    }
+    rows.sort(bestFirst(r -> r.diverged() == 0 ? 1 : 0, r -> lower ? -r.stat().mean() : r.stat().mean(),
+        ConfirmedRow::searchRank));
+    List<ConfirmedRow> ranked = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      ConfirmedRow r = rows.get(i);
+      ranked.add(new ConfirmedRow(i + 1, r.trial(), r.searchRank(), r.searchMetric(), r.seeds(), r.values(),
+          r.stat()));
+    }
+    return ranked;
+  }
+
+  /**
+   * The optimizer steps the confirmation runs took (not the search's: {@link #totalSteps()} and
+   * the search's cap leave them out).
+   *
+   * @return the total, 0 without confirmation
+   */
+  public long confirmationSteps() {
+    return confirmations.stream().mapToLong(c -> c.result().steps()).sum();
+  }
+
+  /**
+   * The winner: the best confirmed trial when the search confirmed its leaders over seeds,
+   * otherwise the leaderboard's first.
+   *
+   * @return the trial
+   */
+  public Trial winner() {
+    List<ConfirmedRow> confirmedRows = confirmed();
+    return confirmedRows.isEmpty() ? leaderboard().get(0).trial() : confirmedRows.get(0).trial();
+  }
+
+  /**
+   * The config that reproduces the winner ({@link #winner()}; a grid config file when the search
+   * came from one).
    *
    * @return the JSON object
    */
   public JsonObject bestConfig() {
-    return configs.get(leaderboard().get(0).trial().index()).deepCopy();
+    return configs.get(winner().index()).deepCopy();
   }
 
   /**
-   * The options the space chose for the best trial.
+   * The options the space chose for the winner ({@link #winner()}).
    *
    * @return option to value
    */
   public Map<String, JsonElement> bestValues() {
-    return leaderboard().get(0).trial().values();
+    return winner().values();
   }
 }

@@ -78,6 +78,23 @@ class GridTrialRunnerTest {
     assertThat(rung0.metric()).isNotCloseTo(straight.metric(), within(1e-6));
   }
 
+  @Test
+  void aTrialWithASeedTrainsItsCellWithThatSeed() throws Exception {
+    ExperimentGrid grid = base(new StartProbe());
+    GridTrialRunner runner = GridTrialRunner.of(grid, "loss");
+    Trial trial = new Trial(0, Map.of("learning_rate", new JsonPrimitive(2e-3)));
+    TrialResult own = runner.run(trial, 4, dir.resolve("own"));
+    TrialResult seeded = runner.run(trial.withSeed(7), 4, dir.resolve("seed-7"));
+    TrialResult again = runner.run(trial.withSeed(7), 4, dir.resolve("seed-7-again"));
+    assertThat(Files.exists(dir.resolve("own/rung-4/cells/default__s42.json"))).isTrue();
+    assertThat(Files.exists(dir.resolve("seed-7/rung-4/cells/default__s7.json"))).isTrue();
+    assertThat(seeded.metric()).as("another initialisation and data order").isNotCloseTo(own.metric(), within(1e-6));
+    assertThat(again.metric()).as("seeded, so reproducible").isCloseTo(seeded.metric(), within(1e-6));
+    assertThat(grid.withSeeds(1, 2).cells()).extracting(c -> c.seed()).containsExactly(1L, 2L);
+    assertThat(grid.cells()).extracting(c -> c.seed()).containsExactly(42L);
+    assertThatThrownBy(() -> grid.withSeeds(3, 3)).hasMessageContaining("seed 3 is given twice");
+  }
+
   private static void deleteTree(Path root) throws java.io.IOException {
     try (var paths = Files.walk(root)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -91,11 +108,19 @@ class GridTrialRunnerTest {
     SearchSpace space = SearchSpace.parse(com.google.gson.JsonParser.parseString(
         "{\"learning_rate\": [1e-4, 3e-3, 1e-2]}").getAsJsonObject(), "test");
     SchemeSearch search = SchemeSearch.builder("tiny", space, GridTrialRunner.of(base(new StartProbe()), "accuracy"))
-        .strategy(Strategy.ASHA).trials(3).eta(3).steps(3, 9).seed(1).build();
+        .strategy(Strategy.ASHA).trials(3).eta(3).steps(3, 9).seed(1).confirm(1, 5).build();
     SearchResults r = search.run(dir.resolve("search"));
     assertThat(r.events()).hasSize(4);
     assertThat(r.leaderboard().get(0).steps()).isEqualTo(9);
     assertThat(r.totalSteps()).isEqualTo(3 + 3 + 9);
+    // the winner trained again from scratch with seed 5, in its own folder
+    String winner = r.leaderboard().get(0).trial().id();
+    assertThat(r.confirmed()).singleElement().satisfies(c -> {
+      assertThat(c.trial().id()).isEqualTo(winner);
+      assertThat(c.seeds()).containsExactly(5L);
+    });
+    assertThat(r.confirmationSteps()).isEqualTo(9);
+    assertThat(Files.exists(dir.resolve("search/trials/" + winner + "/seed-5/rung-9/cells/default__s5.json"))).isTrue();
     SearchReport.write(r, dir.resolve("search"));
     assertThat(Files.exists(dir.resolve("search/learning_curves.png"))).isTrue();
     assertThatThrownBy(() -> GridTrialRunner.of(base(new StartProbe()), "acuracy")

@@ -2,6 +2,7 @@ package dev.finetune.experiments.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -30,10 +31,14 @@ class SchemeSearchTest {
     return SearchSpace.parse(JsonParser.parseString(SPACE).getAsJsonObject(), "test");
   }
 
-  /** A curve that peaks at LR 1e-4 and rises with steps; records every call. */
+  /**
+   * A curve that peaks at LR 1e-4 and rises with steps; records every call. A run with a seed of
+   * its own (a confirmation) returns the value set for its trial and seed in {@code seeded}.
+   */
   private static final class FakeCurves implements TrialRunner {
     final List<String> calls = new ArrayList<>();
     final Map<String, Long> stepsSoFar = new HashMap<>();
+    final Map<String, Double> seeded = new HashMap<>();
     int failAtCall = -1;
 
     @Override
@@ -41,10 +46,18 @@ class SchemeSearchTest {
       if (calls.size() == failAtCall) {
         throw new IllegalStateException("simulated kill");
       }
-      calls.add(trial.id() + "@" + steps);
-      long before = stepsSoFar.getOrDefault(trial.id(), 0L);
+      String key = trial.seed() == null ? trial.id() : trial.id() + "/seed-" + trial.seed();
+      calls.add(key + "@" + steps);
+      long before = stepsSoFar.getOrDefault(key, 0L);
       assertThat(steps).as("a trial only grows").isGreaterThan(before);
-      stepsSoFar.put(trial.id(), steps);
+      stepsSoFar.put(key, steps);
+      if (trial.seed() != null) {
+        assertThat(trialDir.getFileName().toString()).as("a confirmation run has its own folder")
+            .isEqualTo("seed-" + trial.seed());
+        assertThat(trialDir.getParent().getFileName().toString()).isEqualTo(trial.id());
+        double value = seeded.getOrDefault(key, 0.5);
+        return new TrialResult(steps, value, 0, Map.of("accuracy", value));
+      }
       double lr = trial.values().get("learning_rate").getAsDouble();
       double quality = 1 / (1 + Math.abs(Math.log10(lr) + 4));
       return new TrialResult(steps, quality * (1 - 1.0 / (1 + steps)), 0);
@@ -186,21 +199,9 @@ class SchemeSearchTest {
         b.trials(9);
       }
       SearchResults one = b.build().run(dir.resolve(strategy.key() + "-1"));
-      FakeCurves curves = new FakeCurves();
       List<Integer> batchSizes = new ArrayList<>();
-      TrialExecutor threeAtATime = new TrialExecutor() {
-        @Override
-        public int parallelism() {
-          return 3;
-        }
-
-        @Override
-        public List<TrialResult> run(List<TrialJob> jobs) {
-          batchSizes.add(jobs.size());
-          return jobs.stream().map(j -> curves.run(j.trial(), j.steps(), j.trialDir())).toList();
-        }
-      };
-      SearchResults batched = b.build().run(dir.resolve(strategy.key() + "-3"), threeAtATime);
+      SearchResults batched = b.build().run(dir.resolve(strategy.key() + "-3"),
+          batches(3, new FakeCurves(), batchSizes));
       assertThat(SearchReport.csv(batched)).as(strategy.key()).isEqualTo(SearchReport.csv(one));
       assertThat(batchSizes).as(strategy.key()).contains(3).allSatisfy(n -> assertThat(n).isBetween(1, 3));
     }
@@ -248,6 +249,137 @@ class SchemeSearchTest {
         .hasMessageContaining("axes.method[1]").hasMessageContaining("magic");
     assertThatThrownBy(() -> parse("{\"batch_size\": {\"uniform\": [0, 8]}}"))
         .hasMessageContaining("axes.batch_size.uniform[0]");
+  }
+
+  /** An executor that trains batches of up to {@code parallelism} jobs on the curves, noting each batch's size. */
+  private static TrialExecutor batches(int parallelism, FakeCurves curves, List<Integer> sizes) {
+    return new TrialExecutor() {
+      @Override
+      public int parallelism() {
+        return parallelism;
+      }
+
+      @Override
+      public List<TrialResult> run(List<TrialJob> jobs) {
+        sizes.add(jobs.size());
+        return jobs.stream().map(j -> curves.run(j.trial(), j.steps(), j.trialDir())).toList();
+      }
+    };
+  }
+
+  private static Trial leader(SearchResults r, int index) {
+    return r.leaderboard().get(index).trial();
+  }
+
+  private static SchemeSearch confirmed(TrialRunner runner, int top, long... seeds) {
+    return SchemeSearch.builder("fake", space(), runner).strategy(Strategy.ASHA).trials(9).eta(3)
+        .steps(10, 90).seed(7).confirm(top, seeds).build();
+  }
+
+  @Test
+  void confirmationTrainsTheLeadersAgainWithFreshSeedsAndTheBestMeanWins() throws Exception {
+    SearchResults plain = search(Strategy.ASHA, 7, new FakeCurves()).run(dir.resolve("plain"));
+    Trial first = leader(plain, 0);
+    Trial second = leader(plain, 1);
+    FakeCurves curves = new FakeCurves();
+    // the search's leader was lucky on its seed: over fresh seeds the runner-up is better
+    curves.seeded.putAll(Map.of(first.id() + "/seed-1", 0.70, first.id() + "/seed-2", 0.74,
+        first.id() + "/seed-3", 0.72, second.id() + "/seed-1", 0.75, second.id() + "/seed-2", 0.73,
+        second.id() + "/seed-3", 0.77));
+    List<Integer> batchSizes = new ArrayList<>();
+    SearchResults r = confirmed(curves, 2, 1, 2, 3).run(dir.resolve("confirmed"), batches(2, curves, batchSizes));
+
+    assertThat(curves.calls.subList(curves.calls.size() - 6, curves.calls.size())).containsExactly(
+        first.id() + "/seed-1@90", first.id() + "/seed-2@90", first.id() + "/seed-3@90",
+        second.id() + "/seed-1@90", second.id() + "/seed-2@90", second.id() + "/seed-3@90");
+    assertThat(batchSizes.subList(batchSizes.size() - 3, batchSizes.size())).containsExactly(2, 2, 2);
+    // the search itself is the plain one; the confirmation's steps are apart
+    assertThat(SearchReport.csv(r)).startsWith(SearchReport.csv(plain).lines().findFirst().orElseThrow());
+    assertThat(r.leaderboard()).extracting(row -> row.trial().id())
+        .containsExactlyElementsOf(plain.leaderboard().stream().map(row -> row.trial().id()).toList());
+    assertThat(r.totalSteps()).isEqualTo(plain.totalSteps());
+    assertThat(r.confirmationSteps()).isEqualTo(6 * 90);
+
+    List<SearchResults.ConfirmedRow> rows = r.confirmed();
+    assertThat(rows).extracting(c -> c.trial().id()).containsExactly(second.id(), first.id());
+    assertThat(rows).extracting(SearchResults.ConfirmedRow::searchRank).containsExactly(2, 1);
+    assertThat(rows.get(0).seeds()).containsExactly(1L, 2L, 3L);
+    // 0.75, 0.73, 0.77: mean 0.75, sample sd 0.02; 0.70, 0.74, 0.72: mean 0.72, sd 0.02
+    assertThat(rows.get(0).stat().mean()).isCloseTo(0.75, within(1e-12));
+    assertThat(rows.get(0).stat().std()).isCloseTo(0.02, within(1e-12));
+    assertThat(rows.get(1).stat().mean()).isCloseTo(0.72, within(1e-12));
+    assertThat(r.winner()).isEqualTo(second);
+
+    SearchReport.write(r, dir.resolve("confirmed"));
+    JsonObject best = JsonParser.parseString(Files.readString(dir.resolve("confirmed/best.json"))).getAsJsonObject();
+    assertThat(best).isEqualTo(second.toJson());
+    String md = Files.readString(dir.resolve("confirmed/leaderboard.md"));
+    assertThat(md).contains("## Confirmed over training seeds", "seeds [1, 2, 3]; 540 optimizer steps",
+        "the winner (`best.json`) is " + second.id(), "| rank | trial | search rank | search's seed | seed 1 | seed 2 | seed 3 | mean ± sd |",
+        "| 1 | " + second.id() + " | 2 | ", "| 0.7500 | 0.7300 | 0.7700 | 0.7500 ± 0.0200 |");
+    JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("confirmed/leaderboard.json"))).getAsJsonObject();
+    assertThat(json.getAsJsonObject("confirmation").get("winner").getAsString()).isEqualTo(second.id());
+    assertThat(json.getAsJsonObject("confirmation").get("steps").getAsLong()).isEqualTo(540);
+    assertThat(json.getAsJsonObject("confirmation").getAsJsonArray("trials").get(0).getAsJsonObject()
+        .getAsJsonObject("means").get("accuracy").getAsDouble()).isCloseTo(0.75, within(1e-12));
+    List<String> csv = Files.readAllLines(dir.resolve("confirmed/leaderboard.csv"));
+    assertThat(csv.get(0)).endsWith(",status,confirmed_rank,confirmed_mean,confirmed_sd,confirmed_n");
+    String[] leader = csv.get(1).split(",");
+    assertThat(leader[1]).isEqualTo(first.id());
+    assertThat(leader[leader.length - 4]).isEqualTo("2");
+    assertThat(Double.parseDouble(leader[leader.length - 3])).isCloseTo(0.72, within(1e-12));
+    assertThat(Double.parseDouble(leader[leader.length - 2])).isCloseTo(0.02, within(1e-12));
+    assertThat(leader[leader.length - 1]).isEqualTo("3");
+    assertThat(csv.get(3)).endsWith(",,,,");
+    JsonObject seedFile = JsonParser.parseString(Files.readString(dir.resolve("confirmed/trials/" + first.id()
+        + "/seed-2.json"))).getAsJsonObject();
+    assertThat(seedFile.get("training_seed").getAsLong()).isEqualTo(2);
+    assertThat(seedFile.get("metric").getAsDouble()).isEqualTo(0.74);
+  }
+
+  @Test
+  void aConfirmationAddedToAFinishedSearchTrainsOnlyItselfAndResumesWhenKilled() throws Exception {
+    SearchResults plain = search(Strategy.ASHA, 7, new FakeCurves()).run(dir);
+    FakeCurves killed = new FakeCurves();
+    killed.failAtCall = 2;
+    assertThatThrownBy(() -> confirmed(killed, 2, 1, 2).run(dir)).hasMessageContaining("simulated kill");
+    assertThat(killed.calls).hasSize(2).allSatisfy(c -> assertThat(c).contains("/seed-").endsWith("@90"));
+    FakeCurves rest = new FakeCurves();
+    SearchResults r = confirmed(rest, 2, 1, 2).run(dir);
+    assertThat(rest.calls).as("the two confirmation runs the kill left").hasSize(2)
+        .doesNotContainAnyElementsOf(killed.calls);
+    assertThat(r.confirmed()).hasSize(2).allSatisfy(row -> assertThat(row.values()).hasSize(2));
+    FakeCurves none = new FakeCurves();
+    SearchResults again = confirmed(none, 2, 1, 2).run(dir);
+    assertThat(none.calls).isEmpty();
+    assertThat(SearchReport.markdown(again)).isEqualTo(SearchReport.markdown(r));
+    // the plain search on the same folder still reads as itself
+    assertThat(SearchReport.csv(search(Strategy.ASHA, 7, new FakeCurves()).run(dir)))
+        .isEqualTo(SearchReport.csv(plain));
+  }
+
+  @Test
+  void aTrialThatDivergesOnAConfirmationSeedRanksAfterTheOthers() throws Exception {
+    SearchResults plain = search(Strategy.ASHA, 7, new FakeCurves()).run(dir.resolve("plain"));
+    Trial first = leader(plain, 0);
+    Trial second = leader(plain, 1);
+    FakeCurves curves = new FakeCurves();
+    curves.seeded.putAll(Map.of(first.id() + "/seed-1", Double.NaN, first.id() + "/seed-2", 0.9,
+        second.id() + "/seed-1", 0.6, second.id() + "/seed-2", 0.6));
+    SearchResults r = confirmed(curves, 2, 1, 2).run(dir.resolve("nan"));
+    assertThat(r.confirmed()).extracting(c -> c.trial().id()).containsExactly(second.id(), first.id());
+    assertThat(r.confirmed().get(1).diverged()).isEqualTo(1);
+    assertThat(r.confirmed().get(1).stat().n()).isEqualTo(1);
+    assertThat(r.winner()).isEqualTo(second);
+    assertThat(SearchReport.markdown(r)).contains("| NaN | 0.9000 | 0.9000 (1 diverged) |");
+  }
+
+  @Test
+  void badConfirmationsFailNamingTheProblem() {
+    SchemeSearch.Builder b = SchemeSearch.builder("fake", space(), new FakeCurves());
+    assertThatThrownBy(() -> b.confirm(0, 1)).hasMessageContaining("confirm top must be at least 1, got 0");
+    assertThatThrownBy(() -> b.confirm(1)).hasMessageContaining("at least one seed");
+    assertThatThrownBy(() -> b.confirm(1, 3, 3)).hasMessageContaining("seed 3 is given twice");
   }
 
   private static SearchSpace parse(String json) {

@@ -118,4 +118,34 @@ class SearchConfigTest {
     assertThatThrownBy(() -> SearchConfig.parse(with.apply("[" + ten + "]"), "search.json", BASE))
         .hasMessageContaining("first_trials holds 10 trials but the search runs 9");
   }
+
+  @Test
+  void confirmReadsTopAndSeedsAndBadOnesFailNamingTheKey() {
+    java.util.function.Function<String, String> with = confirm ->
+        FILE.replace("\"metric\": \"mcc\"", "\"metric\": \"mcc\", \"confirm\": " + confirm);
+    SchemeSearch ok = SearchConfig.parse(with.apply("{\"top\": 2, \"seeds\": [1, 2, 3]}"), "search.json", BASE);
+    // the confirmation does not change the search's trials
+    assertThat(ok.trials()).isEqualTo(SearchConfig.parse(FILE, "search.json", BASE).trials());
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("[1, 2]"), "search.json", BASE))
+        .hasMessageContaining("search.confirm").hasMessageContaining("an object");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": [1], \"repeats\": 3}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.repeats").hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"top\": 0, \"seeds\": [1]}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.top").hasMessageContaining(">= 1");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"top\": 2}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds").hasMessageContaining("non-empty array");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": []}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds").hasMessageContaining("non-empty array");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": [1, 2.5]}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds[1]").hasMessageContaining("whole number");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": [1, 2, 1]}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds[2]").hasMessageContaining("distinct")
+        .hasMessageContaining("seeds[0]");
+    // the search trains with seed 42 (the grid default): its leaders were chosen on it
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": [1, 42]}"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds[1]").hasMessageContaining("training seed 42");
+    assertThatThrownBy(() -> SearchConfig.parse(with.apply("{\"seeds\": [1, 7]}").replace("\"epochs\": 3",
+        "\"epochs\": 3, \"seeds\": [7]"), "search.json", BASE))
+        .hasMessageContaining("search.confirm.seeds[1]").hasMessageContaining("training seed 7");
+  }
 }
