@@ -301,7 +301,7 @@ public final class SchemeSearch {
       Path trialDir = outputDir.resolve(TRIALS_DIR).resolve(row.trial().id());
       for (long s : confirmSeeds) {
         Trial trial = row.trial().withSeed(s);
-        TrialResult done = read(trialDir.resolve("seed-" + s + ".json"));
+        TrialResult done = read(seedFile(trialDir, s));
         out.add(new SearchResults.Confirmation(trial.index(), s, done));
         if (done == null) {
           slots.add(out.size() - 1);
@@ -322,7 +322,7 @@ public final class SchemeSearch {
         TrialJob j = batch.get(i);
         TrialResult result = results.get(i);
         long s = j.trial().seed();
-        write(j.trialDir().resolveSibling("seed-" + s + ".json"), j.job(), maxSteps, result, s);
+        write(seedFile(j.trialDir().getParent(), s), j.job(), maxSteps, result, s);
         LOG.info("search {}: trial {} seed {}: {} = {} after {} steps", name, j.trial().id(), s, metric,
             result.metric(), result.steps());
         out.set(slots.get(from + i), new SearchResults.Confirmation(j.trial().index(), s, result));
@@ -379,6 +379,10 @@ public final class SchemeSearch {
 
   private static Path rungFile(Path trialDir, Job job) {
     return trialDir.resolve("rung-" + job.rung() + ".json");
+  }
+
+  private static Path seedFile(Path trialDir, long trainingSeed) {
+    return trialDir.resolve("seed-" + trainingSeed + ".json");
   }
 
   /**

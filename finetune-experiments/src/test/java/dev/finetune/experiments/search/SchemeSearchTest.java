@@ -267,8 +267,14 @@ class SchemeSearchTest {
     };
   }
 
-  private static Trial leader(SearchResults r, int index) {
-    return r.leaderboard().get(index).trial();
+  /** Fake curves whose confirmation runs of two trials give these values for seeds 1, 2, .... */
+  private static FakeCurves seeded(Trial a, List<Double> aValues, Trial b, List<Double> bValues) {
+    FakeCurves curves = new FakeCurves();
+    for (int i = 0; i < aValues.size(); i++) {
+      curves.seeded.put(a.id() + "/seed-" + (i + 1), aValues.get(i));
+      curves.seeded.put(b.id() + "/seed-" + (i + 1), bValues.get(i));
+    }
+    return curves;
   }
 
   private static SchemeSearch confirmed(TrialRunner runner, int top, long... seeds) {
@@ -279,13 +285,10 @@ class SchemeSearchTest {
   @Test
   void confirmationTrainsTheLeadersAgainWithFreshSeedsAndTheBestMeanWins() throws Exception {
     SearchResults plain = search(Strategy.ASHA, 7, new FakeCurves()).run(dir.resolve("plain"));
-    Trial first = leader(plain, 0);
-    Trial second = leader(plain, 1);
-    FakeCurves curves = new FakeCurves();
+    Trial first = plain.leaderboard().get(0).trial();
+    Trial second = plain.leaderboard().get(1).trial();
     // the search's leader was lucky on its seed: over fresh seeds the runner-up is better
-    curves.seeded.putAll(Map.of(first.id() + "/seed-1", 0.70, first.id() + "/seed-2", 0.74,
-        first.id() + "/seed-3", 0.72, second.id() + "/seed-1", 0.75, second.id() + "/seed-2", 0.73,
-        second.id() + "/seed-3", 0.77));
+    FakeCurves curves = seeded(first, List.of(0.70, 0.74, 0.72), second, List.of(0.75, 0.73, 0.77));
     List<Integer> batchSizes = new ArrayList<>();
     SearchResults r = confirmed(curves, 2, 1, 2, 3).run(dir.resolve("confirmed"), batches(2, curves, batchSizes));
 
@@ -361,11 +364,9 @@ class SchemeSearchTest {
   @Test
   void aTrialThatDivergesOnAConfirmationSeedRanksAfterTheOthers() throws Exception {
     SearchResults plain = search(Strategy.ASHA, 7, new FakeCurves()).run(dir.resolve("plain"));
-    Trial first = leader(plain, 0);
-    Trial second = leader(plain, 1);
-    FakeCurves curves = new FakeCurves();
-    curves.seeded.putAll(Map.of(first.id() + "/seed-1", Double.NaN, first.id() + "/seed-2", 0.9,
-        second.id() + "/seed-1", 0.6, second.id() + "/seed-2", 0.6));
+    Trial first = plain.leaderboard().get(0).trial();
+    Trial second = plain.leaderboard().get(1).trial();
+    FakeCurves curves = seeded(first, List.of(Double.NaN, 0.9), second, List.of(0.6, 0.6));
     SearchResults r = confirmed(curves, 2, 1, 2).run(dir.resolve("nan"));
     assertThat(r.confirmed()).extracting(c -> c.trial().id()).containsExactly(second.id(), first.id());
     assertThat(r.confirmed().get(1).diverged()).isEqualTo(1);
